@@ -1,0 +1,65 @@
+/* The narrow interface every presentation backend (headless, display/KMS, later X11 and
+ * Wayland) implements. The swapchain core owns images, acquire, the present submit and the
+ * present thread; a backend answers surface queries, gives images their memory and puts a
+ * finished frame on its screen. */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <vulkan/vulkan.h>
+
+struct vw_surface;
+struct vw_swapchain;
+struct vw_image;
+struct vw_physical_device;
+
+#define VW_MAX_SURFACE_FORMATS 16
+#define VW_MAX_DAMAGE_RECTS 32
+
+/* The part of a frame that changed (VK_KHR_incremental_present), clipped to the image. */
+struct vw_damage {
+   bool full;
+   uint32_t count;
+   VkRect2D rects[VW_MAX_DAMAGE_RECTS];
+};
+
+struct vw_backend_ops {
+   const char *name;
+
+   /* --- surface queries, for one physical device --- */
+   VkResult (*get_support)(struct vw_surface *surface, struct vw_physical_device *pdev,
+                           uint32_t queue_family, VkBool32 *supported);
+   VkResult (*get_capabilities)(struct vw_surface *surface, struct vw_physical_device *pdev,
+                                VkSurfaceCapabilitiesKHR *caps);
+   /* Fills at most VW_MAX_SURFACE_FORMATS entries, preferred first. */
+   uint32_t (*get_formats)(struct vw_surface *surface, struct vw_physical_device *pdev,
+                           VkSurfaceFormatKHR formats[VW_MAX_SURFACE_FORMATS]);
+   uint32_t (*get_present_modes)(struct vw_surface *surface, struct vw_physical_device *pdev,
+                                 VkPresentModeKHR modes[4]);
+   VkResult (*get_present_rectangle)(struct vw_surface *surface, struct vw_physical_device *pdev,
+                                     VkRect2D *rect);
+   void (*destroy_surface)(struct vw_surface *surface);
+
+   /* --- swapchains --- */
+   /* Creates every image of 'sc' (sc->image_count is set) with its memory and whatever
+    * the backend needs to show it; sets sc->hold_displayed and sc->refresh_period_ns.
+    * On failure it leaves nothing behind that vw_swapchain_destroy_images cannot free. */
+   VkResult (*create_swapchain)(struct vw_swapchain *sc);
+   /* Whether this present must copy the image into img->copy (recorded by the core in the
+    * present submit). */
+   bool (*wants_copy)(struct vw_swapchain *sc, struct vw_image *img);
+   /* Present thread: 'img' is finished on the GPU (and copied, if asked). Put it on screen.
+    * *shown = true when it is on screen already; otherwise a flip is pending and
+    * wait_flip() reports when it completes. */
+   VkResult (*present)(struct vw_swapchain *sc, struct vw_image *img,
+                       const struct vw_damage *damage, bool *shown);
+   /* Present thread: waits at most 'timeout_ns' for the pending flip, returning early if
+    * 'wake_fd' becomes readable. *shown = true when the flip completed. */
+   VkResult (*wait_flip)(struct vw_swapchain *sc, int wake_fd, uint64_t timeout_ns,
+                         bool *shown);
+   /* All frames are off the GPU and no flip is pending: free the backend's resources
+    * (images are freed by the core afterwards). */
+   void (*destroy_swapchain)(struct vw_swapchain *sc);
+};
+
+extern const struct vw_backend_ops vw_headless_backend;

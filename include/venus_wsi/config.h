@@ -1,0 +1,64 @@
+/* Run-time settings of the layer, read once from VENUS_WSI_* environment variables. */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+
+enum vw_mode {
+   VW_MODE_AUTO,  /* take over WSI only where a physical device lacks VK_KHR_swapchain */
+   VW_MODE_FORCE, /* take over on every driver (how the tests run on lavapipe) */
+   VW_MODE_OFF,   /* pure pass-through */
+};
+
+/* Scanout buffer paths, fastest first (DESIGN.md section 2). */
+enum vw_path {
+   VW_PATH_AUTO = 0,
+   VW_PATH_EXPORT,  /* A: Vulkan memory exported as dma-buf */
+   VW_PATH_IMPORT,  /* B: GBM/dumb buffer imported into Vulkan */
+   VW_PATH_HOSTPTR, /* C: mapped dumb buffer imported as host pointer */
+   VW_PATH_COPY,    /* D: GPU copy to host-visible memory, CPU copy of damage */
+};
+
+enum vw_kms_api {
+   VW_KMS_AUTO,   /* atomic where the driver has it */
+   VW_KMS_LEGACY, /* drmModeSetCrtc + drmModePageFlip only */
+};
+
+/* Driver features the layer pretends are absent, so lavapipe can play Venus. */
+enum vw_hide_bits {
+   VW_HIDE_SWAPCHAIN = 1u << 0, /* VK_KHR_swapchain: makes 'auto' take over */
+   VW_HIDE_DMABUF = 1u << 1,    /* VK_EXT_external_memory_dma_buf + modifiers */
+   VW_HIDE_HOSTPTR = 1u << 2,   /* VK_EXT_external_memory_host */
+   VW_HIDE_SYNCFD = 1u << 3,    /* sync_file semaphore/fence import and export */
+   VW_HIDE_EXTFD = 1u << 4,     /* VK_KHR_external_memory_fd */
+   VW_HIDE_VENUS = VW_HIDE_SWAPCHAIN | VW_HIDE_DMABUF | VW_HIDE_HOSTPTR | VW_HIDE_SYNCFD |
+                   VW_HIDE_EXTFD,
+};
+
+#define VW_CONFIG_PATH_MAX 512
+
+struct vw_config {
+   enum vw_mode mode;
+   int debug; /* enum vw_log_level: 0 silent, 1 errors, 2 info, 3 debug */
+   char dump_dir[VW_CONFIG_PATH_MAX];
+   uint32_t dump_every;
+   uint32_t headless_hz; /* 0: the headless backend shows frames as soon as they are done */
+   enum vw_path path;
+   uint32_t hide;
+   char drm_device[VW_CONFIG_PATH_MAX];
+   enum vw_kms_api kms_api;
+   uint32_t fence_timeout_ms; /* a frame not done by then is a lost device, not a hang */
+   uint32_t problems;         /* count of values that could not be parsed */
+};
+
+typedef const char *(*vw_getenv_fn)(const char *name);
+
+/* Fills 'cfg' from the variables 'get' returns; unknown values keep defaults and are
+ * counted in cfg->problems (and logged once the log exists). */
+void vw_config_parse(struct vw_config *cfg, vw_getenv_fn get);
+
+/* The process-wide settings, parsed from the real environment on first use. */
+const struct vw_config *vw_config_get(void);
+
+const char *vw_mode_name(enum vw_mode mode);
+const char *vw_path_name(enum vw_path path);

@@ -1,0 +1,353 @@
+#include "instance.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <vulkan/vk_layer.h>
+
+#include "extensions.h"
+#include "handle_map.h"
+#include "log.h"
+#include "venus_wsi/config.h"
+
+static struct vw_handle_map instance_map = VW_HANDLE_MAP_INIT;
+static struct vw_handle_map pdev_map = VW_HANDLE_MAP_INIT;
+
+struct vw_instance *
+vw_instance_from_handle(VkInstance instance)
+{
+   return instance ? vw_map_lookup(&instance_map, vw_dispatch_key(instance)) : NULL;
+}
+
+struct vw_physical_device *
+vw_physical_device_from_handle(VkPhysicalDevice pdev)
+{
+   return vw_map_lookup(&pdev_map, vw_key(pdev));
+}
+
+int32_t
+vw_find_memory_type(const struct vw_physical_device *pdev, uint32_t type_bits,
+                    VkMemoryPropertyFlags required, VkMemoryPropertyFlags preferred)
+{
+   int32_t best = -1;
+   int best_score = -1;
+   for (uint32_t i = 0; i < pdev->mem_props.memoryTypeCount; i++) {
+      if (!(type_bits & (1u << i)))
+         continue;
+      VkMemoryPropertyFlags flags = pdev->mem_props.memoryTypes[i].propertyFlags;
+      if ((flags & required) != required)
+         continue;
+      int score = __builtin_popcount(flags & preferred);
+      if (score > best_score) {
+         best = (int32_t)i;
+         best_score = score;
+      }
+   }
+   return best;
+}
+
+bool
+vw_family_can_present(const struct vw_physical_device *pdev, uint32_t family)
+{
+   if (family >= pdev->queue_family_count)
+      return false;
+   VkQueueFlags f = pdev->queue_families[family].queueFlags;
+   return (f & (VK_QUEUE_GRAPHICS_BIT | VK_QUEUE_COMPUTE_BIT | VK_QUEUE_TRANSFER_BIT)) != 0;
+}
+
+static VkLayerInstanceCreateInfo *
+find_instance_link(const VkInstanceCreateInfo *ci)
+{
+   for (const VkBaseInStructure *s = ci->pNext; s; s = s->pNext) {
+      if (s->sType != VK_STRUCTURE_TYPE_LOADER_INSTANCE_CREATE_INFO)
+         continue;
+      VkLayerInstanceCreateInfo *info = (VkLayerInstanceCreateInfo *)s;
+      if (info->function == VK_LAYER_LINK_INFO)
+         return info;
+   }
+   return NULL;
+}
+
+static bool
+has_ext(const struct vw_physical_device *pdev, const char *name)
+{
+   return vw_ext_in_props(name, pdev->exts, pdev->ext_count);
+}
+
+static void
+read_driver_features(struct vw_physical_device *pdev, uint32_t hide)
+{
+   struct vw_driver_features *d = &pdev->drv;
+   d->swapchain = has_ext(pdev, VK_KHR_SWAPCHAIN_EXTENSION_NAME) && !(hide & VW_HIDE_SWAPCHAIN);
+   d->swapchain_mutable_format =
+      d->swapchain && has_ext(pdev, VK_KHR_SWAPCHAIN_MUTABLE_FORMAT_EXTENSION_NAME);
+   d->external_memory_fd =
+      has_ext(pdev, VK_KHR_EXTERNAL_MEMORY_FD_EXTENSION_NAME) && !(hide & VW_HIDE_EXTFD);
+   d->external_memory_dma_buf = d->external_memory_fd &&
+                                has_ext(pdev, VK_EXT_EXTERNAL_MEMORY_DMA_BUF_EXTENSION_NAME) &&
+                                !(hide & VW_HIDE_DMABUF);
+   d->image_drm_format_modifier = has_ext(pdev, VK_EXT_IMAGE_DRM_FORMAT_MODIFIER_EXTENSION_NAME) &&
+                                  !(hide & VW_HIDE_DMABUF);
+   d->external_memory_host =
+      has_ext(pdev, VK_EXT_EXTERNAL_MEMORY_HOST_EXTENSION_NAME) && !(hide & VW_HIDE_HOSTPTR);
+   d->external_semaphore_fd =
+      has_ext(pdev, VK_KHR_EXTERNAL_SEMAPHORE_FD_EXTENSION_NAME) && !(hide & VW_HIDE_SYNCFD);
+   d->external_fence_fd =
+      has_ext(pdev, VK_KHR_EXTERNAL_FENCE_FD_EXTENSION_NAME) && !(hide & VW_HIDE_SYNCFD);
+   d->image_format_list = has_ext(pdev, VK_KHR_IMAGE_FORMAT_LIST_EXTENSION_NAME) ||
+                          pdev->api_version >= VK_API_VERSION_1_2;
+   d->physical_device_drm = has_ext(pdev, VK_EXT_PHYSICAL_DEVICE_DRM_EXTENSION_NAME);
+}
+
+static VkResult
+init_physical_device(struct vw_instance *inst, struct vw_physical_device *pdev,
+                     VkPhysicalDevice handle)
+{
+   const struct vw_instance_dispatch *next = &inst->next;
+   pdev->handle = handle;
+   pdev->instance = inst;
+   next->GetPhysicalDeviceProperties(handle, &pdev->props);
+   next->GetPhysicalDeviceMemoryProperties(handle, &pdev->mem_props);
+   pdev->api_version = pdev->props.apiVersion < inst->api_version ? pdev->props.apiVersion
+                                                                 : inst->api_version;
+
+   next->GetPhysicalDeviceQueueFamilyProperties(handle, &pdev->queue_family_count, NULL);
+   pdev->queue_families = calloc(pdev->queue_family_count ? pdev->queue_family_count : 1,
+                                 sizeof(*pdev->queue_families));
+   if (!pdev->queue_families)
+      return VK_ERROR_OUT_OF_HOST_MEMORY;
+   next->GetPhysicalDeviceQueueFamilyProperties(handle, &pdev->queue_family_count,
+                                                pdev->queue_families);
+
+   VkResult r = next->EnumerateDeviceExtensionProperties(handle, NULL, &pdev->ext_count, NULL);
+   if (r != VK_SUCCESS)
+      return r;
+   pdev->exts = calloc(pdev->ext_count ? pdev->ext_count : 1, sizeof(*pdev->exts));
+   if (!pdev->exts)
+      return VK_ERROR_OUT_OF_HOST_MEMORY;
+   r = next->EnumerateDeviceExtensionProperties(handle, NULL, &pdev->ext_count, pdev->exts);
+   if (r < 0)
+      return r;
+
+   read_driver_features(pdev, vw_config_get()->hide);
+
+   if (pdev->drv.external_memory_host && next->GetPhysicalDeviceProperties2) {
+      VkPhysicalDeviceExternalMemoryHostPropertiesEXT host = {
+         .sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_EXTERNAL_MEMORY_HOST_PROPERTIES_EXT,
+      };
+      VkPhysicalDeviceProperties2 props2 = {
+         .sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_PROPERTIES_2,
+         .pNext = &host,
+      };
+      next->GetPhysicalDeviceProperties2(handle, &props2);
+      pdev->min_host_pointer_alignment = host.minImportedHostPointerAlignment;
+   }
+   return VK_SUCCESS;
+}
+
+static void
+destroy_instance_record(struct vw_instance *inst)
+{
+   for (uint32_t i = 0; i < inst->pdev_count; i++) {
+      vw_map_remove(&pdev_map, vw_key(inst->pdevs[i].handle));
+      free(inst->pdevs[i].queue_families);
+      free(inst->pdevs[i].exts);
+   }
+   free(inst->pdevs);
+   free(inst);
+}
+
+static VkResult
+init_physical_devices(struct vw_instance *inst)
+{
+   VkResult r = inst->next.EnumeratePhysicalDevices(inst->handle, &inst->pdev_count, NULL);
+   if (r != VK_SUCCESS)
+      return r;
+   VkPhysicalDevice *handles = calloc(inst->pdev_count ? inst->pdev_count : 1, sizeof(*handles));
+   inst->pdevs = calloc(inst->pdev_count ? inst->pdev_count : 1, sizeof(*inst->pdevs));
+   if (!handles || !inst->pdevs) {
+      free(handles);
+      return VK_ERROR_OUT_OF_HOST_MEMORY;
+   }
+   r = inst->next.EnumeratePhysicalDevices(inst->handle, &inst->pdev_count, handles);
+   for (uint32_t i = 0; r >= 0 && i < inst->pdev_count; i++) {
+      r = init_physical_device(inst, &inst->pdevs[i], handles[i]);
+      if (r == VK_SUCCESS && !vw_map_insert(&pdev_map, vw_key(handles[i]), &inst->pdevs[i]))
+         r = VK_ERROR_OUT_OF_HOST_MEMORY;
+   }
+   free(handles);
+   return r < 0 ? r : VK_SUCCESS;
+}
+
+/* In 'force' the layer answers every headless surface itself, so the driver need not see the
+ * extension. In 'auto' nothing is known about the drivers until the instance exists, so the
+ * app's list goes down as it is: the loader's terminator drops what a driver lacks. */
+static void
+strip_instance_extensions(struct vw_name_list *list)
+{
+   vw_name_list_remove(list, VK_EXT_HEADLESS_SURFACE_EXTENSION_NAME);
+   static const char *const platform_surfaces[] = {
+      "VK_KHR_xcb_surface",     "VK_KHR_xlib_surface",    "VK_KHR_wayland_surface",
+      "VK_KHR_display",         "VK_EXT_acquire_drm_display", "VK_EXT_directfb_surface",
+      "VK_QNX_screen_surface",  "VK_EXT_metal_surface",   "VK_KHR_android_surface",
+   };
+   for (size_t i = 0; i < sizeof(platform_surfaces) / sizeof(platform_surfaces[0]); i++)
+      if (vw_ext_in_names(platform_surfaces[i], list->names, list->count))
+         return; /* the driver still serves the app's other surfaces */
+   vw_name_list_remove(list, VK_KHR_SURFACE_EXTENSION_NAME);
+   vw_name_list_remove(list, VK_KHR_GET_SURFACE_CAPABILITIES_2_EXTENSION_NAME);
+}
+
+static bool
+decide_active(struct vw_instance *inst, enum vw_mode mode)
+{
+   if (mode == VW_MODE_OFF)
+      return false;
+   if (mode == VW_MODE_FORCE)
+      return true;
+   for (uint32_t i = 0; i < inst->pdev_count; i++)
+      if (!inst->pdevs[i].drv.swapchain)
+         return true;
+   return false;
+}
+
+VKAPI_ATTR VkResult VKAPI_CALL
+vw_CreateInstance(const VkInstanceCreateInfo *ci, const VkAllocationCallbacks *alloc,
+                  VkInstance *out)
+{
+   const struct vw_config *cfg = vw_config_get();
+   VkLayerInstanceCreateInfo *link = find_instance_link(ci);
+   if (!link || !link->u.pLayerInfo) {
+      vw_err("vkCreateInstance: no loader link info; is the layer loaded by a loader?");
+      return VK_ERROR_INITIALIZATION_FAILED;
+   }
+   PFN_vkGetInstanceProcAddr next_gipa = link->u.pLayerInfo->pfnNextGetInstanceProcAddr;
+   PFN_vkCreateInstance next_create =
+      (PFN_vkCreateInstance)next_gipa(VK_NULL_HANDLE, "vkCreateInstance");
+   if (!next_create)
+      return VK_ERROR_INITIALIZATION_FAILED;
+
+   struct vw_instance *inst = calloc(1, sizeof(*inst));
+   if (!inst)
+      return VK_ERROR_OUT_OF_HOST_MEMORY;
+   inst->next_gipa = next_gipa;
+   inst->app_ext.surface = vw_ext_in_names(VK_KHR_SURFACE_EXTENSION_NAME,
+                                           ci->ppEnabledExtensionNames, ci->enabledExtensionCount);
+   inst->app_ext.headless_surface =
+      vw_ext_in_names(VK_EXT_HEADLESS_SURFACE_EXTENSION_NAME, ci->ppEnabledExtensionNames,
+                      ci->enabledExtensionCount);
+   inst->app_ext.surface_caps2 =
+      vw_ext_in_names(VK_KHR_GET_SURFACE_CAPABILITIES_2_EXTENSION_NAME,
+                      ci->ppEnabledExtensionNames, ci->enabledExtensionCount);
+
+   VkInstanceCreateInfo down = *ci;
+   VkApplicationInfo app = {.sType = VK_STRUCTURE_TYPE_APPLICATION_INFO};
+   if (ci->pApplicationInfo)
+      app = *ci->pApplicationInfo;
+   if (app.apiVersion == 0)
+      app.apiVersion = VK_API_VERSION_1_0;
+   struct vw_name_list exts = {0};
+   if (cfg->mode != VW_MODE_OFF) {
+      /* The layer's own work (dedicated allocations, external memory queries,
+       * properties2) is core 1.1; every driver the layer targets has 1.1. */
+      if (app.apiVersion < VK_API_VERSION_1_1)
+         app.apiVersion = VK_API_VERSION_1_1;
+      down.pApplicationInfo = &app;
+      if (!vw_name_list_init(&exts, ci->ppEnabledExtensionNames, ci->enabledExtensionCount, 0)) {
+         free(inst);
+         return VK_ERROR_OUT_OF_HOST_MEMORY;
+      }
+      if (cfg->mode == VW_MODE_FORCE)
+         strip_instance_extensions(&exts);
+      down.enabledExtensionCount = exts.count;
+      down.ppEnabledExtensionNames = exts.names;
+   }
+   inst->api_version = app.apiVersion;
+
+   link->u.pLayerInfo = link->u.pLayerInfo->pNext;
+   VkResult r = next_create(&down, alloc, out);
+   vw_name_list_finish(&exts);
+   if (r != VK_SUCCESS) {
+      vw_err("vkCreateInstance below the layer failed: %d", r);
+      free(inst);
+      return r;
+   }
+   inst->handle = *out;
+   vw_instance_dispatch_init(&inst->next, next_gipa, *out);
+
+   r = init_physical_devices(inst);
+   if (r != VK_SUCCESS) {
+      vw_err("vkCreateInstance: cannot read the physical devices (%d)", r);
+      PFN_vkDestroyInstance destroy = inst->next.DestroyInstance;
+      destroy_instance_record(inst);
+      destroy(*out, alloc);
+      return r;
+   }
+   inst->active = decide_active(inst, cfg->mode);
+   for (uint32_t i = 0; i < inst->pdev_count; i++)
+      vw_info("instance: %s: driver %s VK_KHR_swapchain", inst->pdevs[i].props.deviceName,
+              inst->pdevs[i].drv.swapchain ? "has" : "lacks");
+   vw_info("instance: mode %s, layer %s WSI", vw_mode_name(cfg->mode),
+           inst->active ? "implements" : "passes through");
+
+   if (!vw_map_insert(&instance_map, vw_dispatch_key(*out), inst)) {
+      PFN_vkDestroyInstance destroy = inst->next.DestroyInstance;
+      destroy_instance_record(inst);
+      destroy(*out, alloc);
+      return VK_ERROR_OUT_OF_HOST_MEMORY;
+   }
+   return VK_SUCCESS;
+}
+
+VKAPI_ATTR void VKAPI_CALL
+vw_DestroyInstance(VkInstance instance, const VkAllocationCallbacks *alloc)
+{
+   if (!instance)
+      return;
+   struct vw_instance *inst = vw_map_remove(&instance_map, vw_dispatch_key(instance));
+   if (!inst)
+      return;
+   PFN_vkDestroyInstance destroy = inst->next.DestroyInstance;
+   destroy_instance_record(inst);
+   destroy(instance, alloc);
+}
+
+static bool
+layer_offers_on(const struct vw_physical_device *pdev)
+{
+   return pdev && pdev->instance->active;
+}
+
+VKAPI_ATTR VkResult VKAPI_CALL
+vw_EnumerateDeviceExtensionProperties(VkPhysicalDevice handle, const char *layer_name,
+                                      uint32_t *count, VkExtensionProperties *props)
+{
+   if (layer_name && !strcmp(layer_name, "VK_LAYER_VENUS_wsi"))
+      return vw_outarray(count, props, vw_device_extensions, vw_device_extension_count,
+                         sizeof(*props));
+
+   struct vw_physical_device *pdev = vw_physical_device_from_handle(handle);
+   if (!pdev)
+      return VK_ERROR_INITIALIZATION_FAILED;
+   const struct vw_instance_dispatch *next = &pdev->instance->next;
+   if (layer_name || !layer_offers_on(pdev))
+      return next->EnumerateDeviceExtensionProperties(handle, layer_name, count, props);
+
+   /* The driver's list plus what the layer adds: an app enabled by VK_INSTANCE_LAYERS (not
+    * as implicit layer) only learns of the swapchain here. */
+   uint32_t n = pdev->ext_count;
+   VkExtensionProperties *all = calloc(n + vw_device_extension_count, sizeof(*all));
+   if (!all)
+      return VK_ERROR_OUT_OF_HOST_MEMORY;
+   memcpy(all, pdev->exts, n * sizeof(*all));
+   for (uint32_t i = 0; i < vw_device_extension_count; i++) {
+      const VkExtensionProperties *e = &vw_device_extensions[i];
+      if (!strcmp(e->extensionName, VK_KHR_SWAPCHAIN_MUTABLE_FORMAT_EXTENSION_NAME) &&
+          !pdev->drv.image_format_list)
+         continue;
+      if (!vw_ext_in_props(e->extensionName, all, n))
+         all[n++] = *e;
+   }
+   VkResult r = vw_outarray(count, props, all, n, sizeof(*all));
+   free(all);
+   return r;
+}

@@ -1,0 +1,247 @@
+/* One thread per swapchain moves finished frames to the backend: it waits for the present
+ * submits' fences (never for semaphores, never using a queue), applies the present mode,
+ * paces to the refresh where the display does not, and hands images back to acquire. */
+#include <errno.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "swapchain.h"
+
+/* Fence waits are sliced so that stop requests and new presents are seen promptly. */
+#define FENCE_SLICE_NS 50000000ull
+#define FLIP_SLICE_NS 100000000ull
+
+void
+vw_present_thread_wake(struct vw_swapchain *sc)
+{
+   if (sc->wake_fd >= 0) {
+      uint64_t one = 1;
+      ssize_t n = write(sc->wake_fd, &one, sizeof(one));
+      (void)n; /* a full counter already means "wake up" */
+   }
+}
+
+static void
+drain_wake(int fd)
+{
+   uint64_t v;
+   ssize_t n = read(fd, &v, sizeof(v));
+   (void)n;
+}
+
+/* Sleeps until 'deadline_ns' (0 = no deadline) or a wake-up. Lock not held. */
+static void
+sleep_until(struct vw_swapchain *sc, uint64_t deadline_ns)
+{
+   int timeout_ms = -1;
+   if (deadline_ns) {
+      uint64_t now = vw_now_ns();
+      if (deadline_ns <= now)
+         return;
+      uint64_t ms = (deadline_ns - now + 999999) / 1000000;
+      timeout_ms = ms > 1000 ? 1000 : (int)ms;
+   }
+   struct pollfd pfd = {.fd = sc->wake_fd, .events = POLLIN};
+   if (poll(&pfd, 1, timeout_ms) > 0)
+      drain_wake(sc->wake_fd);
+}
+
+/* Marks every QUEUED image whose fence has signalled as READY. Lock held. */
+static void
+collect_finished(struct vw_swapchain *sc)
+{
+   struct vw_device *dev = sc->dev;
+   uint32_t released[VW_MAX_IMAGES];
+   for (uint32_t i = 0; i < sc->pq.order_len;) {
+      uint32_t idx = sc->pq.order[i];
+      if (sc->pq.state[idx] != VW_IMAGE_QUEUED) {
+         i++;
+         continue;
+      }
+      VkResult r = dev->next.GetFenceStatus(dev->handle, sc->images[idx].present_fence);
+      if (r == VK_NOT_READY) {
+         i++;
+         continue;
+      }
+      if (r != VK_SUCCESS) {
+         vw_swapchain_set_status_locked(sc, r);
+         return;
+      }
+      uint32_t before = sc->pq.order_len;
+      uint32_t n = vw_pq_mark_ready(&sc->pq, idx, released);
+      vw_swapchain_images_released_locked(sc, n);
+      /* Entries may have left the order list; rescan from the start if so. */
+      i = sc->pq.order_len == before ? i + 1 : 0;
+   }
+}
+
+/* Blocks (lock dropped) until a frame that matters finishes, the slice ends, or 'deadline'.
+ * FIFO needs the oldest frame; the replacing modes want whichever finishes first. */
+static void
+wait_for_frames(struct vw_swapchain *sc, uint64_t deadline_ns)
+{
+   struct vw_device *dev = sc->dev;
+   VkFence fences[VW_MAX_IMAGES];
+   uint32_t n = 0;
+   bool any = sc->pq.mode == VK_PRESENT_MODE_MAILBOX_KHR ||
+              sc->pq.mode == VK_PRESENT_MODE_IMMEDIATE_KHR;
+   uint64_t oldest_ns = 0;
+   for (uint32_t i = 0; i < sc->pq.order_len; i++) {
+      uint32_t idx = sc->pq.order[i];
+      if (sc->pq.state[idx] != VW_IMAGE_QUEUED)
+         continue;
+      if (!oldest_ns)
+         oldest_ns = sc->images[idx].queued_ns;
+      fences[n++] = sc->images[idx].present_fence;
+      if (!any)
+         break;
+   }
+   if (!n)
+      return;
+   uint64_t now = vw_now_ns();
+   uint64_t limit = (uint64_t)vw_config_get()->fence_timeout_ms * 1000000ull;
+   if (now - oldest_ns > limit) {
+      vw_err("swapchain %u: a frame has not finished on the GPU after %u ms", sc->serial,
+             vw_config_get()->fence_timeout_ms);
+      vw_swapchain_set_status_locked(sc, VK_ERROR_DEVICE_LOST);
+      return;
+   }
+   uint64_t timeout = FENCE_SLICE_NS;
+   if (deadline_ns && deadline_ns > now && deadline_ns - now < timeout)
+      timeout = deadline_ns - now;
+   pthread_mutex_unlock(&sc->lock);
+   VkResult r = dev->next.WaitForFences(dev->handle, n, fences, VK_FALSE, timeout);
+   pthread_mutex_lock(&sc->lock);
+   if (r < 0)
+      vw_swapchain_set_status_locked(sc, r);
+}
+
+static void
+flip_finished(struct vw_swapchain *sc)
+{
+   uint32_t released[VW_MAX_IMAGES];
+   uint32_t n = vw_pq_flip_done(&sc->pq, vw_now_ns(), released);
+   vw_swapchain_images_released_locked(sc, n);
+}
+
+static void
+flip_failed(struct vw_swapchain *sc, VkResult r)
+{
+   uint32_t released[VW_MAX_IMAGES];
+   vw_swapchain_set_status_locked(sc, r);
+   uint32_t n = vw_pq_flip_abandoned(&sc->pq, released);
+   vw_swapchain_images_released_locked(sc, n);
+}
+
+static bool
+has_queued(const struct vw_present_queue *pq)
+{
+   return vw_pq_oldest_queued(pq) >= 0;
+}
+
+static void *
+present_thread_main(void *arg)
+{
+   struct vw_swapchain *sc = arg;
+   pthread_mutex_lock(&sc->lock);
+   for (;;) {
+      struct vw_present_queue *pq = &sc->pq;
+      bool failed = sc->status < 0;
+      if (sc->stopping && pq->flipping < 0 && (pq->order_len == 0 || failed))
+         break;
+
+      if (pq->flipping >= 0) {
+         bool shown = false;
+         pthread_mutex_unlock(&sc->lock);
+         VkResult r = sc->backend->wait_flip(sc, sc->wake_fd, FLIP_SLICE_NS, &shown);
+         pthread_mutex_lock(&sc->lock);
+         if (r < 0)
+            flip_failed(sc, r);
+         else if (shown)
+            flip_finished(sc);
+         continue;
+      }
+
+      if (failed) {
+         /* Nothing more reaches the screen; keep freeing finished frames so that a
+          * destroy can complete, and wait for it. */
+         collect_finished(sc);
+         pthread_mutex_unlock(&sc->lock);
+         sleep_until(sc, vw_now_ns() + FENCE_SLICE_NS);
+         pthread_mutex_lock(&sc->lock);
+         continue;
+      }
+
+      collect_finished(sc);
+      uint64_t wait_until = 0;
+      int32_t pick = vw_pq_pick(pq, vw_now_ns(), &wait_until);
+      if (pick >= 0) {
+         struct vw_image *img = &sc->images[pick];
+         vw_pq_flip_started(pq, (uint32_t)pick);
+         bool shown = false;
+         pthread_mutex_unlock(&sc->lock);
+         VkResult r = sc->backend->present(sc, img, &img->damage, &shown);
+         pthread_mutex_lock(&sc->lock);
+         if (r < 0)
+            flip_failed(sc, r);
+         else if (shown)
+            flip_finished(sc);
+         continue;
+      }
+
+      bool head_unfinished = pq->order_len > 0 && pq->state[pq->order[0]] == VW_IMAGE_QUEUED;
+      bool replacing = pq->mode == VK_PRESENT_MODE_MAILBOX_KHR ||
+                       pq->mode == VK_PRESENT_MODE_IMMEDIATE_KHR;
+      if (has_queued(pq) && (head_unfinished || replacing)) {
+         wait_for_frames(sc, wait_until);
+         continue;
+      }
+      pthread_mutex_unlock(&sc->lock);
+      sleep_until(sc, wait_until);
+      pthread_mutex_lock(&sc->lock);
+   }
+   pthread_mutex_unlock(&sc->lock);
+   return NULL;
+}
+
+VkResult
+vw_present_thread_start(struct vw_swapchain *sc)
+{
+   sc->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+   if (sc->wake_fd < 0) {
+      vw_err("swapchain: eventfd failed: errno %d", errno);
+      return VK_ERROR_OUT_OF_HOST_MEMORY;
+   }
+   int e = pthread_create(&sc->thread, NULL, present_thread_main, sc);
+   if (e) {
+      vw_err("swapchain: cannot start the present thread: error %d", e);
+      close(sc->wake_fd);
+      sc->wake_fd = -1;
+      return VK_ERROR_OUT_OF_HOST_MEMORY;
+   }
+   sc->thread_started = true;
+   return VK_SUCCESS;
+}
+
+void
+vw_present_thread_stop(struct vw_swapchain *sc)
+{
+   if (sc->thread_started) {
+      pthread_mutex_lock(&sc->lock);
+      sc->stopping = true;
+      /* Frames not yet on screen stay off it: the swapchain is going away. */
+      uint32_t released[VW_MAX_IMAGES];
+      vw_pq_discard_pending(&sc->pq, released);
+      pthread_mutex_unlock(&sc->lock);
+      vw_present_thread_wake(sc);
+      pthread_join(sc->thread, NULL);
+      sc->thread_started = false;
+   }
+   if (sc->wake_fd >= 0) {
+      close(sc->wake_fd);
+      sc->wake_fd = -1;
+   }
+}

@@ -1,0 +1,376 @@
+/* Swapchain creation, retirement, destruction and image acquisition. */
+#include "swapchain.h"
+
+#include <errno.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "handle_map.h"
+#include "log.h"
+#include "queue_sync.h"
+#include "venus_wsi/format_table.h"
+
+static struct vw_handle_map swapchain_map = VW_HANDLE_MAP_INIT;
+static atomic_uint next_serial;
+
+struct vw_swapchain *
+vw_swapchain_from_handle(VkSwapchainKHR handle)
+{
+   return handle ? vw_map_lookup(&swapchain_map, vw_key((const void *)handle)) : NULL;
+}
+
+void
+vw_swapchain_set_status_locked(struct vw_swapchain *sc, VkResult status)
+{
+   if (sc->status < 0)
+      return; /* the first error is the one that explains the others */
+   if (status < 0 || status == VK_SUBOPTIMAL_KHR) {
+      if (status < 0)
+         vw_err("swapchain %u: now failing with %d", sc->serial, status);
+      sc->status = status;
+      pthread_cond_broadcast(&sc->image_freed);
+   }
+}
+
+void
+vw_swapchain_images_released_locked(struct vw_swapchain *sc, uint32_t n)
+{
+   if (n)
+      pthread_cond_broadcast(&sc->image_freed);
+}
+
+static VkResult
+check_create_info(struct vw_swapchain *sc, const VkSwapchainCreateInfoKHR *ci)
+{
+   if (ci->minImageCount > VW_MAX_IMAGES) {
+      vw_err("vkCreateSwapchainKHR: %u images asked, at most %u", ci->minImageCount,
+             VW_MAX_IMAGES);
+      return VK_ERROR_INITIALIZATION_FAILED;
+   }
+   if (!vw_format_from_vk(ci->imageFormat)) {
+      vw_err("vkCreateSwapchainKHR: format %d is not a surface format", ci->imageFormat);
+      return VK_ERROR_FORMAT_NOT_SUPPORTED;
+   }
+   if (ci->flags & (VK_SWAPCHAIN_CREATE_SPLIT_INSTANCE_BIND_REGIONS_BIT_KHR | VK_SWAPCHAIN_CREATE_PROTECTED_BIT_KHR)) {
+      vw_err("vkCreateSwapchainKHR: flags 0x%x not supported", ci->flags);
+      return VK_ERROR_INITIALIZATION_FAILED;
+   }
+   if (ci->imageExtent.width == 0 || ci->imageExtent.height == 0)
+      return VK_ERROR_INITIALIZATION_FAILED;
+   (void)sc;
+   return VK_SUCCESS;
+}
+
+/* The image template: the app's request plus TRANSFER_SRC, which the present copy needs. */
+static VkResult
+init_image_template(struct vw_swapchain *sc, const VkSwapchainCreateInfoKHR *ci)
+{
+   VkImageCreateInfo *ici = &sc->image_ci;
+   ici->sType = VK_STRUCTURE_TYPE_IMAGE_CREATE_INFO;
+   ici->imageType = VK_IMAGE_TYPE_2D;
+   ici->format = ci->imageFormat;
+   ici->extent = (VkExtent3D){ci->imageExtent.width, ci->imageExtent.height, 1};
+   ici->mipLevels = 1;
+   ici->arrayLayers = ci->imageArrayLayers;
+   ici->samples = VK_SAMPLE_COUNT_1_BIT;
+   ici->tiling = VK_IMAGE_TILING_OPTIMAL;
+   ici->usage = ci->imageUsage | VK_IMAGE_USAGE_TRANSFER_SRC_BIT;
+   ici->sharingMode = ci->imageSharingMode;
+   ici->initialLayout = VK_IMAGE_LAYOUT_UNDEFINED;
+   if (ci->imageSharingMode == VK_SHARING_MODE_CONCURRENT && ci->queueFamilyIndexCount) {
+      sc->families = calloc(ci->queueFamilyIndexCount, sizeof(uint32_t));
+      if (!sc->families)
+         return VK_ERROR_OUT_OF_HOST_MEMORY;
+      memcpy(sc->families, ci->pQueueFamilyIndices, ci->queueFamilyIndexCount * sizeof(uint32_t));
+      ici->queueFamilyIndexCount = ci->queueFamilyIndexCount;
+      ici->pQueueFamilyIndices = sc->families;
+   }
+   if (ci->flags & VK_SWAPCHAIN_CREATE_MUTABLE_FORMAT_BIT_KHR) {
+      ici->flags |= VK_IMAGE_CREATE_MUTABLE_FORMAT_BIT | VK_IMAGE_CREATE_EXTENDED_USAGE_BIT;
+      for (const VkBaseInStructure *s = ci->pNext; s; s = s->pNext) {
+         if (s->sType != VK_STRUCTURE_TYPE_IMAGE_FORMAT_LIST_CREATE_INFO)
+            continue;
+         const VkImageFormatListCreateInfo *list = (const VkImageFormatListCreateInfo *)s;
+         sc->view_formats = calloc(list->viewFormatCount ? list->viewFormatCount : 1,
+                                   sizeof(VkFormat));
+         if (!sc->view_formats)
+            return VK_ERROR_OUT_OF_HOST_MEMORY;
+         memcpy(sc->view_formats, list->pViewFormats, list->viewFormatCount * sizeof(VkFormat));
+         sc->format_list = (VkImageFormatListCreateInfo){
+            .sType = VK_STRUCTURE_TYPE_IMAGE_FORMAT_LIST_CREATE_INFO,
+            .viewFormatCount = list->viewFormatCount,
+            .pViewFormats = sc->view_formats,
+         };
+         ici->pNext = &sc->format_list;
+      }
+   }
+   return VK_SUCCESS;
+}
+
+static void
+free_swapchain(struct vw_swapchain *sc)
+{
+   if (sc->backend->destroy_swapchain)
+      sc->backend->destroy_swapchain(sc);
+   vw_swapchain_destroy_images(sc);
+   pthread_cond_destroy(&sc->image_freed);
+   pthread_mutex_destroy(&sc->lock);
+   free(sc->families);
+   free(sc->view_formats);
+   free(sc);
+}
+
+static VkResult
+create_fences(struct vw_swapchain *sc)
+{
+   VkFenceCreateInfo fci = {.sType = VK_STRUCTURE_TYPE_FENCE_CREATE_INFO};
+   for (uint32_t i = 0; i < sc->image_count; i++) {
+      VkResult r = sc->dev->next.CreateFence(sc->dev->handle, &fci, NULL,
+                                             &sc->images[i].present_fence);
+      if (r != VK_SUCCESS)
+         return r;
+   }
+   return VK_SUCCESS;
+}
+
+static void
+retire(struct vw_swapchain *old)
+{
+   pthread_mutex_lock(&old->lock);
+   old->retired = true;
+   /* Frames the app presented to it still reach the screen; only new acquires fail. */
+   pthread_cond_broadcast(&old->image_freed);
+   pthread_mutex_unlock(&old->lock);
+}
+
+VKAPI_ATTR VkResult VKAPI_CALL
+vw_CreateSwapchainKHR(VkDevice device, const VkSwapchainCreateInfoKHR *ci,
+                      const VkAllocationCallbacks *alloc, VkSwapchainKHR *out)
+{
+   struct vw_device *dev = vw_device_from_handle(device);
+   if (!dev)
+      return VK_ERROR_INITIALIZATION_FAILED;
+   struct vw_surface *surface = vw_surface_from_handle(ci->surface);
+   if (!surface) {
+      if (!dev->next.CreateSwapchainKHR)
+         return VK_ERROR_SURFACE_LOST_KHR;
+      return dev->next.CreateSwapchainKHR(device, ci, alloc, out);
+   }
+   struct vw_swapchain *old = vw_swapchain_from_handle(ci->oldSwapchain);
+   if (old)
+      retire(old); /* even when creating the new one fails, as the spec says */
+
+   struct vw_swapchain *sc = calloc(1, sizeof(*sc));
+   if (!sc)
+      return VK_ERROR_OUT_OF_HOST_MEMORY;
+   sc->dev = dev;
+   sc->surface = surface;
+   sc->backend = surface->backend;
+   sc->serial = atomic_fetch_add(&next_serial, 1);
+   sc->format = ci->imageFormat;
+   sc->color_space = ci->imageColorSpace;
+   sc->extent = ci->imageExtent;
+   sc->layers = ci->imageArrayLayers;
+   sc->usage = ci->imageUsage;
+   sc->sharing = ci->imageSharingMode;
+   sc->present_mode = ci->presentMode;
+   sc->flags = ci->flags;
+   sc->composite_alpha = ci->compositeAlpha;
+   sc->image_count = ci->minImageCount ? ci->minImageCount : 1;
+   sc->wake_fd = -1;
+   pthread_mutex_init(&sc->lock, NULL);
+   pthread_condattr_t attr;
+   pthread_condattr_init(&attr);
+   pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+   pthread_cond_init(&sc->image_freed, &attr);
+   pthread_condattr_destroy(&attr);
+
+   VkResult r = check_create_info(sc, ci);
+   if (r == VK_SUCCESS)
+      r = init_image_template(sc, ci);
+   if (r == VK_SUCCESS)
+      r = sc->backend->create_swapchain(sc);
+   if (r == VK_SUCCESS)
+      r = create_fences(sc);
+   if (r == VK_SUCCESS) {
+      vw_pq_init(&sc->pq, sc->present_mode, sc->image_count, sc->hold_displayed,
+                 sc->refresh_period_ns);
+      r = vw_present_thread_start(sc);
+   }
+   if (r == VK_SUCCESS && !vw_map_insert(&swapchain_map, vw_key(sc), sc)) {
+      vw_present_thread_stop(sc);
+      r = VK_ERROR_OUT_OF_HOST_MEMORY;
+   }
+   if (r != VK_SUCCESS) {
+      vw_err("vkCreateSwapchainKHR: %ux%u format %d failed: %d", ci->imageExtent.width,
+             ci->imageExtent.height, ci->imageFormat, r);
+      free_swapchain(sc);
+      return r;
+   }
+   vw_info("swapchain %u: %ux%u format %d, %u images, present mode %d, %s backend, path %s",
+           sc->serial, sc->extent.width, sc->extent.height, sc->format, sc->image_count,
+           sc->present_mode, sc->backend->name, vw_path_name(sc->path));
+   *out = (VkSwapchainKHR)(uintptr_t)sc;
+   return VK_SUCCESS;
+}
+
+VKAPI_ATTR void VKAPI_CALL
+vw_DestroySwapchainKHR(VkDevice device, VkSwapchainKHR handle, const VkAllocationCallbacks *alloc)
+{
+   if (!handle)
+      return;
+   struct vw_swapchain *sc = vw_map_remove(&swapchain_map, vw_key((const void *)handle));
+   if (!sc) {
+      struct vw_device *dev = vw_device_from_handle(device);
+      if (dev && dev->next.DestroySwapchainKHR)
+         dev->next.DestroySwapchainKHR(device, handle, alloc);
+      return;
+   }
+   vw_present_thread_stop(sc);
+   vw_dbg("swapchain %u: destroyed after %llu presents, %llu shown, %llu skipped", sc->serial,
+          (unsigned long long)sc->pq.presented, (unsigned long long)sc->pq.shown,
+          (unsigned long long)sc->pq.skipped);
+   free_swapchain(sc);
+}
+
+VKAPI_ATTR VkResult VKAPI_CALL
+vw_GetSwapchainImagesKHR(VkDevice device, VkSwapchainKHR handle, uint32_t *count, VkImage *images)
+{
+   struct vw_swapchain *sc = vw_swapchain_from_handle(handle);
+   if (!sc) {
+      struct vw_device *dev = vw_device_from_handle(device);
+      if (!dev || !dev->next.GetSwapchainImagesKHR)
+         return VK_ERROR_SURFACE_LOST_KHR;
+      return dev->next.GetSwapchainImagesKHR(device, handle, count, images);
+   }
+   VkImage all[VW_MAX_IMAGES];
+   for (uint32_t i = 0; i < sc->image_count; i++)
+      all[i] = sc->images[i].image;
+   if (!images) {
+      *count = sc->image_count;
+      return VK_SUCCESS;
+   }
+   uint32_t n = *count < sc->image_count ? *count : sc->image_count;
+   memcpy(images, all, n * sizeof(VkImage));
+   *count = n;
+   return n < sc->image_count ? VK_INCOMPLETE : VK_SUCCESS;
+}
+
+static struct timespec
+deadline_after(uint64_t timeout_ns)
+{
+   uint64_t at = vw_now_ns() + timeout_ns;
+   return (struct timespec){.tv_sec = (time_t)(at / 1000000000ull),
+                            .tv_nsec = (long)(at % 1000000000ull)};
+}
+
+static VkResult
+acquire(struct vw_swapchain *sc, uint64_t timeout, VkSemaphore semaphore, VkFence fence,
+        uint32_t *index)
+{
+   /* Past ~100 years a timeout is "forever"; it also keeps the deadline from overflowing. */
+   bool forever = timeout > (uint64_t)3e18;
+   struct timespec deadline = forever ? (struct timespec){0} : deadline_after(timeout);
+   VkResult r;
+   int32_t got = -1;
+
+   pthread_mutex_lock(&sc->lock);
+   for (;;) {
+      if (sc->status < 0) {
+         r = sc->status;
+         break;
+      }
+      if (sc->retired) {
+         r = VK_ERROR_OUT_OF_DATE_KHR;
+         break;
+      }
+      got = vw_pq_acquire(&sc->pq);
+      if (got >= 0) {
+         r = sc->status; /* VK_SUCCESS or VK_SUBOPTIMAL_KHR */
+         break;
+      }
+      if (timeout == 0) {
+         r = VK_NOT_READY;
+         break;
+      }
+      if (!vw_pq_can_progress(&sc->pq)) {
+         /* The app holds every image that could come back: waiting cannot help. */
+         vw_dbg("swapchain %u: acquire with all images acquired", sc->serial);
+         r = VK_TIMEOUT;
+         break;
+      }
+      int e = forever ? pthread_cond_wait(&sc->image_freed, &sc->lock)
+                      : pthread_cond_timedwait(&sc->image_freed, &sc->lock, &deadline);
+      if (e == ETIMEDOUT) {
+         got = vw_pq_acquire(&sc->pq); /* freed right at the deadline still counts */
+         r = got >= 0 ? sc->status : VK_TIMEOUT;
+         break;
+      }
+   }
+   pthread_mutex_unlock(&sc->lock);
+   if (got < 0)
+      return r;
+
+   VkResult s = vw_signal_acquire(sc->dev, semaphore, fence);
+   if (s != VK_SUCCESS) {
+      pthread_mutex_lock(&sc->lock);
+      vw_pq_unacquire(&sc->pq, (uint32_t)got);
+      pthread_mutex_unlock(&sc->lock);
+      return s;
+   }
+   *index = (uint32_t)got;
+   return r;
+}
+
+VKAPI_ATTR VkResult VKAPI_CALL
+vw_AcquireNextImageKHR(VkDevice device, VkSwapchainKHR handle, uint64_t timeout,
+                       VkSemaphore semaphore, VkFence fence, uint32_t *index)
+{
+   struct vw_swapchain *sc = vw_swapchain_from_handle(handle);
+   if (!sc) {
+      struct vw_device *dev = vw_device_from_handle(device);
+      if (!dev || !dev->next.AcquireNextImageKHR)
+         return VK_ERROR_SURFACE_LOST_KHR;
+      return dev->next.AcquireNextImageKHR(device, handle, timeout, semaphore, fence, index);
+   }
+   return acquire(sc, timeout, semaphore, fence, index);
+}
+
+VKAPI_ATTR VkResult VKAPI_CALL
+vw_AcquireNextImage2KHR(VkDevice device, const VkAcquireNextImageInfoKHR *info, uint32_t *index)
+{
+   struct vw_swapchain *sc = vw_swapchain_from_handle(info->swapchain);
+   if (!sc) {
+      struct vw_device *dev = vw_device_from_handle(device);
+      if (!dev || !dev->next.AcquireNextImage2KHR)
+         return VK_ERROR_SURFACE_LOST_KHR;
+      return dev->next.AcquireNextImage2KHR(device, info, index);
+   }
+   /* One physical device per logical device here: deviceMask can only be 1. */
+   return acquire(sc, info->timeout, info->semaphore, info->fence, index);
+}
+
+VKAPI_ATTR VkResult VKAPI_CALL
+vw_GetDeviceGroupPresentCapabilitiesKHR(VkDevice device, VkDeviceGroupPresentCapabilitiesKHR *caps)
+{
+   memset(caps->presentMask, 0, sizeof(caps->presentMask));
+   caps->presentMask[0] = 1;
+   caps->modes = VK_DEVICE_GROUP_PRESENT_MODE_LOCAL_BIT_KHR;
+   return VK_SUCCESS;
+}
+
+VKAPI_ATTR VkResult VKAPI_CALL
+vw_GetDeviceGroupSurfacePresentModesKHR(VkDevice device, VkSurfaceKHR surface,
+                                        VkDeviceGroupPresentModeFlagsKHR *modes)
+{
+   if (!vw_surface_from_handle(surface)) {
+      struct vw_device *dev = vw_device_from_handle(device);
+      if (!dev || !dev->next.GetDeviceGroupSurfacePresentModesKHR)
+         return VK_ERROR_SURFACE_LOST_KHR;
+      return dev->next.GetDeviceGroupSurfacePresentModesKHR(device, surface, modes);
+   }
+   *modes = VK_DEVICE_GROUP_PRESENT_MODE_LOCAL_BIT_KHR;
+   return VK_SUCCESS;
+}

@@ -1,0 +1,130 @@
+/* Swapchains the layer implements: images, acquire, the present submit, and the present
+ * thread that moves finished frames to the backend. */
+#pragma once
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <vulkan/vulkan.h>
+
+#include "device.h"
+#include "surface.h"
+#include "venus_wsi/backend.h"
+#include "venus_wsi/config.h"
+#include "venus_wsi/present_queue.h"
+
+#define VW_MAX_QUEUE_FAMILIES 16
+
+/* Host-visible memory the present copy writes a frame into (frame dumps, paths C and D). */
+struct vw_copy_target {
+   VkBuffer buffer;
+   VkDeviceMemory memory; /* owned by the layer unless 'external_memory' */
+   bool external_memory;
+   void *map;               /* CPU address of byte 0 of the buffer */
+   VkDeviceSize size;
+   uint32_t row_pixels;     /* bufferRowLength of the copy */
+   uint32_t row_bytes;      /* stride in bytes */
+   bool coherent;
+};
+
+struct vw_image {
+   VkImage image;
+   VkDeviceMemory memory;
+   VkDeviceSize memory_offset;
+   struct vw_copy_target copy;
+   VkFence present_fence;   /* signalled when the present submit is done with the image */
+   VkSemaphore chain_semaphore; /* made on demand for presents to several swapchains */
+   VkCommandBuffer cmd;
+   uint32_t cmd_family;
+   bool copy_this_frame;
+   struct vw_damage damage;
+   uint64_t queued_ns;      /* when the app presented it: a stuck frame is a lost device */
+   uint64_t present_number; /* the swapchain's present count at this present */
+   void *backend;
+};
+
+struct vw_swapchain {
+   struct vw_device *dev;
+   struct vw_surface *surface;
+   const struct vw_backend_ops *backend;
+   void *backend_data;
+   uint32_t serial; /* names frame dumps and log lines */
+
+   VkFormat format;
+   VkColorSpaceKHR color_space;
+   VkExtent2D extent;
+   uint32_t layers;
+   VkImageUsageFlags usage;
+   VkSharingMode sharing;
+   VkPresentModeKHR present_mode;
+   VkSwapchainCreateFlagsKHR flags;
+   VkCompositeAlphaFlagBitsKHR composite_alpha;
+   /* How every image is created: also used for app images bound to swapchain memory
+    * (VkImageSwapchainCreateInfoKHR). */
+   VkImageCreateInfo image_ci;
+   VkImageFormatListCreateInfo format_list;
+   VkFormat *view_formats;
+   uint32_t *families;
+
+   uint32_t image_count;
+   struct vw_image images[VW_MAX_IMAGES];
+   VkCommandPool pools[VW_MAX_QUEUE_FAMILIES];
+   enum vw_path path; /* chosen scanout path, for logs and tests */
+
+   /* Backend decisions made in create_swapchain. */
+   bool hold_displayed;
+   uint64_t refresh_period_ns;
+
+   pthread_mutex_t lock; /* guards everything below */
+   pthread_cond_t image_freed;
+   struct vw_present_queue pq;
+   VkResult status; /* VK_SUCCESS, VK_SUBOPTIMAL_KHR or a latched error */
+   bool retired;
+   bool stopping;
+   uint64_t presents;
+
+   pthread_t thread;
+   bool thread_started;
+   int wake_fd;
+};
+
+struct vw_swapchain *vw_swapchain_from_handle(VkSwapchainKHR handle);
+
+/* Latches an error on the swapchain (first one wins) and wakes waiters. Lock held. */
+void vw_swapchain_set_status_locked(struct vw_swapchain *sc, VkResult status);
+/* Returns freed images to acquirers. Lock held. */
+void vw_swapchain_images_released_locked(struct vw_swapchain *sc, uint32_t n);
+
+/* Helpers backends use in create_swapchain. */
+VkResult vw_image_create_local(struct vw_swapchain *sc, struct vw_image *img);
+VkResult vw_image_create_copy_target(struct vw_swapchain *sc, struct vw_image *img);
+void vw_swapchain_destroy_images(struct vw_swapchain *sc);
+uint64_t vw_now_ns(void);
+
+/* present_thread.c */
+VkResult vw_present_thread_start(struct vw_swapchain *sc);
+void vw_present_thread_stop(struct vw_swapchain *sc);
+void vw_present_thread_wake(struct vw_swapchain *sc);
+
+VKAPI_ATTR VkResult VKAPI_CALL vw_CreateSwapchainKHR(VkDevice device,
+                                                     const VkSwapchainCreateInfoKHR *ci,
+                                                     const VkAllocationCallbacks *alloc,
+                                                     VkSwapchainKHR *out);
+VKAPI_ATTR void VKAPI_CALL vw_DestroySwapchainKHR(VkDevice device, VkSwapchainKHR swapchain,
+                                                  const VkAllocationCallbacks *alloc);
+VKAPI_ATTR VkResult VKAPI_CALL vw_GetSwapchainImagesKHR(VkDevice device, VkSwapchainKHR swapchain,
+                                                        uint32_t *count, VkImage *images);
+VKAPI_ATTR VkResult VKAPI_CALL vw_AcquireNextImageKHR(VkDevice device, VkSwapchainKHR swapchain,
+                                                      uint64_t timeout, VkSemaphore semaphore,
+                                                      VkFence fence, uint32_t *index);
+VKAPI_ATTR VkResult VKAPI_CALL vw_AcquireNextImage2KHR(VkDevice device,
+                                                       const VkAcquireNextImageInfoKHR *info,
+                                                       uint32_t *index);
+VKAPI_ATTR VkResult VKAPI_CALL vw_QueuePresentKHR(VkQueue queue, const VkPresentInfoKHR *info);
+VKAPI_ATTR VkResult VKAPI_CALL vw_GetDeviceGroupPresentCapabilitiesKHR(
+   VkDevice device, VkDeviceGroupPresentCapabilitiesKHR *caps);
+VKAPI_ATTR VkResult VKAPI_CALL vw_GetDeviceGroupSurfacePresentModesKHR(
+   VkDevice device, VkSurfaceKHR surface, VkDeviceGroupPresentModeFlagsKHR *modes);
+VKAPI_ATTR VkResult VKAPI_CALL vw_CreateImage(VkDevice device, const VkImageCreateInfo *ci,
+                                              const VkAllocationCallbacks *alloc, VkImage *out);
+VKAPI_ATTR VkResult VKAPI_CALL vw_BindImageMemory2(VkDevice device, uint32_t count,
+                                                   const VkBindImageMemoryInfo *infos);
