@@ -178,23 +178,15 @@ init_physical_devices(struct vw_instance *inst)
    return r < 0 ? r : VK_SUCCESS;
 }
 
-/* In 'force' the layer answers every headless surface itself, so the driver need not see the
- * extension. In 'auto' nothing is known about the drivers until the instance exists, so the
- * app's list goes down as it is: the loader's terminator drops what a driver lacks. */
+/* In 'force' the layer answers every headless surface itself, so the driver need not see
+ * the extension. VK_KHR_surface stays: the driver keeps its own VK_KHR_swapchain where it
+ * has one, and that depends on it. In 'auto' nothing is known about the drivers until the
+ * instance exists, so the app's list goes down as it is: the loader's terminator drops
+ * what a driver lacks. */
 static void
 strip_instance_extensions(struct vw_name_list *list)
 {
    vw_name_list_remove(list, VK_EXT_HEADLESS_SURFACE_EXTENSION_NAME);
-   static const char *const platform_surfaces[] = {
-      "VK_KHR_xcb_surface",     "VK_KHR_xlib_surface",    "VK_KHR_wayland_surface",
-      "VK_KHR_display",         "VK_EXT_acquire_drm_display", "VK_EXT_directfb_surface",
-      "VK_QNX_screen_surface",  "VK_EXT_metal_surface",   "VK_KHR_android_surface",
-   };
-   for (size_t i = 0; i < sizeof(platform_surfaces) / sizeof(platform_surfaces[0]); i++)
-      if (vw_ext_in_names(platform_surfaces[i], list->names, list->count))
-         return; /* the driver still serves the app's other surfaces */
-   vw_name_list_remove(list, VK_KHR_SURFACE_EXTENSION_NAME);
-   vw_name_list_remove(list, VK_KHR_GET_SURFACE_CAPABILITIES_2_EXTENSION_NAME);
 }
 
 static bool

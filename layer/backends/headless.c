@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "../log.h"
 #include "../png_dump.h"
@@ -112,6 +113,8 @@ headless_create_swapchain(struct vw_swapchain *sc)
    sc->refresh_period_ns = cfg->headless_hz ? 1000000000ull / cfg->headless_hz : 0;
    sc->path = VW_PATH_AUTO;
    bool dumping = cfg->dump_dir[0] != '\0';
+   if (dumping)
+      mkdir(cfg->dump_dir, 0755); /* an existing directory is fine; a failure shows at write */
    for (uint32_t i = 0; i < sc->image_count; i++) {
       VkResult r = vw_image_create_local(sc, &sc->images[i]);
       if (r == VK_SUCCESS && dumping)

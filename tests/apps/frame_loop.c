@@ -1,0 +1,355 @@
+#include "frame_loop.h"
+
+#include <string.h>
+
+void
+frame_colours(uint64_t n, uint8_t bg[3], uint8_t fg[3], bool *has_centre)
+{
+   bg[0] = (uint8_t)(n * 37 + 10);
+   bg[1] = (uint8_t)(n * 91 + 50);
+   bg[2] = (uint8_t)(n * 53 + 100);
+   for (int i = 0; i < 3; i++)
+      fg[i] = (uint8_t)(255 - bg[i]);
+   *has_centre = n % 3 == 0;
+}
+
+VkRect2D
+frame_centre_rect(VkExtent2D e)
+{
+   return (VkRect2D){{(int32_t)(e.width / 4), (int32_t)(e.height / 4)},
+                     {e.width / 2, e.height / 2}};
+}
+
+VkFormat
+frame_loop_pick_format(struct harness *h, VkSurfaceKHR surface)
+{
+   VkSurfaceFormatKHR formats[32];
+   uint32_t n = 32;
+   vkGetPhysicalDeviceSurfaceFormatsKHR(h->pdev, surface, &n, formats);
+   for (uint32_t i = 0; i < n; i++)
+      if (formats[i].format == VK_FORMAT_B8G8R8A8_UNORM)
+         return formats[i].format;
+   for (uint32_t i = 0; i < n; i++)
+      if (formats[i].format == VK_FORMAT_R8G8B8A8_UNORM)
+         return formats[i].format;
+   return VK_FORMAT_UNDEFINED;
+}
+
+static VkClearColorValue
+to_clear(const uint8_t c[3], VkFormat format)
+{
+   (void)format; /* RGBA order in the clear value whatever the memory order */
+   return (VkClearColorValue){{c[0] / 255.0f, c[1] / 255.0f, c[2] / 255.0f, 1.0f}};
+}
+
+static VkResult
+create_render_pass(struct frame_loop *fl)
+{
+   VkAttachmentDescription att = {
+      .format = fl->format,
+      .samples = VK_SAMPLE_COUNT_1_BIT,
+      .loadOp = VK_ATTACHMENT_LOAD_OP_CLEAR,
+      .storeOp = VK_ATTACHMENT_STORE_OP_STORE,
+      .stencilLoadOp = VK_ATTACHMENT_LOAD_OP_DONT_CARE,
+      .stencilStoreOp = VK_ATTACHMENT_STORE_OP_DONT_CARE,
+      .initialLayout = VK_IMAGE_LAYOUT_UNDEFINED,
+      .finalLayout = VK_IMAGE_LAYOUT_PRESENT_SRC_KHR,
+   };
+   VkAttachmentReference ref = {0, VK_IMAGE_LAYOUT_COLOR_ATTACHMENT_OPTIMAL};
+   VkSubpassDescription sub = {
+      .pipelineBindPoint = VK_PIPELINE_BIND_POINT_GRAPHICS,
+      .colorAttachmentCount = 1,
+      .pColorAttachments = &ref,
+   };
+   /* The acquire semaphore is waited at COLOR_ATTACHMENT_OUTPUT: order the layout
+    * transition after it. */
+   VkSubpassDependency dep = {
+      .srcSubpass = VK_SUBPASS_EXTERNAL,
+      .dstSubpass = 0,
+      .srcStageMask = VK_PIPELINE_STAGE_COLOR_ATTACHMENT_OUTPUT_BIT,
+      .dstStageMask = VK_PIPELINE_STAGE_COLOR_ATTACHMENT_OUTPUT_BIT,
+      .dstAccessMask = VK_ACCESS_COLOR_ATTACHMENT_WRITE_BIT,
+   };
+   VkRenderPassCreateInfo rci = {
+      .sType = VK_STRUCTURE_TYPE_RENDER_PASS_CREATE_INFO,
+      .attachmentCount = 1,
+      .pAttachments = &att,
+      .subpassCount = 1,
+      .pSubpasses = &sub,
+      .dependencyCount = 1,
+      .pDependencies = &dep,
+   };
+   return vkCreateRenderPass(fl->h->device, &rci, NULL, &fl->render_pass);
+}
+
+VkResult
+frame_loop_create(struct frame_loop *fl, struct harness *h, VkSurfaceKHR surface,
+                  VkExtent2D extent, VkPresentModeKHR mode, uint32_t min_images,
+                  VkSwapchainKHR old, uint32_t serial)
+{
+   memset(fl, 0, sizeof(*fl));
+   fl->h = h;
+   fl->surface = surface;
+   fl->mode = mode;
+   fl->serial = serial;
+   fl->format = frame_loop_pick_format(h, surface);
+   if (fl->format == VK_FORMAT_UNDEFINED)
+      return VK_ERROR_FORMAT_NOT_SUPPORTED;
+
+   VkSurfaceCapabilitiesKHR caps;
+   VkResult r = vkGetPhysicalDeviceSurfaceCapabilitiesKHR(h->pdev, surface, &caps);
+   if (r != VK_SUCCESS)
+      return r;
+   fl->extent = caps.currentExtent.width == UINT32_MAX ? extent : caps.currentExtent;
+   uint32_t count = min_images > caps.minImageCount ? min_images : caps.minImageCount;
+   if (caps.maxImageCount && count > caps.maxImageCount)
+      count = caps.maxImageCount;
+
+   VkSwapchainCreateInfoKHR sci = {
+      .sType = VK_STRUCTURE_TYPE_SWAPCHAIN_CREATE_INFO_KHR,
+      .surface = surface,
+      .minImageCount = count,
+      .imageFormat = fl->format,
+      .imageColorSpace = VK_COLOR_SPACE_SRGB_NONLINEAR_KHR,
+      .imageExtent = fl->extent,
+      .imageArrayLayers = 1,
+      .imageUsage = VK_IMAGE_USAGE_COLOR_ATTACHMENT_BIT | VK_IMAGE_USAGE_TRANSFER_DST_BIT,
+      .imageSharingMode = VK_SHARING_MODE_EXCLUSIVE,
+      .preTransform = VK_SURFACE_TRANSFORM_IDENTITY_BIT_KHR,
+      .compositeAlpha = VK_COMPOSITE_ALPHA_OPAQUE_BIT_KHR,
+      .presentMode = mode,
+      .clipped = VK_TRUE,
+      .oldSwapchain = old,
+   };
+   r = vkCreateSwapchainKHR(h->device, &sci, NULL, &fl->swapchain);
+   if (r != VK_SUCCESS)
+      return r;
+   fl->image_count = FRAME_LOOP_MAX_IMAGES;
+   r = vkGetSwapchainImagesKHR(h->device, fl->swapchain, &fl->image_count, fl->images);
+   if (r != VK_SUCCESS)
+      return r;
+   r = create_render_pass(fl);
+   if (r != VK_SUCCESS)
+      return r;
+
+   VkSemaphoreCreateInfo semi = {.sType = VK_STRUCTURE_TYPE_SEMAPHORE_CREATE_INFO};
+   for (uint32_t i = 0; i < fl->image_count; i++) {
+      VkImageViewCreateInfo vci = {
+         .sType = VK_STRUCTURE_TYPE_IMAGE_VIEW_CREATE_INFO,
+         .image = fl->images[i],
+         .viewType = VK_IMAGE_VIEW_TYPE_2D,
+         .format = fl->format,
+         .subresourceRange = {VK_IMAGE_ASPECT_COLOR_BIT, 0, 1, 0, 1},
+      };
+      if ((r = vkCreateImageView(h->device, &vci, NULL, &fl->views[i])) != VK_SUCCESS)
+         return r;
+      VkFramebufferCreateInfo fci = {
+         .sType = VK_STRUCTURE_TYPE_FRAMEBUFFER_CREATE_INFO,
+         .renderPass = fl->render_pass,
+         .attachmentCount = 1,
+         .pAttachments = &fl->views[i],
+         .width = fl->extent.width,
+         .height = fl->extent.height,
+         .layers = 1,
+      };
+      if ((r = vkCreateFramebuffer(h->device, &fci, NULL, &fl->framebuffers[i])) != VK_SUCCESS)
+         return r;
+      if ((r = vkCreateSemaphore(h->device, &semi, NULL, &fl->render_done[i])) != VK_SUCCESS)
+         return r;
+   }
+   VkCommandPoolCreateInfo pci = {
+      .sType = VK_STRUCTURE_TYPE_COMMAND_POOL_CREATE_INFO,
+      .flags = VK_COMMAND_POOL_CREATE_RESET_COMMAND_BUFFER_BIT,
+      .queueFamilyIndex = h->queue_family,
+   };
+   if ((r = vkCreateCommandPool(h->device, &pci, NULL, &fl->pool)) != VK_SUCCESS)
+      return r;
+   VkCommandBufferAllocateInfo cai = {
+      .sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_ALLOCATE_INFO,
+      .commandPool = fl->pool,
+      .level = VK_COMMAND_BUFFER_LEVEL_PRIMARY,
+      .commandBufferCount = 2,
+   };
+   if ((r = vkAllocateCommandBuffers(h->device, &cai, fl->cmd)) != VK_SUCCESS)
+      return r;
+   VkFenceCreateInfo fci = {
+      .sType = VK_STRUCTURE_TYPE_FENCE_CREATE_INFO,
+      .flags = VK_FENCE_CREATE_SIGNALED_BIT,
+   };
+   for (int i = 0; i < 2; i++) {
+      if ((r = vkCreateSemaphore(h->device, &semi, NULL, &fl->acquired[i])) != VK_SUCCESS)
+         return r;
+      if ((r = vkCreateFence(h->device, &fci, NULL, &fl->in_flight[i])) != VK_SUCCESS)
+         return r;
+   }
+   return VK_SUCCESS;
+}
+
+static void
+barrier1(VkCommandBuffer cmd, VkImage image, VkImageLayout from, VkImageLayout to,
+         VkPipelineStageFlags src, VkAccessFlags src_access, VkPipelineStageFlags dst,
+         VkAccessFlags dst_access)
+{
+   VkImageMemoryBarrier b = {
+      .sType = VK_STRUCTURE_TYPE_IMAGE_MEMORY_BARRIER,
+      .srcAccessMask = src_access,
+      .dstAccessMask = dst_access,
+      .oldLayout = from,
+      .newLayout = to,
+      .srcQueueFamilyIndex = VK_QUEUE_FAMILY_IGNORED,
+      .dstQueueFamilyIndex = VK_QUEUE_FAMILY_IGNORED,
+      .image = image,
+      .subresourceRange = {VK_IMAGE_ASPECT_COLOR_BIT, 0, 1, 0, 1},
+   };
+   vkCmdPipelineBarrier(cmd, src, dst, 0, 0, NULL, 0, NULL, 1, &b);
+}
+
+static void
+barrier2(VkCommandBuffer cmd, VkImage image, VkImageLayout from, VkImageLayout to,
+         VkPipelineStageFlags2 src, VkAccessFlags2 src_access, VkPipelineStageFlags2 dst,
+         VkAccessFlags2 dst_access)
+{
+   VkImageMemoryBarrier2 b = {
+      .sType = VK_STRUCTURE_TYPE_IMAGE_MEMORY_BARRIER_2,
+      .srcStageMask = src,
+      .srcAccessMask = src_access,
+      .dstStageMask = dst,
+      .dstAccessMask = dst_access,
+      .oldLayout = from,
+      .newLayout = to,
+      .srcQueueFamilyIndex = VK_QUEUE_FAMILY_IGNORED,
+      .dstQueueFamilyIndex = VK_QUEUE_FAMILY_IGNORED,
+      .image = image,
+      .subresourceRange = {VK_IMAGE_ASPECT_COLOR_BIT, 0, 1, 0, 1},
+   };
+   VkDependencyInfo dep = {
+      .sType = VK_STRUCTURE_TYPE_DEPENDENCY_INFO,
+      .imageMemoryBarrierCount = 1,
+      .pImageMemoryBarriers = &b,
+   };
+   vkCmdPipelineBarrier2(cmd, &dep);
+}
+
+static void
+record(struct frame_loop *fl, VkCommandBuffer cmd, uint32_t index, uint64_t n)
+{
+   uint8_t bg[3], fg[3];
+   bool centre;
+   frame_colours(n, bg, fg, &centre);
+   VkClearColorValue bgc = to_clear(bg, fl->format), fgc = to_clear(fg, fl->format);
+   VkImage image = fl->images[index];
+   VkImageSubresourceRange range = {VK_IMAGE_ASPECT_COLOR_BIT, 0, 1, 0, 1};
+
+   VkCommandBufferBeginInfo bi = {.sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO};
+   vkBeginCommandBuffer(cmd, &bi);
+   int variant = (int)(n % 3);
+   if (variant == 2 && !fl->h->has_sync2)
+      variant = 1;
+   if (variant == 0) {
+      VkClearValue clear = {.color = bgc};
+      VkRenderPassBeginInfo rbi = {
+         .sType = VK_STRUCTURE_TYPE_RENDER_PASS_BEGIN_INFO,
+         .renderPass = fl->render_pass,
+         .framebuffer = fl->framebuffers[index],
+         .renderArea = {{0, 0}, fl->extent},
+         .clearValueCount = 1,
+         .pClearValues = &clear,
+      };
+      vkCmdBeginRenderPass(cmd, &rbi, VK_SUBPASS_CONTENTS_INLINE);
+      VkClearAttachment ca = {VK_IMAGE_ASPECT_COLOR_BIT, 0, {.color = fgc}};
+      VkClearRect rect = {frame_centre_rect(fl->extent), 0, 1};
+      vkCmdClearAttachments(cmd, 1, &ca, 1, &rect);
+      vkCmdEndRenderPass(cmd);
+   } else if (variant == 1) {
+      barrier1(cmd, image, VK_IMAGE_LAYOUT_UNDEFINED, VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL,
+               VK_PIPELINE_STAGE_TRANSFER_BIT, 0, VK_PIPELINE_STAGE_TRANSFER_BIT,
+               VK_ACCESS_TRANSFER_WRITE_BIT);
+      vkCmdClearColorImage(cmd, image, VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, &bgc, 1, &range);
+      barrier1(cmd, image, VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, VK_IMAGE_LAYOUT_PRESENT_SRC_KHR,
+               VK_PIPELINE_STAGE_TRANSFER_BIT, VK_ACCESS_TRANSFER_WRITE_BIT,
+               VK_PIPELINE_STAGE_BOTTOM_OF_PIPE_BIT, 0);
+   } else {
+      barrier2(cmd, image, VK_IMAGE_LAYOUT_UNDEFINED, VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL,
+               VK_PIPELINE_STAGE_2_CLEAR_BIT, 0, VK_PIPELINE_STAGE_2_CLEAR_BIT,
+               VK_ACCESS_2_TRANSFER_WRITE_BIT);
+      vkCmdClearColorImage(cmd, image, VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, &bgc, 1, &range);
+      barrier2(cmd, image, VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, VK_IMAGE_LAYOUT_PRESENT_SRC_KHR,
+               VK_PIPELINE_STAGE_2_CLEAR_BIT, VK_ACCESS_2_TRANSFER_WRITE_BIT,
+               VK_PIPELINE_STAGE_2_NONE, 0);
+   }
+   vkEndCommandBuffer(cmd);
+}
+
+static VkResult
+worse(VkResult a, VkResult b)
+{
+   if (a < 0)
+      return a;
+   if (b < 0)
+      return b;
+   return a != VK_SUCCESS ? a : b;
+}
+
+VkResult
+frame_loop_draw(struct frame_loop *fl)
+{
+   struct harness *h = fl->h;
+   uint32_t slot = (uint32_t)(fl->frames % 2);
+   vkWaitForFences(h->device, 1, &fl->in_flight[slot], VK_TRUE, UINT64_MAX);
+
+   uint32_t index;
+   VkResult ra = vkAcquireNextImageKHR(h->device, fl->swapchain, 10ull * 1000000000ull,
+                                       fl->acquired[slot], VK_NULL_HANDLE, &index);
+   if (ra < 0 || ra == VK_TIMEOUT || ra == VK_NOT_READY)
+      return ra;
+   vkResetFences(h->device, 1, &fl->in_flight[slot]);
+   record(fl, fl->cmd[slot], index, fl->frames);
+
+   /* The clear and the render pass's attachment write both sit behind these stages. */
+   VkPipelineStageFlags wait = VK_PIPELINE_STAGE_COLOR_ATTACHMENT_OUTPUT_BIT |
+                               VK_PIPELINE_STAGE_TRANSFER_BIT;
+   VkSubmitInfo si = {
+      .sType = VK_STRUCTURE_TYPE_SUBMIT_INFO,
+      .waitSemaphoreCount = 1,
+      .pWaitSemaphores = &fl->acquired[slot],
+      .pWaitDstStageMask = &wait,
+      .commandBufferCount = 1,
+      .pCommandBuffers = &fl->cmd[slot],
+      .signalSemaphoreCount = 1,
+      .pSignalSemaphores = &fl->render_done[index],
+   };
+   VkResult rs = vkQueueSubmit(h->queue, 1, &si, fl->in_flight[slot]);
+   if (rs != VK_SUCCESS)
+      return rs;
+   VkPresentInfoKHR pi = {
+      .sType = VK_STRUCTURE_TYPE_PRESENT_INFO_KHR,
+      .waitSemaphoreCount = 1,
+      .pWaitSemaphores = &fl->render_done[index],
+      .swapchainCount = 1,
+      .pSwapchains = &fl->swapchain,
+      .pImageIndices = &index,
+   };
+   VkResult rp = vkQueuePresentKHR(h->queue, &pi);
+   fl->frames++;
+   return worse(ra, rp);
+}
+
+void
+frame_loop_destroy(struct frame_loop *fl, bool destroy_swapchain)
+{
+   VkDevice d = fl->h->device;
+   vkWaitForFences(d, 2, fl->in_flight, VK_TRUE, UINT64_MAX);
+   for (uint32_t i = 0; i < fl->image_count; i++) {
+      vkDestroyFramebuffer(d, fl->framebuffers[i], NULL);
+      vkDestroyImageView(d, fl->views[i], NULL);
+      vkDestroySemaphore(d, fl->render_done[i], NULL);
+   }
+   for (int i = 0; i < 2; i++) {
+      vkDestroySemaphore(d, fl->acquired[i], NULL);
+      vkDestroyFence(d, fl->in_flight[i], NULL);
+   }
+   vkDestroyCommandPool(d, fl->pool, NULL);
+   vkDestroyRenderPass(d, fl->render_pass, NULL);
+   if (destroy_swapchain)
+      vkDestroySwapchainKHR(d, fl->swapchain, NULL);
+}

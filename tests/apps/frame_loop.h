@@ -1,0 +1,46 @@
+/* A swapchain and the frames drawn into it, the way a typical app does it: two frames in
+ * flight, per-image render-done semaphores, and three ways of drawing that exercise the
+ * present layout in render passes, barriers and synchronization2 barriers. */
+#pragma once
+
+#include "harness.h"
+
+#define FRAME_LOOP_MAX_IMAGES 16
+
+struct frame_loop {
+   struct harness *h;
+   VkSurfaceKHR surface;
+   VkSwapchainKHR swapchain;
+   VkFormat format;
+   VkExtent2D extent;
+   VkPresentModeKHR mode;
+   uint32_t image_count;
+   VkImage images[FRAME_LOOP_MAX_IMAGES];
+   VkImageView views[FRAME_LOOP_MAX_IMAGES];
+   VkFramebuffer framebuffers[FRAME_LOOP_MAX_IMAGES];
+   VkSemaphore render_done[FRAME_LOOP_MAX_IMAGES];
+   VkRenderPass render_pass;
+   VkCommandPool pool;
+   VkCommandBuffer cmd[2];
+   VkSemaphore acquired[2];
+   VkFence in_flight[2];
+   uint64_t frames; /* presents so far: the next frame's number */
+   uint32_t serial; /* the layer numbers swapchains in creation order, from 0 */
+};
+
+/* Colours of frame 'n': the background everywhere, and a centre rectangle drawn in 'fg'
+ * on frames that take the render-pass path (n % 3 == 0). */
+void frame_colours(uint64_t n, uint8_t bg[3], uint8_t fg[3], bool *has_centre);
+/* The centre rectangle of an extent: the middle half in each direction. */
+VkRect2D frame_centre_rect(VkExtent2D extent);
+
+/* Picks a UNORM 8-bit BGRA/RGBA surface format (so cleared values dump exactly). */
+VkFormat frame_loop_pick_format(struct harness *h, VkSurfaceKHR surface);
+
+VkResult frame_loop_create(struct frame_loop *fl, struct harness *h, VkSurfaceKHR surface,
+                           VkExtent2D extent, VkPresentModeKHR mode, uint32_t min_images,
+                           VkSwapchainKHR old, uint32_t serial);
+/* Draws and presents one frame; returns the worst result of acquire and present. */
+VkResult frame_loop_draw(struct frame_loop *fl);
+/* Waits for the app's own frames (not the layer's) and frees everything. */
+void frame_loop_destroy(struct frame_loop *fl, bool destroy_swapchain);

@@ -1,0 +1,160 @@
+#include "harness.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+uint64_t
+harness_now_ns(void)
+{
+   struct timespec ts;
+   clock_gettime(CLOCK_MONOTONIC, &ts);
+   return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static VKAPI_ATTR VkBool32 VKAPI_CALL
+on_message(VkDebugUtilsMessageSeverityFlagBitsEXT severity, VkDebugUtilsMessageTypeFlagsEXT type,
+           const VkDebugUtilsMessengerCallbackDataEXT *data, void *user)
+{
+   struct harness *h = user;
+   if (severity & (VK_DEBUG_UTILS_MESSAGE_SEVERITY_WARNING_BIT_EXT |
+                   VK_DEBUG_UTILS_MESSAGE_SEVERITY_ERROR_BIT_EXT)) {
+      /* The loader talks through the same messenger (e.g. about VK_INSTANCE_LAYERS); only
+       * the layers' words count. */
+      if (data->pMessageIdName && !strcmp(data->pMessageIdName, "Loader Message"))
+         return VK_FALSE;
+      h->validation_messages++;
+      if (!h->quiet_validation)
+         fprintf(stderr, "VALIDATION: %s\n", data->pMessage);
+   }
+   return VK_FALSE;
+}
+
+int32_t
+harness_memory_type(struct harness *h, uint32_t bits, VkMemoryPropertyFlags flags)
+{
+   VkPhysicalDeviceMemoryProperties props;
+   vkGetPhysicalDeviceMemoryProperties(h->pdev, &props);
+   for (uint32_t i = 0; i < props.memoryTypeCount; i++)
+      if ((bits & (1u << i)) && (props.memoryTypes[i].propertyFlags & flags) == flags)
+         return (int32_t)i;
+   return -1;
+}
+
+bool
+harness_init(struct harness *h, const struct harness_options *opt)
+{
+   const char *exts[16];
+   uint32_t n = 0;
+   exts[n++] = VK_EXT_DEBUG_UTILS_EXTENSION_NAME;
+   for (uint32_t i = 0; i < opt->instance_ext_count && n < 16; i++)
+      exts[n++] = opt->instance_exts[i];
+
+   VkDebugUtilsMessengerCreateInfoEXT mci = {
+      .sType = VK_STRUCTURE_TYPE_DEBUG_UTILS_MESSENGER_CREATE_INFO_EXT,
+      .messageSeverity = VK_DEBUG_UTILS_MESSAGE_SEVERITY_WARNING_BIT_EXT |
+                         VK_DEBUG_UTILS_MESSAGE_SEVERITY_ERROR_BIT_EXT,
+      .messageType = VK_DEBUG_UTILS_MESSAGE_TYPE_GENERAL_BIT_EXT |
+                     VK_DEBUG_UTILS_MESSAGE_TYPE_VALIDATION_BIT_EXT |
+                     VK_DEBUG_UTILS_MESSAGE_TYPE_PERFORMANCE_BIT_EXT,
+      .pfnUserCallback = on_message,
+      .pUserData = h,
+   };
+   VkApplicationInfo app = {
+      .sType = VK_STRUCTURE_TYPE_APPLICATION_INFO,
+      .pApplicationName = "venus-wsi-test",
+      .apiVersion = VK_API_VERSION_1_3,
+   };
+   VkInstanceCreateInfo ici = {
+      .sType = VK_STRUCTURE_TYPE_INSTANCE_CREATE_INFO,
+      .pNext = &mci, /* catches what instance creation itself reports */
+      .pApplicationInfo = &app,
+      .enabledLayerCount = opt->layer_count,
+      .ppEnabledLayerNames = opt->layers,
+      .enabledExtensionCount = n,
+      .ppEnabledExtensionNames = exts,
+   };
+   VkResult r = vkCreateInstance(&ici, NULL, &h->instance);
+   if (r != VK_SUCCESS) {
+      fprintf(stderr, "vkCreateInstance: %d\n", r);
+      return false;
+   }
+   h->create_messenger = (PFN_vkCreateDebugUtilsMessengerEXT)vkGetInstanceProcAddr(
+      h->instance, "vkCreateDebugUtilsMessengerEXT");
+   h->destroy_messenger = (PFN_vkDestroyDebugUtilsMessengerEXT)vkGetInstanceProcAddr(
+      h->instance, "vkDestroyDebugUtilsMessengerEXT");
+   if (h->create_messenger)
+      h->create_messenger(h->instance, &mci, NULL, &h->messenger);
+
+   uint32_t count = 1;
+   r = vkEnumeratePhysicalDevices(h->instance, &count, &h->pdev);
+   if (r < 0 || count == 0) {
+      fprintf(stderr, "no physical device: %d\n", r);
+      return false;
+   }
+   VkQueueFamilyProperties families[8];
+   uint32_t nf = 8;
+   vkGetPhysicalDeviceQueueFamilyProperties(h->pdev, &nf, families);
+   h->queue_family = UINT32_MAX;
+   for (uint32_t i = 0; i < nf && h->queue_family == UINT32_MAX; i++)
+      if (families[i].queueFlags & VK_QUEUE_GRAPHICS_BIT)
+         h->queue_family = i;
+   if (h->queue_family == UINT32_MAX)
+      return false;
+
+   VkPhysicalDeviceProperties props;
+   vkGetPhysicalDeviceProperties(h->pdev, &props);
+   VkPhysicalDeviceVulkan13Features f13 = {
+      .sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_3_FEATURES,
+   };
+   VkPhysicalDeviceVulkan12Features f12 = {
+      .sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_2_FEATURES,
+   };
+   VkPhysicalDeviceFeatures2 supported = {
+      .sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_FEATURES_2,
+      .pNext = props.apiVersion >= VK_API_VERSION_1_3 ? (void *)&f13 : NULL,
+   };
+   vkGetPhysicalDeviceFeatures2(h->pdev, &supported);
+   h->has_sync2 = props.apiVersion >= VK_API_VERSION_1_3 && f13.synchronization2;
+   VkPhysicalDeviceVulkan13Features want13 = {
+      .sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_3_FEATURES,
+      .synchronization2 = h->has_sync2,
+   };
+   /* Timeline semaphores let the tests hold a present back from the host. */
+   f12.pNext = h->has_sync2 ? &want13 : NULL;
+   f12.timelineSemaphore = VK_TRUE;
+
+   float prio = 1.0f;
+   VkDeviceQueueCreateInfo qci = {
+      .sType = VK_STRUCTURE_TYPE_DEVICE_QUEUE_CREATE_INFO,
+      .queueFamilyIndex = h->queue_family,
+      .queueCount = 1,
+      .pQueuePriorities = &prio,
+   };
+   VkDeviceCreateInfo dci = {
+      .sType = VK_STRUCTURE_TYPE_DEVICE_CREATE_INFO,
+      .pNext = &f12,
+      .queueCreateInfoCount = 1,
+      .pQueueCreateInfos = &qci,
+      .enabledExtensionCount = opt->device_ext_count,
+      .ppEnabledExtensionNames = opt->device_exts,
+   };
+   r = vkCreateDevice(h->pdev, &dci, NULL, &h->device);
+   if (r != VK_SUCCESS) {
+      fprintf(stderr, "vkCreateDevice: %d\n", r);
+      return false;
+   }
+   vkGetDeviceQueue(h->device, h->queue_family, 0, &h->queue);
+   return true;
+}
+
+void
+harness_finish(struct harness *h)
+{
+   if (h->device)
+      vkDestroyDevice(h->device, NULL);
+   if (h->messenger)
+      h->destroy_messenger(h->instance, h->messenger, NULL);
+   if (h->instance)
+      vkDestroyInstance(h->instance, NULL);
+}

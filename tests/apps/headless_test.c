@@ -1,0 +1,739 @@
+/* Integration test of the layer's headless WSI on a real driver (lavapipe): every present
+ * mode with pixel checks of the frames the layer dumps, acquire timeouts, swapchain
+ * retirement, the Vulkan 1.1 swapchain pieces, and pass-through in 'auto' mode. Run it
+ * with the Khronos validation layer above or below the layer: any message fails it. */
+#include <dlfcn.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "frame_loop.h"
+#include "png_read.h"
+
+struct options {
+   uint32_t frames;
+   VkExtent2D extent;
+   const char *tests;
+   double expect_hz; /* when > 0: FIFO must pace to it, MAILBOX/IMMEDIATE must not */
+   const char *expect_owner; /* "layer" or "driver": who answers WSI (dladdr check) */
+   const char *app_layers;   /* comma list enabled through ppEnabledLayerNames */
+   const char *validation;   /* "above" or "below": where the validation layer must sit */
+};
+
+static uint32_t swapchains_created; /* the layer's serial of the next swapchain */
+
+static const char *
+mode_name(VkPresentModeKHR m)
+{
+   switch (m) {
+   case VK_PRESENT_MODE_FIFO_KHR: return "FIFO";
+   case VK_PRESENT_MODE_FIFO_RELAXED_KHR: return "FIFO_RELAXED";
+   case VK_PRESENT_MODE_MAILBOX_KHR: return "MAILBOX";
+   case VK_PRESENT_MODE_IMMEDIATE_KHR: return "IMMEDIATE";
+   default: return "?";
+   }
+}
+
+static bool
+wants(const struct options *o, const char *name)
+{
+   if (!o->tests)
+      return true;
+   char buf[256];
+   snprintf(buf, sizeof(buf), ",%s,", o->tests);
+   char key[64];
+   snprintf(key, sizeof(key), ",%s,", name);
+   return strstr(buf, key) != NULL;
+}
+
+static VkSurfaceKHR
+create_surface(struct harness *h)
+{
+   VkHeadlessSurfaceCreateInfoEXT ci = {.sType = VK_STRUCTURE_TYPE_HEADLESS_SURFACE_CREATE_INFO_EXT};
+   PFN_vkCreateHeadlessSurfaceEXT create =
+      (PFN_vkCreateHeadlessSurfaceEXT)vkGetInstanceProcAddr(h->instance,
+                                                            "vkCreateHeadlessSurfaceEXT");
+   VkSurfaceKHR s = VK_NULL_HANDLE;
+   CHECK(h, create != NULL, "no vkCreateHeadlessSurfaceEXT");
+   if (create)
+      CHECK_VK(h, create(h->instance, &ci, NULL, &s), VK_SUCCESS);
+   return s;
+}
+
+/* Dumped frames (VENUS_WSI_DUMP_DIR) of swapchain 'serial' must show frame n's colours. */
+static uint32_t
+check_dumps(struct harness *h, uint32_t serial, uint64_t frames, VkExtent2D extent,
+            uint32_t *found_out)
+{
+   const char *dir = getenv("VENUS_WSI_DUMP_DIR");
+   if (!dir || !*dir)
+      return 0;
+   const char *every_s = getenv("VENUS_WSI_DUMP_EVERY");
+   uint32_t every = every_s ? (uint32_t)atoi(every_s) : 1;
+   uint32_t found = 0, bad = 0;
+   VkRect2D c = frame_centre_rect(extent);
+   for (uint64_t n = 0; n < frames; n += every) {
+      char path[1024];
+      snprintf(path, sizeof(path), "%s/sc%u-frame%06llu.png", dir, serial, (unsigned long long)n);
+      struct rgb_image img;
+      if (!rgb_image_load_png(path, &img))
+         continue;
+      found++;
+      uint8_t bg[3], fg[3];
+      bool centre;
+      frame_colours(n, bg, fg, &centre);
+      const uint8_t *mid = centre ? fg : bg;
+      bool ok = img.width == extent.width && img.height == extent.height &&
+                rgb_image_pixel_is(&img, 1, 1, bg[0], bg[1], bg[2], 1) &&
+                rgb_image_pixel_is(&img, extent.width - 2, extent.height - 2, bg[0], bg[1], bg[2], 1) &&
+                rgb_image_pixel_is(&img, extent.width / 2, extent.height / 2, mid[0], mid[1], mid[2], 1) &&
+                rgb_image_pixel_is(&img, (uint32_t)c.offset.x, (uint32_t)c.offset.y, mid[0], mid[1], mid[2], 1) &&
+                rgb_image_pixel_is(&img, (uint32_t)c.offset.x - 1, (uint32_t)c.offset.y - 1, bg[0], bg[1], bg[2], 1);
+      CHECK(h, ok, "%s: pixels differ from frame %llu's colours", path, (unsigned long long)n);
+      bad += !ok;
+      rgb_image_free(&img);
+   }
+   *found_out = found;
+   return bad;
+}
+
+static void
+test_surface_queries(struct harness *h, VkSurfaceKHR surface)
+{
+   VkBool32 supported = VK_FALSE;
+   CHECK_VK(h, vkGetPhysicalDeviceSurfaceSupportKHR(h->pdev, h->queue_family, surface, &supported),
+            VK_SUCCESS);
+   CHECK(h, supported, "graphics family cannot present");
+   VkSurfaceCapabilitiesKHR caps;
+   CHECK_VK(h, vkGetPhysicalDeviceSurfaceCapabilitiesKHR(h->pdev, surface, &caps), VK_SUCCESS);
+   CHECK(h, caps.minImageCount >= 1 && (caps.maxImageCount == 0 || caps.maxImageCount >= caps.minImageCount),
+         "image counts %u..%u", caps.minImageCount, caps.maxImageCount);
+   CHECK(h, caps.supportedUsageFlags & VK_IMAGE_USAGE_COLOR_ATTACHMENT_BIT, "no color attachment usage");
+
+   VkPhysicalDeviceSurfaceInfo2KHR info = {
+      .sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SURFACE_INFO_2_KHR,
+      .surface = surface,
+   };
+   VkSurfaceProtectedCapabilitiesKHR prot = {
+      .sType = VK_STRUCTURE_TYPE_SURFACE_PROTECTED_CAPABILITIES_KHR,
+      .supportsProtected = VK_TRUE,
+   };
+   VkSurfaceCapabilities2KHR caps2 = {
+      .sType = VK_STRUCTURE_TYPE_SURFACE_CAPABILITIES_2_KHR,
+   };
+   (void)prot; /* VK_KHR_surface_protected_capabilities is not enabled: no pNext */
+   CHECK_VK(h, vkGetPhysicalDeviceSurfaceCapabilities2KHR(h->pdev, &info, &caps2), VK_SUCCESS);
+   CHECK(h, caps2.surfaceCapabilities.minImageCount == caps.minImageCount, "caps2 differs");
+
+   uint32_t n = 0;
+   CHECK_VK(h, vkGetPhysicalDeviceSurfaceFormatsKHR(h->pdev, surface, &n, NULL), VK_SUCCESS);
+   CHECK(h, n > 0, "no surface formats");
+   VkSurfaceFormatKHR one;
+   uint32_t n1 = 1;
+   VkResult r = vkGetPhysicalDeviceSurfaceFormatsKHR(h->pdev, surface, &n1, &one);
+   CHECK(h, n > 1 ? r == VK_INCOMPLETE : r == VK_SUCCESS, "short format query returned %d", r);
+   VkSurfaceFormat2KHR f2[32];
+   for (int i = 0; i < 32; i++)
+      f2[i] = (VkSurfaceFormat2KHR){.sType = VK_STRUCTURE_TYPE_SURFACE_FORMAT_2_KHR};
+   uint32_t n2 = 32;
+   CHECK_VK(h, vkGetPhysicalDeviceSurfaceFormats2KHR(h->pdev, &info, &n2, f2), VK_SUCCESS);
+   CHECK(h, n2 == n, "formats2 count %u != %u", n2, n);
+   CHECK(h, frame_loop_pick_format(h, surface) != VK_FORMAT_UNDEFINED, "no 8-bit UNORM format");
+
+   VkPresentModeKHR modes[8];
+   uint32_t nm = 8;
+   CHECK_VK(h, vkGetPhysicalDeviceSurfacePresentModesKHR(h->pdev, surface, &nm, modes), VK_SUCCESS);
+   CHECK(h, nm == 4, "%u present modes, expected FIFO, FIFO_RELAXED, MAILBOX, IMMEDIATE", nm);
+
+   VkRect2D rects[2];
+   uint32_t nr = 2;
+   CHECK_VK(h, vkGetPhysicalDevicePresentRectanglesKHR(h->pdev, surface, &nr, rects), VK_SUCCESS);
+   CHECK(h, nr == 1, "%u present rectangles", nr);
+
+   VkDeviceGroupPresentCapabilitiesKHR gcaps = {
+      .sType = VK_STRUCTURE_TYPE_DEVICE_GROUP_PRESENT_CAPABILITIES_KHR,
+   };
+   CHECK_VK(h, vkGetDeviceGroupPresentCapabilitiesKHR(h->device, &gcaps), VK_SUCCESS);
+   CHECK(h, gcaps.presentMask[0] == 1 && (gcaps.modes & VK_DEVICE_GROUP_PRESENT_MODE_LOCAL_BIT_KHR),
+         "device group caps mask %u modes %u", gcaps.presentMask[0], gcaps.modes);
+   VkDeviceGroupPresentModeFlagsKHR gmodes = 0;
+   CHECK_VK(h, vkGetDeviceGroupSurfacePresentModesKHR(h->device, surface, &gmodes), VK_SUCCESS);
+   CHECK(h, gmodes & VK_DEVICE_GROUP_PRESENT_MODE_LOCAL_BIT_KHR, "surface group modes %u", gmodes);
+}
+
+static void
+test_present_modes(struct harness *h, VkSurfaceKHR surface, const struct options *o)
+{
+   static const VkPresentModeKHR modes[] = {
+      VK_PRESENT_MODE_FIFO_KHR, VK_PRESENT_MODE_MAILBOX_KHR, VK_PRESENT_MODE_IMMEDIATE_KHR,
+      VK_PRESENT_MODE_FIFO_RELAXED_KHR,
+   };
+   VkSwapchainKHR old = VK_NULL_HANDLE;
+   struct frame_loop prev;
+   bool have_prev = false;
+   for (size_t m = 0; m < sizeof(modes) / sizeof(modes[0]); m++) {
+      struct frame_loop fl;
+      uint32_t serial = swapchains_created++;
+      VkResult r = frame_loop_create(&fl, h, surface, o->extent, modes[m], 3, old, serial);
+      CHECK(h, r == VK_SUCCESS, "swapchain for %s: %d", mode_name(modes[m]), r);
+      if (have_prev) {
+         /* Recreation: the old one is retired, and goes away with frames still queued. */
+         frame_loop_destroy(&prev, true);
+         have_prev = false;
+      }
+      if (r != VK_SUCCESS)
+         return;
+      uint64_t t0 = harness_now_ns();
+      uint32_t bad = 0;
+      for (uint32_t f = 0; f < o->frames; f++) {
+         VkResult fr = frame_loop_draw(&fl);
+         if (fr != VK_SUCCESS)
+            bad++;
+         CHECK(h, fr == VK_SUCCESS, "%s frame %u: %d", mode_name(modes[m]), f, fr);
+         if (fr < 0)
+            break;
+      }
+      double secs = (harness_now_ns() - t0) / 1e9;
+      double fps = o->frames / secs;
+      printf("%-13s %u frames %ux%u in %.2f s: %.1f frames/s\n", mode_name(modes[m]), o->frames,
+             fl.extent.width, fl.extent.height, secs, fps);
+      if (o->expect_hz > 0) {
+         bool paced = modes[m] == VK_PRESENT_MODE_FIFO_KHR ||
+                      modes[m] == VK_PRESENT_MODE_FIFO_RELAXED_KHR;
+         if (paced)
+            CHECK(h, fps > o->expect_hz * 0.85 && fps < o->expect_hz * 1.1,
+                  "%s at %.1f frames/s, display refreshes at %.0f Hz", mode_name(modes[m]), fps,
+                  o->expect_hz);
+         else
+            CHECK(h, fps > o->expect_hz * 1.5, "%s at %.1f frames/s: throttled to the %.0f Hz display",
+                  mode_name(modes[m]), fps, o->expect_hz);
+      }
+      prev = fl;
+      have_prev = true;
+      old = fl.swapchain;
+
+      /* Dumps are written by the layer's thread: let the last due ones land. */
+      if (getenv("VENUS_WSI_DUMP_DIR")) {
+         vkQueueWaitIdle(h->queue);
+         usleep(200000);
+         uint32_t found = 0;
+         uint32_t wrong = check_dumps(h, serial, fl.frames, fl.extent, &found);
+         const char *every_s = getenv("VENUS_WSI_DUMP_EVERY");
+         uint32_t every = every_s ? (uint32_t)atoi(every_s) : 1;
+         uint32_t due = (uint32_t)((fl.frames + every - 1) / every);
+         bool drops = modes[m] == VK_PRESENT_MODE_MAILBOX_KHR ||
+                      modes[m] == VK_PRESENT_MODE_IMMEDIATE_KHR;
+         printf("%-13s frame dumps: %u of %u due found, %u with wrong pixels\n",
+                mode_name(modes[m]), found, due, wrong);
+         /* FIFO shows every frame; the replacing modes may drop some, not most. The very
+          * last frames can still be queued when the swapchain goes. */
+         CHECK(h, drops ? found * 2 >= due : found + 1 >= due, "%s: %u of %u frame dumps",
+               mode_name(modes[m]), found, due);
+      }
+   }
+   if (have_prev)
+      frame_loop_destroy(&prev, true);
+}
+
+static VkFence
+make_fence(struct harness *h)
+{
+   VkFenceCreateInfo fci = {.sType = VK_STRUCTURE_TYPE_FENCE_CREATE_INFO};
+   VkFence f = VK_NULL_HANDLE;
+   vkCreateFence(h->device, &fci, NULL, &f);
+   return f;
+}
+
+/* Records a transition of 'image' to PRESENT_SRC behind a host-set event, so the test
+ * decides from the host when the GPU side of a present finishes. The present that follows
+ * waits through queue order, not a semaphore: lavapipe blocks the submitting thread on a
+ * binary semaphore whose signal has not executed yet, which would deadlock the test. */
+static void
+submit_gated_transition(struct harness *h, VkCommandBuffer cmd, VkImage image, VkEvent gate,
+                        VkSemaphore done)
+{
+   VkCommandBufferBeginInfo bi = {.sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO};
+   vkBeginCommandBuffer(cmd, &bi);
+   VkImageMemoryBarrier b = {
+      .sType = VK_STRUCTURE_TYPE_IMAGE_MEMORY_BARRIER,
+      .oldLayout = VK_IMAGE_LAYOUT_UNDEFINED,
+      .newLayout = VK_IMAGE_LAYOUT_PRESENT_SRC_KHR,
+      .srcQueueFamilyIndex = VK_QUEUE_FAMILY_IGNORED,
+      .dstQueueFamilyIndex = VK_QUEUE_FAMILY_IGNORED,
+      .image = image,
+      .subresourceRange = {VK_IMAGE_ASPECT_COLOR_BIT, 0, 1, 0, 1},
+   };
+   if (gate)
+      vkCmdWaitEvents(cmd, 1, &gate, VK_PIPELINE_STAGE_HOST_BIT, VK_PIPELINE_STAGE_ALL_COMMANDS_BIT,
+                      0, NULL, 0, NULL, 1, &b);
+   else
+      vkCmdPipelineBarrier(cmd, VK_PIPELINE_STAGE_TOP_OF_PIPE_BIT,
+                           VK_PIPELINE_STAGE_BOTTOM_OF_PIPE_BIT, 0, 0, NULL, 0, NULL, 1, &b);
+   vkEndCommandBuffer(cmd);
+   VkSubmitInfo si = {
+      .sType = VK_STRUCTURE_TYPE_SUBMIT_INFO,
+      .commandBufferCount = 1,
+      .pCommandBuffers = &cmd,
+      .signalSemaphoreCount = done ? 1 : 0,
+      .pSignalSemaphores = &done,
+   };
+   CHECK_VK(h, vkQueueSubmit(h->queue, 1, &si, VK_NULL_HANDLE), VK_SUCCESS);
+}
+
+static VkResult
+present_one(struct harness *h, VkSwapchainKHR sc, uint32_t index, VkSemaphore wait)
+{
+   VkPresentInfoKHR pi = {
+      .sType = VK_STRUCTURE_TYPE_PRESENT_INFO_KHR,
+      .waitSemaphoreCount = wait ? 1 : 0,
+      .pWaitSemaphores = &wait,
+      .swapchainCount = 1,
+      .pSwapchains = &sc,
+      .pImageIndices = &index,
+   };
+   return vkQueuePresentKHR(h->queue, &pi);
+}
+
+static void
+test_timeouts_and_retirement(struct harness *h, VkSurfaceKHR surface, const struct options *o)
+{
+   VkSurfaceCapabilitiesKHR caps;
+   vkGetPhysicalDeviceSurfaceCapabilitiesKHR(h->pdev, surface, &caps);
+   struct frame_loop fl;
+   uint32_t serial = swapchains_created++;
+   VkResult r = frame_loop_create(&fl, h, surface, o->extent, VK_PRESENT_MODE_FIFO_KHR,
+                                  caps.minImageCount, VK_NULL_HANDLE, serial);
+   CHECK(h, r == VK_SUCCESS, "swapchain: %d", r);
+   if (r != VK_SUCCESS)
+      return;
+
+   /* Take every image with timeout 0: then VK_NOT_READY. */
+   VkFence fences[FRAME_LOOP_MAX_IMAGES];
+   uint32_t got = 0;
+   for (uint32_t i = 0; i <= fl.image_count; i++) {
+      VkFence f = make_fence(h);
+      uint32_t index;
+      r = vkAcquireNextImageKHR(h->device, fl.swapchain, 0, VK_NULL_HANDLE, f, &index);
+      if (r != VK_SUCCESS) {
+         vkDestroyFence(h->device, f, NULL);
+         break;
+      }
+      fences[got++] = f;
+   }
+   CHECK(h, got == fl.image_count, "acquired %u of %u images", got, fl.image_count);
+   CHECK(h, r == VK_NOT_READY, "acquire with all images taken and timeout 0: %d", r);
+   vkWaitForFences(h->device, got, fences, VK_TRUE, UINT64_MAX);
+   for (uint32_t i = 0; i < got; i++)
+      vkDestroyFence(h->device, fences[i], NULL);
+   uint32_t index;
+   VkFence spare = make_fence(h);
+   CHECK_VK(h, vkAcquireNextImageKHR(h->device, fl.swapchain, 2000000, VK_NULL_HANDLE, spare,
+                                     &index),
+            VK_TIMEOUT);
+   vkDestroyFence(h->device, spare, NULL);
+
+   /* Present image 0 behind a gate: acquire must wait its timeout, then succeed
+    * once the host opens the gate. */
+   VkEventCreateInfo eci = {.sType = VK_STRUCTURE_TYPE_EVENT_CREATE_INFO};
+   VkEvent gate;
+   vkCreateEvent(h->device, &eci, NULL, &gate);
+   submit_gated_transition(h, fl.cmd[0], fl.images[0], gate, VK_NULL_HANDLE);
+   CHECK_VK(h, present_one(h, fl.swapchain, 0, VK_NULL_HANDLE), VK_SUCCESS);
+
+   VkFence f = make_fence(h);
+   uint64_t t0 = harness_now_ns();
+   r = vkAcquireNextImageKHR(h->device, fl.swapchain, 30000000, VK_NULL_HANDLE, f, &index);
+   double waited_ms = (harness_now_ns() - t0) / 1e6;
+   CHECK(h, r == VK_TIMEOUT, "gated acquire returned %d", r);
+   CHECK(h, waited_ms >= 29.0 && waited_ms < 1000.0, "30 ms acquire timeout took %.1f ms", waited_ms);
+   printf("acquire timeout 30 ms: returned VK_TIMEOUT after %.1f ms\n", waited_ms);
+
+   vkSetEvent(h->device, gate);
+   t0 = harness_now_ns();
+   r = vkAcquireNextImageKHR(h->device, fl.swapchain, 5000000000ull, VK_NULL_HANDLE, f, &index);
+   waited_ms = (harness_now_ns() - t0) / 1e6;
+   CHECK(h, r == VK_SUCCESS && index == 0, "acquire after the gate opened: %d, image %u", r, index);
+   CHECK(h, waited_ms < 1000.0, "acquire after the gate took %.1f ms", waited_ms);
+   printf("acquire after the gate opened: image %u in %.2f ms\n", index, waited_ms);
+   vkWaitForFences(h->device, 1, &f, VK_TRUE, UINT64_MAX);
+   vkResetFences(h->device, 1, &f);
+
+   /* vkAcquireNextImage2KHR on a fresh image count: present image 0 again first. */
+   submit_gated_transition(h, fl.cmd[1], fl.images[0], VK_NULL_HANDLE, fl.render_done[1]);
+   CHECK_VK(h, present_one(h, fl.swapchain, 0, fl.render_done[1]), VK_SUCCESS);
+   VkAcquireNextImageInfoKHR ai = {
+      .sType = VK_STRUCTURE_TYPE_ACQUIRE_NEXT_IMAGE_INFO_KHR,
+      .swapchain = fl.swapchain,
+      .timeout = 5000000000ull,
+      .fence = f,
+      .deviceMask = 1,
+   };
+   CHECK_VK(h, vkAcquireNextImage2KHR(h->device, &ai, &index), VK_SUCCESS);
+   vkWaitForFences(h->device, 1, &f, VK_TRUE, UINT64_MAX);
+   vkResetFences(h->device, 1, &f);
+
+   /* Retirement: the old swapchain refuses new acquires; a present of an image acquired
+    * before still consumes its semaphore and reports VK_ERROR_OUT_OF_DATE_KHR. */
+   struct frame_loop fresh;
+   uint32_t fresh_serial = swapchains_created++;
+   r = frame_loop_create(&fresh, h, surface, o->extent, VK_PRESENT_MODE_MAILBOX_KHR, 3,
+                         fl.swapchain, fresh_serial);
+   CHECK(h, r == VK_SUCCESS, "recreated swapchain: %d", r);
+   /* Acquiring from a retired swapchain is invalid usage: checked only without validation. */
+   if (!o->validation)
+      CHECK_VK(h, vkAcquireNextImageKHR(h->device, fl.swapchain, 0, VK_NULL_HANDLE, f, &index),
+               VK_ERROR_OUT_OF_DATE_KHR);
+   vkQueueWaitIdle(h->queue);
+   vkResetCommandBuffer(fl.cmd[0], 0);
+   submit_gated_transition(h, fl.cmd[0], fl.images[0], VK_NULL_HANDLE, fl.render_done[0]);
+   /* Image 0 is the one acquired by vkAcquireNextImage2KHR above. */
+   CHECK_VK(h, present_one(h, fl.swapchain, 0, fl.render_done[0]), VK_ERROR_OUT_OF_DATE_KHR);
+   if (r == VK_SUCCESS) {
+      for (int i = 0; i < 5; i++)
+         CHECK_VK(h, frame_loop_draw(&fresh), VK_SUCCESS);
+   }
+   vkQueueWaitIdle(h->queue);
+   vkDestroyFence(h->device, f, NULL);
+   vkDestroyEvent(h->device, gate, NULL);
+   frame_loop_destroy(&fl, true);
+   /* Destroyed right after its last present: frames still in the layer's queue. */
+   if (r == VK_SUCCESS)
+      frame_loop_destroy(&fresh, true);
+}
+
+/* VkImageSwapchainCreateInfoKHR + VkBindImageMemorySwapchainInfoKHR: an app image bound to
+ * a swapchain image's memory; a clear through it must show in the presented frame. */
+static void
+test_swapchain_bound_images(struct harness *h, VkSurfaceKHR surface, const struct options *o)
+{
+   struct frame_loop fl;
+   uint32_t serial = swapchains_created++;
+   VkResult r = frame_loop_create(&fl, h, surface, o->extent, VK_PRESENT_MODE_FIFO_KHR, 3,
+                                  VK_NULL_HANDLE, serial);
+   CHECK(h, r == VK_SUCCESS, "swapchain: %d", r);
+   if (r != VK_SUCCESS)
+      return;
+   VkImageSwapchainCreateInfoKHR isci = {
+      .sType = VK_STRUCTURE_TYPE_IMAGE_SWAPCHAIN_CREATE_INFO_KHR,
+      .swapchain = fl.swapchain,
+   };
+   VkImageCreateInfo ici = {
+      .sType = VK_STRUCTURE_TYPE_IMAGE_CREATE_INFO,
+      .pNext = &isci,
+      .imageType = VK_IMAGE_TYPE_2D,
+      .format = fl.format,
+      .extent = {fl.extent.width, fl.extent.height, 1},
+      .mipLevels = 1,
+      .arrayLayers = 1,
+      .samples = VK_SAMPLE_COUNT_1_BIT,
+      .tiling = VK_IMAGE_TILING_OPTIMAL,
+      .usage = VK_IMAGE_USAGE_COLOR_ATTACHMENT_BIT | VK_IMAGE_USAGE_TRANSFER_DST_BIT,
+      .sharingMode = VK_SHARING_MODE_EXCLUSIVE,
+      .initialLayout = VK_IMAGE_LAYOUT_UNDEFINED,
+   };
+   VkImage aliases[FRAME_LOOP_MAX_IMAGES] = {0};
+   for (uint32_t i = 0; i < fl.image_count; i++) {
+      CHECK_VK(h, vkCreateImage(h->device, &ici, NULL, &aliases[i]), VK_SUCCESS);
+      VkBindImageMemorySwapchainInfoKHR bsi = {
+         .sType = VK_STRUCTURE_TYPE_BIND_IMAGE_MEMORY_SWAPCHAIN_INFO_KHR,
+         .swapchain = fl.swapchain,
+         .imageIndex = i,
+      };
+      VkBindImageMemoryInfo bind = {
+         .sType = VK_STRUCTURE_TYPE_BIND_IMAGE_MEMORY_INFO,
+         .pNext = &bsi,
+         .image = aliases[i],
+      };
+      CHECK_VK(h, vkBindImageMemory2(h->device, 1, &bind), VK_SUCCESS);
+   }
+
+   /* Draw through the alias of the acquired image, present the swapchain image. */
+   VkFence f = make_fence(h);
+   uint32_t index = 0;
+   CHECK_VK(h, vkAcquireNextImageKHR(h->device, fl.swapchain, 5000000000ull, VK_NULL_HANDLE, f,
+                                     &index),
+            VK_SUCCESS);
+   vkWaitForFences(h->device, 1, &f, VK_TRUE, UINT64_MAX);
+   VkCommandBuffer cmd = fl.cmd[0];
+   VkCommandBufferBeginInfo bi = {.sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO};
+   vkBeginCommandBuffer(cmd, &bi);
+   VkImageMemoryBarrier b = {
+      .sType = VK_STRUCTURE_TYPE_IMAGE_MEMORY_BARRIER,
+      .dstAccessMask = VK_ACCESS_TRANSFER_WRITE_BIT,
+      .oldLayout = VK_IMAGE_LAYOUT_UNDEFINED,
+      .newLayout = VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL,
+      .srcQueueFamilyIndex = VK_QUEUE_FAMILY_IGNORED,
+      .dstQueueFamilyIndex = VK_QUEUE_FAMILY_IGNORED,
+      .image = aliases[index],
+      .subresourceRange = {VK_IMAGE_ASPECT_COLOR_BIT, 0, 1, 0, 1},
+   };
+   vkCmdPipelineBarrier(cmd, VK_PIPELINE_STAGE_TRANSFER_BIT, VK_PIPELINE_STAGE_TRANSFER_BIT, 0, 0,
+                        NULL, 0, NULL, 1, &b);
+   VkClearColorValue colour = {{12 / 255.0f, 200 / 255.0f, 99 / 255.0f, 1.0f}};
+   vkCmdClearColorImage(cmd, aliases[index], VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, &colour, 1,
+                        &b.subresourceRange);
+   b.srcAccessMask = VK_ACCESS_TRANSFER_WRITE_BIT;
+   b.dstAccessMask = 0;
+   b.oldLayout = VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL;
+   b.newLayout = VK_IMAGE_LAYOUT_PRESENT_SRC_KHR;
+   vkCmdPipelineBarrier(cmd, VK_PIPELINE_STAGE_TRANSFER_BIT, VK_PIPELINE_STAGE_BOTTOM_OF_PIPE_BIT,
+                        0, 0, NULL, 0, NULL, 1, &b);
+   vkEndCommandBuffer(cmd);
+   VkSubmitInfo si = {
+      .sType = VK_STRUCTURE_TYPE_SUBMIT_INFO,
+      .commandBufferCount = 1,
+      .pCommandBuffers = &cmd,
+      .signalSemaphoreCount = 1,
+      .pSignalSemaphores = &fl.render_done[index],
+   };
+   CHECK_VK(h, vkQueueSubmit(h->queue, 1, &si, VK_NULL_HANDLE), VK_SUCCESS);
+   CHECK_VK(h, present_one(h, fl.swapchain, index, fl.render_done[index]), VK_SUCCESS);
+   vkQueueWaitIdle(h->queue);
+   usleep(200000);
+   const char *dir = getenv("VENUS_WSI_DUMP_DIR");
+   const char *every = getenv("VENUS_WSI_DUMP_EVERY");
+   if (dir && *dir && (!every || atoi(every) <= 1)) {
+      char path[1024];
+      snprintf(path, sizeof(path), "%s/sc%u-frame000000.png", dir, serial);
+      struct rgb_image img;
+      bool loaded = rgb_image_load_png(path, &img);
+      CHECK(h, loaded, "no dump %s", path);
+      if (loaded) {
+         CHECK(h, rgb_image_pixel_is(&img, 10, 10, 12, 200, 99, 1),
+               "the clear through the bound image is not in the presented frame");
+         rgb_image_free(&img);
+      }
+   }
+   vkDestroyFence(h->device, f, NULL);
+   for (uint32_t i = 0; i < fl.image_count; i++)
+      vkDestroyImage(h->device, aliases[i], NULL);
+   frame_loop_destroy(&fl, true);
+}
+
+/* VK_KHR_swapchain_mutable_format: images that views of another format may read. */
+static void
+test_mutable_format(struct harness *h, VkSurfaceKHR surface, const struct options *o)
+{
+   VkFormat unorm = frame_loop_pick_format(h, surface);
+   VkFormat srgb = unorm == VK_FORMAT_B8G8R8A8_UNORM ? VK_FORMAT_B8G8R8A8_SRGB
+                                                     : VK_FORMAT_R8G8B8A8_SRGB;
+   VkFormat view_formats[2] = {unorm, srgb};
+   VkImageFormatListCreateInfo list = {
+      .sType = VK_STRUCTURE_TYPE_IMAGE_FORMAT_LIST_CREATE_INFO,
+      .viewFormatCount = 2,
+      .pViewFormats = view_formats,
+   };
+   VkSwapchainCreateInfoKHR sci = {
+      .sType = VK_STRUCTURE_TYPE_SWAPCHAIN_CREATE_INFO_KHR,
+      .pNext = &list,
+      .flags = VK_SWAPCHAIN_CREATE_MUTABLE_FORMAT_BIT_KHR,
+      .surface = surface,
+      .minImageCount = 3,
+      .imageFormat = unorm,
+      .imageColorSpace = VK_COLOR_SPACE_SRGB_NONLINEAR_KHR,
+      .imageExtent = o->extent,
+      .imageArrayLayers = 1,
+      .imageUsage = VK_IMAGE_USAGE_COLOR_ATTACHMENT_BIT,
+      .imageSharingMode = VK_SHARING_MODE_EXCLUSIVE,
+      .preTransform = VK_SURFACE_TRANSFORM_IDENTITY_BIT_KHR,
+      .compositeAlpha = VK_COMPOSITE_ALPHA_OPAQUE_BIT_KHR,
+      .presentMode = VK_PRESENT_MODE_FIFO_KHR,
+      .clipped = VK_TRUE,
+   };
+   VkSwapchainKHR sc;
+   swapchains_created++;
+   CHECK_VK(h, vkCreateSwapchainKHR(h->device, &sci, NULL, &sc), VK_SUCCESS);
+   VkImage images[FRAME_LOOP_MAX_IMAGES];
+   uint32_t n = FRAME_LOOP_MAX_IMAGES;
+   CHECK_VK(h, vkGetSwapchainImagesKHR(h->device, sc, &n, images), VK_SUCCESS);
+   VkImageViewCreateInfo vci = {
+      .sType = VK_STRUCTURE_TYPE_IMAGE_VIEW_CREATE_INFO,
+      .image = images[0],
+      .viewType = VK_IMAGE_VIEW_TYPE_2D,
+      .format = srgb,
+      .subresourceRange = {VK_IMAGE_ASPECT_COLOR_BIT, 0, 1, 0, 1},
+   };
+   VkImageView view;
+   CHECK_VK(h, vkCreateImageView(h->device, &vci, NULL, &view), VK_SUCCESS);
+   vkDestroyImageView(h->device, view, NULL);
+   vkDestroySwapchainKHR(h->device, sc, NULL);
+}
+
+/* Controls: a deliberate misuse must be reported, or "zero messages" proves nothing. A
+ * misuse of a swapchain the layer tolerates is seen only by a validation layer above it:
+ * that proves where the validation layer sits. */
+static void
+provoke_swapchain_misuse(struct harness *h, VkSurfaceKHR surface, const struct options *o)
+{
+   h->quiet_validation = true;
+   uint32_t before = h->validation_messages;
+   VkSwapchainCreateInfoKHR sci = {
+      .sType = VK_STRUCTURE_TYPE_SWAPCHAIN_CREATE_INFO_KHR,
+      .surface = surface,
+      .minImageCount = 3,
+      .imageFormat = frame_loop_pick_format(h, surface),
+      .imageColorSpace = VK_COLOR_SPACE_SRGB_NONLINEAR_KHR,
+      .imageExtent = o->extent,
+      .imageArrayLayers = 1,
+      .imageUsage = VK_IMAGE_USAGE_COLOR_ATTACHMENT_BIT,
+      .imageSharingMode = VK_SHARING_MODE_EXCLUSIVE,
+      .preTransform = VK_SURFACE_TRANSFORM_IDENTITY_BIT_KHR,
+      /* not among the headless surface's supported composite alphas */
+      .compositeAlpha = VK_COMPOSITE_ALPHA_PRE_MULTIPLIED_BIT_KHR,
+      .presentMode = VK_PRESENT_MODE_FIFO_KHR,
+      .clipped = VK_TRUE,
+   };
+   VkSwapchainKHR sc = VK_NULL_HANDLE;
+   swapchains_created++;
+   if (vkCreateSwapchainKHR(h->device, &sci, NULL, &sc) == VK_SUCCESS)
+      vkDestroySwapchainKHR(h->device, sc, NULL);
+   uint32_t provoked = h->validation_messages - before;
+   h->validation_messages = before;
+   h->quiet_validation = false;
+   bool above = !strcmp(o->validation, "above");
+   printf("swapchain misuse reported %u time(s): validation layer is %s the layer\n", provoked,
+          provoked ? "above" : "below");
+   CHECK(h, above ? provoked > 0 : provoked == 0,
+         "validation layer should sit %s the layer, but %s the swapchain misuse", o->validation,
+         provoked ? "saw" : "missed");
+}
+
+static void
+test_provoke_validation(struct harness *h)
+{
+   h->quiet_validation = true;
+   uint32_t before = h->validation_messages;
+   VkBufferCreateInfo bci = {
+      .sType = VK_STRUCTURE_TYPE_BUFFER_CREATE_INFO,
+      .size = 0, /* VUID-VkBufferCreateInfo-size-00912 */
+      .usage = VK_BUFFER_USAGE_TRANSFER_DST_BIT,
+   };
+   VkBuffer b = VK_NULL_HANDLE;
+   vkCreateBuffer(h->device, &bci, NULL, &b);
+   if (b)
+      vkDestroyBuffer(h->device, b, NULL);
+   uint32_t provoked = h->validation_messages - before;
+   printf("provoked validation messages: %u\n", provoked);
+   CHECK(h, provoked > 0, "the validation layer reported nothing for a misuse");
+   h->validation_messages = before;
+   h->quiet_validation = false;
+}
+
+/* Which library answers a command: the layer's, or the next one's (pass-through). */
+static bool
+from_layer(PFN_vkVoidFunction fn)
+{
+   Dl_info info;
+   if (!fn || !dladdr((void *)fn, &info) || !info.dli_fname)
+      return false;
+   return strstr(info.dli_fname, "VkLayer_venus_wsi") != NULL;
+}
+
+static void
+test_owner(struct harness *h, const struct options *o)
+{
+   bool want_layer = !strcmp(o->expect_owner, "layer");
+   static const char *device_cmds[] = {"vkQueuePresentKHR", "vkAcquireNextImageKHR",
+                                       "vkCreateSwapchainKHR", "vkQueueSubmit"};
+   for (size_t i = 0; i < sizeof(device_cmds) / sizeof(device_cmds[0]); i++) {
+      bool layer = from_layer(vkGetDeviceProcAddr(h->device, device_cmds[i]));
+      printf("%s -> %s\n", device_cmds[i], layer ? "venus-wsi layer" : "next layer/driver");
+      CHECK(h, layer == want_layer, "%s answered by the %s", device_cmds[i],
+            layer ? "layer" : "driver");
+   }
+   bool layer = from_layer(vkGetInstanceProcAddr(h->instance, "vkGetPhysicalDeviceSurfaceCapabilitiesKHR"));
+   printf("vkGetPhysicalDeviceSurfaceCapabilitiesKHR -> %s\n", layer ? "venus-wsi layer" : "next layer/driver");
+   CHECK(h, layer == want_layer, "surface queries answered by the %s", layer ? "layer" : "driver");
+}
+
+static void
+usage(void)
+{
+   fprintf(stderr,
+           "usage: vw-headless-test [--frames N] [--size WxH] [--tests a,b] [--expect-hz HZ]\n"
+           "                        [--expect-owner layer|driver] [--app-layers L1,L2]\n"
+           "                        [--validation above|below]\n"
+           "tests: queries, modes, timeouts, bound, mutable, provoke, owner\n");
+}
+
+int
+main(int argc, char **argv)
+{
+   struct options o = {.frames = 300, .extent = {1280, 720}};
+   for (int i = 1; i < argc; i++) {
+      if (!strcmp(argv[i], "--frames") && i + 1 < argc)
+         o.frames = (uint32_t)atoi(argv[++i]);
+      else if (!strcmp(argv[i], "--size") && i + 1 < argc)
+         sscanf(argv[++i], "%ux%u", &o.extent.width, &o.extent.height);
+      else if (!strcmp(argv[i], "--tests") && i + 1 < argc)
+         o.tests = argv[++i];
+      else if (!strcmp(argv[i], "--expect-hz") && i + 1 < argc)
+         o.expect_hz = atof(argv[++i]);
+      else if (!strcmp(argv[i], "--expect-owner") && i + 1 < argc)
+         o.expect_owner = argv[++i];
+      else if (!strcmp(argv[i], "--app-layers") && i + 1 < argc)
+         o.app_layers = argv[++i];
+      else if (!strcmp(argv[i], "--validation") && i + 1 < argc)
+         o.validation = argv[++i];
+      else {
+         usage();
+         return 2;
+      }
+   }
+   if (!o.tests)
+      o.tests = o.expect_owner ? "owner" : "queries,modes,timeouts,bound,mutable";
+
+   bool owner_only = !strcmp(o.tests, "owner");
+   const char *inst_exts[] = {VK_KHR_SURFACE_EXTENSION_NAME, VK_EXT_HEADLESS_SURFACE_EXTENSION_NAME,
+                              VK_KHR_GET_SURFACE_CAPABILITIES_2_EXTENSION_NAME};
+   const char *dev_exts[] = {VK_KHR_SWAPCHAIN_EXTENSION_NAME,
+                             VK_KHR_SWAPCHAIN_MUTABLE_FORMAT_EXTENSION_NAME};
+   const char *layers[4];
+   uint32_t nlayers = 0;
+   char layer_buf[256] = "";
+   if (o.app_layers) {
+      snprintf(layer_buf, sizeof(layer_buf), "%s", o.app_layers);
+      char *save = NULL;
+      for (char *t = strtok_r(layer_buf, ",", &save); t && nlayers < 4; t = strtok_r(NULL, ",", &save))
+         layers[nlayers++] = t;
+   }
+   struct harness_options ho = {
+      .layers = layers,
+      .layer_count = nlayers,
+      .instance_exts = inst_exts,
+      .instance_ext_count = owner_only ? 0 : 3,
+      .device_exts = dev_exts,
+      .device_ext_count = 2,
+   };
+   struct harness h = {0};
+   if (!harness_init(&h, &ho)) {
+      harness_finish(&h);
+      return 1;
+   }
+   if (wants(&o, "owner") && o.expect_owner)
+      test_owner(&h, &o);
+   VkSurfaceKHR surface = owner_only ? VK_NULL_HANDLE : create_surface(&h);
+   if (surface) {
+      if (wants(&o, "queries"))
+         test_surface_queries(&h, surface);
+      if (wants(&o, "modes"))
+         test_present_modes(&h, surface, &o);
+      if (wants(&o, "timeouts"))
+         test_timeouts_and_retirement(&h, surface, &o);
+      if (wants(&o, "bound"))
+         test_swapchain_bound_images(&h, surface, &o);
+      if (wants(&o, "mutable"))
+         test_mutable_format(&h, surface, &o);
+      if (wants(&o, "provoke") && o.validation)
+         provoke_swapchain_misuse(&h, surface, &o);
+      vkDestroySurfaceKHR(h.instance, surface, NULL);
+   }
+   if (wants(&o, "provoke"))
+      test_provoke_validation(&h);
+   uint32_t messages = h.validation_messages;
+   uint32_t failures = h.failures;
+   harness_finish(&h);
+   messages = h.validation_messages; /* destruction may report leaks too */
+   printf("validation messages: %u, failed checks: %u\n", messages, failures);
+   return failures || messages ? 1 : 0;
+}
