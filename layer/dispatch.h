@@ -39,6 +39,7 @@
    X(CreateImage)                                                                                \
    X(DestroyImage)                                                                               \
    X(GetImageMemoryRequirements)                                                                 \
+   X(GetImageMemoryRequirements2)                                                                \
    X(GetImageSubresourceLayout)                                                                  \
    X(BindImageMemory)                                                                            \
    X(BindImageMemory2)                                                                           \

@@ -97,7 +97,8 @@ replaces_older_frames(VkPresentModeKHR mode)
 }
 
 uint32_t
-vw_pq_mark_ready(struct vw_present_queue *pq, uint32_t index, uint32_t released[VW_MAX_IMAGES])
+vw_pq_mark_ready(struct vw_present_queue *pq, uint32_t index, uint64_t now_ns,
+                 uint32_t released[VW_MAX_IMAGES])
 {
    uint32_t n = 0;
    if (index >= pq->image_count || pq->state[index] != VW_IMAGE_QUEUED)
@@ -113,6 +114,7 @@ vw_pq_mark_ready(struct vw_present_queue *pq, uint32_t index, uint32_t released[
       return n;
    }
    pq->state[index] = VW_IMAGE_READY;
+   pq->ready_ns[index] = now_ns;
    if (!replaces_older_frames(pq->mode))
       return n;
 
@@ -121,6 +123,10 @@ vw_pq_mark_ready(struct vw_present_queue *pq, uint32_t index, uint32_t released[
    for (uint32_t i = 0; i < pos;) {
       uint32_t older = pq->order[i];
       if (pq->state[older] == VW_IMAGE_READY) {
+         /* The mailbox has held a frame since the older one arrived: the newer takes its
+          * place in line for the next refresh instead of starting over. */
+         if (pq->ready_ns[older] < pq->ready_ns[index])
+            pq->ready_ns[index] = pq->ready_ns[older];
          remove_from_order(pq, i);
          pos--;
          pq->skipped++;
@@ -133,14 +139,15 @@ vw_pq_mark_ready(struct vw_present_queue *pq, uint32_t index, uint32_t released[
    return n;
 }
 
+/* The first refresh on the display's grid (last flip + whole periods) at or after both the
+ * earliest next refresh and 'ready_ns'. */
 static uint64_t
-next_refresh(const struct vw_present_queue *pq, uint64_t now_ns)
+next_refresh(const struct vw_present_queue *pq, uint64_t ready_ns)
 {
    uint64_t first = pq->last_flip_ns + pq->period_ns;
-   if (now_ns <= first)
+   if (ready_ns <= first)
       return first;
-   /* Late: the next refresh on the same grid (the display keeps its own phase). */
-   uint64_t periods = (now_ns - pq->last_flip_ns + pq->period_ns - 1) / pq->period_ns;
+   uint64_t periods = (ready_ns - pq->last_flip_ns + pq->period_ns - 1) / pq->period_ns;
    return pq->last_flip_ns + periods * pq->period_ns;
 }
 
@@ -169,9 +176,10 @@ vw_pq_pick(const struct vw_present_queue *pq, uint64_t now_ns, uint64_t *wait_un
       return pick;
 
    uint64_t due = pq->last_flip_ns + pq->period_ns;
-   if (pq->mode == VK_PRESENT_MODE_FIFO_RELAXED_KHR && now_ns >= due)
+   uint64_t ready = pq->ready_ns[pick];
+   if (pq->mode == VK_PRESENT_MODE_FIFO_RELAXED_KHR && ready >= due)
       return pick; /* it missed its refresh: show it now rather than wait another */
-   uint64_t at = next_refresh(pq, now_ns);
+   uint64_t at = next_refresh(pq, ready);
    if (now_ns >= at)
       return pick;
    *wait_until_ns = at;

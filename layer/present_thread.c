@@ -71,7 +71,7 @@ collect_finished(struct vw_swapchain *sc)
          return;
       }
       uint32_t before = sc->pq.order_len;
-      uint32_t n = vw_pq_mark_ready(&sc->pq, idx, released);
+      uint32_t n = vw_pq_mark_ready(&sc->pq, idx, vw_now_ns(), released);
       vw_swapchain_images_released_locked(sc, n);
       /* Entries may have left the order list; rescan from the start if so. */
       i = sc->pq.order_len == before ? i + 1 : 0;
@@ -199,6 +199,8 @@ present_thread_main(void *arg)
          wait_for_frames(sc, wait_until);
          continue;
       }
+      if (sc->stopping)
+         continue; /* the last discarded frame just left: the check above ends the thread */
       pthread_mutex_unlock(&sc->lock);
       sleep_until(sc, wait_until);
       pthread_mutex_lock(&sc->lock);

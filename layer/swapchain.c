@@ -1,7 +1,6 @@
 /* Swapchain creation, retirement, destruction and image acquisition. */
 #include "swapchain.h"
 
-#include <errno.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +9,7 @@
 #include "handle_map.h"
 #include "log.h"
 #include "queue_sync.h"
+#include "venus_wsi/acquire_wait.h"
 #include "venus_wsi/format_table.h"
 
 static struct vw_handle_map swapchain_map = VW_HANDLE_MAP_INIT;
@@ -181,11 +181,7 @@ vw_CreateSwapchainKHR(VkDevice device, const VkSwapchainCreateInfoKHR *ci,
    sc->image_count = ci->minImageCount ? ci->minImageCount : 1;
    sc->wake_fd = -1;
    pthread_mutex_init(&sc->lock, NULL);
-   pthread_condattr_t attr;
-   pthread_condattr_init(&attr);
-   pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
-   pthread_cond_init(&sc->image_freed, &attr);
-   pthread_condattr_destroy(&attr);
+   vw_cond_init_monotonic(&sc->image_freed);
 
    VkResult r = check_create_info(sc, ci);
    if (r == VK_SUCCESS)
@@ -258,69 +254,30 @@ vw_GetSwapchainImagesKHR(VkDevice device, VkSwapchainKHR handle, uint32_t *count
    return n < sc->image_count ? VK_INCOMPLETE : VK_SUCCESS;
 }
 
-static struct timespec
-deadline_after(uint64_t timeout_ns)
-{
-   uint64_t at = vw_now_ns() + timeout_ns;
-   return (struct timespec){.tv_sec = (time_t)(at / 1000000000ull),
-                            .tv_nsec = (long)(at % 1000000000ull)};
-}
-
 static VkResult
 acquire(struct vw_swapchain *sc, uint64_t timeout, VkSemaphore semaphore, VkFence fence,
         uint32_t *index)
 {
-   /* Past ~100 years a timeout is "forever"; it also keeps the deadline from overflowing. */
-   bool forever = timeout > (uint64_t)3e18;
-   struct timespec deadline = forever ? (struct timespec){0} : deadline_after(timeout);
-   VkResult r;
-   int32_t got = -1;
-
-   pthread_mutex_lock(&sc->lock);
-   for (;;) {
-      if (sc->status < 0) {
-         r = sc->status;
-         break;
-      }
-      if (sc->retired) {
-         r = VK_ERROR_OUT_OF_DATE_KHR;
-         break;
-      }
-      got = vw_pq_acquire(&sc->pq);
-      if (got >= 0) {
-         r = sc->status; /* VK_SUCCESS or VK_SUBOPTIMAL_KHR */
-         break;
-      }
-      if (timeout == 0) {
-         r = VK_NOT_READY;
-         break;
-      }
-      if (!vw_pq_can_progress(&sc->pq)) {
-         /* The app holds every image that could come back: waiting cannot help. */
-         vw_dbg("swapchain %u: acquire with all images acquired", sc->serial);
-         r = VK_TIMEOUT;
-         break;
-      }
-      int e = forever ? pthread_cond_wait(&sc->image_freed, &sc->lock)
-                      : pthread_cond_timedwait(&sc->image_freed, &sc->lock, &deadline);
-      if (e == ETIMEDOUT) {
-         got = vw_pq_acquire(&sc->pq); /* freed right at the deadline still counts */
-         r = got >= 0 ? sc->status : VK_TIMEOUT;
-         break;
-      }
-   }
-   pthread_mutex_unlock(&sc->lock);
-   if (got < 0)
+   struct vw_acquire_state st = {
+      .lock = &sc->lock,
+      .freed = &sc->image_freed,
+      .pq = &sc->pq,
+      .status = &sc->status,
+      .retired = &sc->retired,
+   };
+   uint32_t got;
+   VkResult r = vw_acquire_wait(&st, timeout, &got);
+   if (r != VK_SUCCESS && r != VK_SUBOPTIMAL_KHR)
       return r;
-
    VkResult s = vw_signal_acquire(sc->dev, semaphore, fence);
    if (s != VK_SUCCESS) {
       pthread_mutex_lock(&sc->lock);
-      vw_pq_unacquire(&sc->pq, (uint32_t)got);
+      vw_pq_unacquire(&sc->pq, got);
+      pthread_cond_broadcast(&sc->image_freed);
       pthread_mutex_unlock(&sc->lock);
       return s;
    }
-   *index = (uint32_t)got;
+   *index = got;
    return r;
 }
 

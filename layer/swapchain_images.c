@@ -15,8 +15,9 @@ vw_now_ns(void)
    return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
+/* Allocates memory for 'reqs'; dedicated to 'image' or 'buffer' when one is given. */
 static VkResult
-allocate_dedicated(struct vw_device *dev, VkMemoryRequirements *reqs, VkImage image,
+allocate(struct vw_device *dev, VkMemoryRequirements *reqs, VkImage image,
                    VkBuffer buffer, VkMemoryPropertyFlags required,
                    VkMemoryPropertyFlags preferred, VkDeviceMemory *out, uint32_t *type_out)
 {
@@ -32,7 +33,7 @@ allocate_dedicated(struct vw_device *dev, VkMemoryRequirements *reqs, VkImage im
    };
    VkMemoryAllocateInfo info = {
       .sType = VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_INFO,
-      .pNext = &dedicated,
+      .pNext = (image || buffer) ? &dedicated : NULL,
       .allocationSize = reqs->size,
       .memoryTypeIndex = (uint32_t)type,
    };
@@ -48,10 +49,23 @@ vw_image_create_local(struct vw_swapchain *sc, struct vw_image *img)
    VkResult r = dev->next.CreateImage(dev->handle, &sc->image_ci, NULL, &img->image);
    if (r != VK_SUCCESS)
       return r;
-   VkMemoryRequirements reqs;
-   dev->next.GetImageMemoryRequirements(dev->handle, img->image, &reqs);
-   r = allocate_dedicated(dev, &reqs, img->image, VK_NULL_HANDLE, 0,
-                          VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT, &img->memory, NULL);
+   VkMemoryDedicatedRequirements dedicated = {
+      .sType = VK_STRUCTURE_TYPE_MEMORY_DEDICATED_REQUIREMENTS,
+   };
+   VkMemoryRequirements2 reqs2 = {
+      .sType = VK_STRUCTURE_TYPE_MEMORY_REQUIREMENTS_2,
+      .pNext = &dedicated,
+   };
+   VkImageMemoryRequirementsInfo2 info = {
+      .sType = VK_STRUCTURE_TYPE_IMAGE_MEMORY_REQUIREMENTS_INFO_2,
+      .image = img->image,
+   };
+   dev->next.GetImageMemoryRequirements2(dev->handle, &info, &reqs2);
+   /* Not dedicated unless the driver insists: apps may bind their own images to this
+    * memory (VkBindImageMemorySwapchainInfoKHR), which a dedicated allocation forbids. */
+   VkImage dedicated_to = dedicated.requiresDedicatedAllocation ? img->image : VK_NULL_HANDLE;
+   r = allocate(dev, &reqs2.memoryRequirements, dedicated_to, VK_NULL_HANDLE, 0,
+                VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT, &img->memory, NULL);
    if (r != VK_SUCCESS)
       return r;
    img->memory_offset = 0;
@@ -83,7 +97,7 @@ vw_image_create_copy_target(struct vw_swapchain *sc, struct vw_image *img)
    dev->next.GetBufferMemoryRequirements(dev->handle, t->buffer, &reqs);
    /* The CPU reads this memory: cached matters far more than coherent. */
    uint32_t type;
-   r = allocate_dedicated(dev, &reqs, VK_NULL_HANDLE, t->buffer, VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT,
+   r = allocate(dev, &reqs, VK_NULL_HANDLE, t->buffer, VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT,
                           VK_MEMORY_PROPERTY_HOST_CACHED_BIT, &t->memory, &type);
    if (r != VK_SUCCESS)
       return r;

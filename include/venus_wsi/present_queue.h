@@ -34,6 +34,8 @@ struct vw_present_queue {
 
    uint8_t state[VW_MAX_IMAGES];
    bool discard[VW_MAX_IMAGES]; /* released, not shown, once READY (mailbox, retired) */
+   uint64_t ready_ns[VW_MAX_IMAGES]; /* when the GPU finished it: FIFO shows it at the next
+                                        refresh after that */
    uint32_t order[VW_MAX_IMAGES]; /* QUEUED and READY images in present order */
    uint32_t order_len;
    uint32_t free_list[VW_MAX_IMAGES]; /* FREE images, longest-free first */
@@ -67,9 +69,9 @@ bool vw_pq_queue(struct vw_present_queue *pq, uint32_t index, bool discard);
 /* Oldest QUEUED image (the next fence to wait for), or -1. */
 int32_t vw_pq_oldest_queued(const struct vw_present_queue *pq);
 
-/* The GPU finished 'index'. Images freed as a result (discarded frames, and in MAILBOX and
- * IMMEDIATE the older READY frames it replaces) are written to 'released'. */
-uint32_t vw_pq_mark_ready(struct vw_present_queue *pq, uint32_t index,
+/* The GPU finished 'index' at 'now_ns'. Images freed as a result (discarded frames, and in
+ * MAILBOX and IMMEDIATE the older READY frames it replaces) are written to 'released'. */
+uint32_t vw_pq_mark_ready(struct vw_present_queue *pq, uint32_t index, uint64_t now_ns,
                           uint32_t released[VW_MAX_IMAGES]);
 
 /* Chooses the frame to put on screen at time 'now_ns', or -1. When the choice waits for a

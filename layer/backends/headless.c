@@ -101,6 +101,22 @@ headless_get_present_rectangle(struct vw_surface *surface, struct vw_physical_de
    return VK_SUCCESS;
 }
 
+/* mkdir -p: an existing directory is fine, and any failure shows when a dump is written. */
+static void
+make_directories(const char *path)
+{
+   char buf[VW_CONFIG_PATH_MAX];
+   snprintf(buf, sizeof(buf), "%s", path);
+   for (char *p = buf + 1; *p; p++) {
+      if (*p == '/') {
+         *p = '\0';
+         mkdir(buf, 0755);
+         *p = '/';
+      }
+   }
+   mkdir(buf, 0755);
+}
+
 static VkResult
 headless_create_swapchain(struct vw_swapchain *sc)
 {
@@ -114,7 +130,7 @@ headless_create_swapchain(struct vw_swapchain *sc)
    sc->path = VW_PATH_AUTO;
    bool dumping = cfg->dump_dir[0] != '\0';
    if (dumping)
-      mkdir(cfg->dump_dir, 0755); /* an existing directory is fine; a failure shows at write */
+      make_directories(cfg->dump_dir);
    for (uint32_t i = 0; i < sc->image_count; i++) {
       VkResult r = vw_image_create_local(sc, &sc->images[i]);
       if (r == VK_SUCCESS && dumping)

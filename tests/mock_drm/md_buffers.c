@@ -402,9 +402,7 @@ int md_ioc_rmfb(struct md_file *f, void *arg)
 	if (!fb || fb->owner != f)
 		return ENOENT;
 	fb->owner = NULL;
-	md_fb_ref(fb);
-	md_fb_disable_users(fb, f);
-	md_fb_unref(fb);
+	md_fb_disable_users(fb, f); /* the ownership ref keeps fb alive */
 	md_fb_unref(fb);
 	return 0;
 }

@@ -361,7 +361,7 @@ static void record(struct mock_drm_commit *c, int ret)
 static int do_commit(struct req *r)
 {
 	struct mock_drm_commit c;
-	struct vis vis;
+	struct vis vis = { 0 };
 	struct md_state old;
 	struct md_pending p;
 	bool involves;
@@ -383,6 +383,8 @@ static int do_commit(struct req *r)
 
 	ret = state_check(r, &vis);
 	involves = involves_crtc(r);
+	if (!ret && r->want_event && !involves)
+		ret = EINVAL; /* "need at least one CRTC for signaling" */
 	if (!ret && r->want_event && involves && !md.cur.crtc.active && !r->s.crtc.active)
 		ret = EINVAL; /* event requested on a CRTC that stays off */
 	if (r->test_only) {
@@ -407,11 +409,8 @@ static int do_commit(struct req *r)
 			out_rfd = pfd[1];
 		}
 	}
-	if (ret) {
-		if (r->want_event && involves && ret != ENOMEM && r->file)
-			; /* nothing reserved */
+	if (ret)
 		goto out;
-	}
 
 	/* swap the state in; per-commit bits move into the pending flip */
 	memset(&p, 0, sizeof(p));

@@ -7,7 +7,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
+#include <asm/ioctls.h> /* FIONREAD; not <sys/ioctl.h>, whose _IOC clashes with drm.h on musl */
 #include <unistd.h>
 
 #include "md_internal.h"

@@ -91,9 +91,7 @@ void md_file_release_locked(struct md_file *f)
 		if (!fb)
 			break;
 		fb->owner = NULL;
-		md_fb_ref(fb);
-		md_fb_disable_users(fb, f);
-		md_fb_unref(fb);
+		md_fb_disable_users(fb, f); /* our ownership ref keeps fb alive */
 		md_fb_unref(fb);
 	}
 	for (;;) {

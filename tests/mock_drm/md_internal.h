@@ -25,8 +25,13 @@
 #ifndef DRM_CAP_ATOMIC_ASYNC_PAGE_FLIP
 #define DRM_CAP_ATOMIC_ASYNC_PAGE_FLIP 0x15
 #endif
+/* plane "type" values (the kernel's enum drm_plane_type) */
+#ifndef DRM_PLANE_TYPE_OVERLAY
+#define DRM_PLANE_TYPE_OVERLAY 0
+#define DRM_PLANE_TYPE_PRIMARY 1
+#define DRM_PLANE_TYPE_CURSOR 2
+#endif
 #define MD_NR_CLOSEFB 0xD0
-#define MD_NR_GETFB2 0xCE
 
 #define MD_PRIMARY 0
 #define MD_CURSOR 1
@@ -225,7 +230,8 @@ struct md_screen {
 	bool on;
 	uint32_t w, h;
 	uint32_t fb_id;
-	uint8_t *rgb;
+	const struct md_format *fmt; /* of raw; NULL = black */
+	uint8_t *raw;                /* w*h pixels in fmt, converted on readback */
 };
 
 struct md_device {

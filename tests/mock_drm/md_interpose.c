@@ -20,7 +20,6 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
@@ -35,6 +34,7 @@
 #endif
 
 #define MD_FAST_FDS 4096
+#define MD_EXPORT __attribute__((visibility("default")))
 
 _Thread_local bool md_tls_inside;
 
@@ -58,6 +58,7 @@ typedef int (*dup_fn)(int);
 typedef int (*dup2_fn)(int, int);
 typedef int (*dup3_fn)(int, int, int);
 typedef int (*fcntl_fn)(int, int, ...);
+typedef int (*close_range_fn)(unsigned, unsigned, int);
 typedef int (*fstat_fn)(int, struct stat *);
 typedef int (*stat_fn)(const char *, struct stat *);
 
@@ -72,7 +73,8 @@ static void *next_sym(const char *name)
 		static _Atomic(type) p;                                               \
 		type f = atomic_load_explicit(&p, memory_order_acquire);              \
 		if (!f) {                                                             \
-			f = (type)next_sym(#name);                                    \
+			void *sym = next_sym(#name);                                  \
+			memcpy(&f, &sym, sizeof(f));                                  \
 			atomic_store_explicit(&p, f, memory_order_release);           \
 		}                                                                     \
 		return f;                                                             \
@@ -88,6 +90,7 @@ NEXT(dup_fn, dup)
 NEXT(dup2_fn, dup2)
 NEXT(dup3_fn, dup3)
 NEXT(fcntl_fn, fcntl)
+NEXT(close_range_fn, close_range)
 NEXT(fstat_fn, fstat)
 NEXT(stat_fn, stat)
 #ifdef __GLIBC__
@@ -274,7 +277,7 @@ static bool needs_mode(int flags)
 		va_end(ap);                               \
 	}
 
-int open(const char *path, int flags, ...)
+MD_EXPORT int open(const char *path, int flags, ...)
 {
 	GET_MODE(flags, flags);
 	if (is_mock_path(path))
@@ -287,7 +290,7 @@ int open(const char *path, int flags, ...)
 	return f(path, flags, mode);
 }
 
-int openat(int dirfd, const char *path, int flags, ...)
+MD_EXPORT int openat(int dirfd, const char *path, int flags, ...)
 {
 	GET_MODE(flags, flags);
 	if (is_mock_path(path))
@@ -300,20 +303,20 @@ int openat(int dirfd, const char *path, int flags, ...)
 	return f(dirfd, path, flags, mode);
 }
 
-int __open_2(const char *path, int flags);
-int __open_2(const char *path, int flags)
+MD_EXPORT int __open_2(const char *path, int flags);
+MD_EXPORT int __open_2(const char *path, int flags)
 {
 	return open(path, flags);
 }
 
-int __openat_2(int dirfd, const char *path, int flags);
-int __openat_2(int dirfd, const char *path, int flags)
+MD_EXPORT int __openat_2(int dirfd, const char *path, int flags);
+MD_EXPORT int __openat_2(int dirfd, const char *path, int flags)
 {
 	return openat(dirfd, path, flags);
 }
 
 #ifdef __GLIBC__
-int open64(const char *path, int flags, ...)
+MD_EXPORT int open64(const char *path, int flags, ...)
 {
 	GET_MODE(flags, flags);
 	if (is_mock_path(path))
@@ -324,7 +327,7 @@ int open64(const char *path, int flags, ...)
 	return f(path, flags, mode);
 }
 
-int openat64(int dirfd, const char *path, int flags, ...)
+MD_EXPORT int openat64(int dirfd, const char *path, int flags, ...)
 {
 	GET_MODE(flags, flags);
 	if (is_mock_path(path))
@@ -335,14 +338,14 @@ int openat64(int dirfd, const char *path, int flags, ...)
 	return f(dirfd, path, flags, mode);
 }
 
-int __open64_2(const char *path, int flags);
-int __open64_2(const char *path, int flags)
+MD_EXPORT int __open64_2(const char *path, int flags);
+MD_EXPORT int __open64_2(const char *path, int flags)
 {
 	return open64(path, flags);
 }
 
-int __openat64_2(int dirfd, const char *path, int flags);
-int __openat64_2(int dirfd, const char *path, int flags)
+MD_EXPORT int __openat64_2(int dirfd, const char *path, int flags);
+MD_EXPORT int __openat64_2(int dirfd, const char *path, int flags)
 {
 	return openat64(dirfd, path, flags);
 }
@@ -350,7 +353,7 @@ int __openat64_2(int dirfd, const char *path, int flags)
 
 /* ---- close ---- */
 
-int close(int fd)
+MD_EXPORT int close(int fd)
 {
 	if (maybe_mock(fd)) {
 		md_lock();
@@ -372,9 +375,43 @@ int close(int fd)
 	return md_real_close(fd);
 }
 
+#ifndef CLOSE_RANGE_CLOEXEC
+#define CLOSE_RANGE_CLOEXEC (1U << 2)
+#endif
+
+/* close_range() must not leave stale entries in the fd table. */
+MD_EXPORT int close_range(unsigned first, unsigned last, int flags);
+MD_EXPORT int close_range(unsigned first, unsigned last, int flags)
+{
+	close_range_fn f = next_close_range();
+	int r;
+	if (!f) {
+		errno = ENOSYS;
+		return -1;
+	}
+	if (md_tls_inside || (flags & (int)CLOSE_RANGE_CLOEXEC) ||
+	    (atomic_load(&n_mock_fds) == 0 && atomic_load(&n_prime) == 0))
+		return f(first, last, flags);
+	md_lock();
+	r = f(first, last, flags);
+	if (r == 0) {
+		for (unsigned fd = first; fd <= last && fd < (unsigned)fdtab_cap; fd++) {
+			struct md_file *mf = md_fd_unregister((int)fd);
+			if (mf)
+				md_file_fd_closed(mf);
+		}
+		for (size_t i = md.nprime; i-- > 0;)
+			if ((unsigned)md.prime_fds[i] >= first && (unsigned)md.prime_fds[i] <= last)
+				md_prime_fd_closed(md.prime_fds[i]);
+	}
+	md_unlock();
+	return r;
+}
+
 /* ---- ioctl ---- */
 
-int ioctl(int fd, MD_IOCTL_REQ_T req, ...)
+MD_EXPORT int ioctl(int fd, MD_IOCTL_REQ_T req, ...);
+MD_EXPORT int ioctl(int fd, MD_IOCTL_REQ_T req, ...)
 {
 	va_list ap;
 	void *arg;
@@ -419,7 +456,7 @@ static void *mock_mmap(int fd, void *addr, size_t len, int prot, int flags, uint
 	return r;
 }
 
-void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
+MD_EXPORT void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
 {
 	bool handled;
 	void *r = mock_mmap(fd, addr, len, prot, flags, (uint64_t)off, &handled);
@@ -429,7 +466,7 @@ void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
 }
 
 #ifdef __GLIBC__
-void *mmap64(void *addr, size_t len, int prot, int flags, int fd, off64_t off)
+MD_EXPORT void *mmap64(void *addr, size_t len, int prot, int flags, int fd, off64_t off)
 {
 	bool handled;
 	void *r = mock_mmap(fd, addr, len, prot, flags, (uint64_t)off, &handled);
@@ -442,7 +479,7 @@ void *mmap64(void *addr, size_t len, int prot, int flags, int fd, off64_t off)
 }
 #endif
 
-int munmap(void *addr, size_t len)
+MD_EXPORT int munmap(void *addr, size_t len)
 {
 	if (!md_tls_inside && atomic_load_explicit(&n_maps, memory_order_relaxed) > 0) {
 		int r;
@@ -470,7 +507,7 @@ static int after_dup(int oldfd, int r)
 	return r;
 }
 
-int dup(int fd)
+MD_EXPORT int dup(int fd)
 {
 	dup_fn f = next_dup();
 	int r;
@@ -493,7 +530,7 @@ static int dup_onto(int oldfd, int newfd, int r)
 	return r;
 }
 
-int dup2(int oldfd, int newfd)
+MD_EXPORT int dup2(int oldfd, int newfd)
 {
 	dup2_fn f = next_dup2();
 	int r;
@@ -505,7 +542,7 @@ int dup2(int oldfd, int newfd)
 	return r;
 }
 
-int dup3(int oldfd, int newfd, int flags)
+MD_EXPORT int dup3(int oldfd, int newfd, int flags)
 {
 	dup3_fn f = next_dup3();
 	int r;
@@ -528,7 +565,7 @@ static int do_fcntl(fcntl_fn f, int fd, int cmd, unsigned long arg)
 	return r;
 }
 
-int fcntl(int fd, int cmd, ...)
+MD_EXPORT int fcntl(int fd, int cmd, ...)
 {
 	va_list ap;
 	unsigned long arg;
@@ -539,8 +576,8 @@ int fcntl(int fd, int cmd, ...)
 }
 
 #ifdef __GLIBC__
-int fcntl64(int fd, int cmd, ...);
-int fcntl64(int fd, int cmd, ...)
+MD_EXPORT int fcntl64(int fd, int cmd, ...);
+MD_EXPORT int fcntl64(int fd, int cmd, ...)
 {
 	va_list ap;
 	unsigned long arg;
@@ -585,7 +622,7 @@ static bool fd_is_mock(int fd)
 	return r;
 }
 
-int fstat(int fd, struct stat *st)
+MD_EXPORT int fstat(int fd, struct stat *st)
 {
 	if (fd_is_mock(fd)) {
 		FAKE_STAT(st, 0);
@@ -594,7 +631,7 @@ int fstat(int fd, struct stat *st)
 	return next_fstat()(fd, st);
 }
 
-int stat(const char *path, struct stat *st)
+MD_EXPORT int stat(const char *path, struct stat *st)
 {
 	int k = path_kind(path);
 	int r;
@@ -615,7 +652,7 @@ int stat(const char *path, struct stat *st)
 }
 
 #ifdef __GLIBC__
-int fstat64(int fd, struct stat64 *st)
+MD_EXPORT int fstat64(int fd, struct stat64 *st)
 {
 	if (fd_is_mock(fd)) {
 		FAKE_STAT(st, 0);
@@ -624,7 +661,7 @@ int fstat64(int fd, struct stat64 *st)
 	return next_fstat64()(fd, st);
 }
 
-int stat64(const char *path, struct stat64 *st)
+MD_EXPORT int stat64(const char *path, struct stat64 *st)
 {
 	int k = path_kind(path);
 	int r;

@@ -4,7 +4,6 @@
 #endif
 #include <errno.h>
 #include <string.h>
-#include <sys/ioctl.h>
 
 #include "md_internal.h"
 

@@ -340,7 +340,7 @@ int md_ioc_getconnector(struct md_file *f, void *arg)
 	c->mm_width = md.connected ? md.mm_w : 0;
 	c->mm_height = md.connected ? md.mm_h : 0;
 	c->subpixel = 0; /* enum subpixel_order: SubPixelUnknown, as the kernel copies it */
-	c->connection = md.connected ? DRM_MODE_CONNECTED : DRM_MODE_DISCONNECTED;
+	c->connection = md.connected ? 1 : 2; /* connected / disconnected */
 	if (c->count_modes >= md.nmodes && md.nmodes) {
 		struct drm_mode_modeinfo *m = UPTR(c->modes_ptr);
 		if (!m)

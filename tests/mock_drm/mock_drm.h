@@ -25,6 +25,10 @@
 extern "C" {
 #endif
 
+#if defined(__GNUC__)
+#pragma GCC visibility push(default)
+#endif
+
 #define MOCK_DRM_MAX_MODES 16
 #define MOCK_DRM_MAX_FORMATS 16
 #define MOCK_DRM_PATH_MAX 256
@@ -196,6 +200,10 @@ void mock_drm_screen_release(struct mock_drm_screen *s);
 /* One pixel as 0xRRGGBB; false if off screen. */
 bool mock_drm_screen_pixel(uint32_t x, uint32_t y, uint32_t *rgb);
 int mock_drm_screen_dump_png(const char *path);
+
+#if defined(__GNUC__)
+#pragma GCC visibility pop
+#endif
 
 #ifdef __cplusplus
 }

@@ -8,19 +8,25 @@ log=/job/kmscube.log
 # always is): give it a FIFO opened read-write, which never is.
 mkfifo /tmp/kmscube.stdin
 exec 7<>/tmp/kmscube.stdin
-kmscube -D /dev/dri/card0 <&7 >"$log" 2>&1 &
+stdbuf -oL -eL kmscube -D /dev/dri/card0 <&7 >"$log" 2>&1 &
 pid=$!
-# Wait until it has a mode set and renders, then let it draw a little.
+# Wait until it has rendered frames (it prints a line every ~2 s), then shoot.
 for _ in $(seq 120); do
-	grep -q '^Using modifier' "$log" && break
+	grep -q '^Rendered [1-9]' "$log" && break
 	kill -0 "$pid" 2>/dev/null || { echo "kmscube exited early:"; cat "$log"; exit 1; }
 	sleep 0.5
 done
-grep -q '^Using modifier' "$log" || { echo "kmscube did not start rendering in 60 s"; exit 1; }
-sleep 3
+grep -q '^Rendered [1-9]' "$log" || { echo "kmscube rendered no frame in 60 s:"; cat "$log"; exit 1; }
+frames() { grep '^Rendered' "$log" | tail -n1 | awk '{print $2}'; }
+n1=$(frames)
 vm-screendump kmscube-1
-sleep 1.5
+# Wait until kmscube reports more frames than before the first shot.
+for _ in $(seq 60); do
+	[ "$(frames)" -gt "$((n1 + 1))" ] && break
+	sleep 0.5
+done
 vm-screendump kmscube-2
+echo "frames reported before shot 1: $n1, before shot 2: $(frames)"
 if ! kill -0 "$pid" 2>/dev/null; then
 	echo "kmscube died during the screendumps:"
 	cat "$log"

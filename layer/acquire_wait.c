@@ -1,0 +1,74 @@
+#include "venus_wsi/acquire_wait.h"
+
+#include <errno.h>
+#include <time.h>
+
+void
+vw_cond_init_monotonic(pthread_cond_t *cond)
+{
+   pthread_condattr_t attr;
+   pthread_condattr_init(&attr);
+   pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+   pthread_cond_init(cond, &attr);
+   pthread_condattr_destroy(&attr);
+}
+
+static struct timespec
+deadline_after(uint64_t timeout_ns)
+{
+   struct timespec now;
+   clock_gettime(CLOCK_MONOTONIC, &now);
+   uint64_t at = (uint64_t)now.tv_sec * 1000000000ull + (uint64_t)now.tv_nsec + timeout_ns;
+   return (struct timespec){.tv_sec = (time_t)(at / 1000000000ull),
+                            .tv_nsec = (long)(at % 1000000000ull)};
+}
+
+VkResult
+vw_acquire_wait(const struct vw_acquire_state *st, uint64_t timeout_ns, uint32_t *index)
+{
+   /* Past ~95 years a timeout means "forever"; it also keeps the deadline from overflowing. */
+   bool forever = timeout_ns > 3000000000000000000ull;
+   struct timespec deadline = forever ? (struct timespec){0} : deadline_after(timeout_ns);
+   VkResult r;
+
+   pthread_mutex_lock(st->lock);
+   for (;;) {
+      if (*st->status < 0) {
+         r = *st->status;
+         break;
+      }
+      if (*st->retired) {
+         r = VK_ERROR_OUT_OF_DATE_KHR;
+         break;
+      }
+      int32_t got = vw_pq_acquire(st->pq);
+      if (got >= 0) {
+         *index = (uint32_t)got;
+         r = *st->status; /* VK_SUCCESS or VK_SUBOPTIMAL_KHR */
+         break;
+      }
+      if (timeout_ns == 0) {
+         r = VK_NOT_READY;
+         break;
+      }
+      if (!vw_pq_can_progress(st->pq)) {
+         /* The app holds every image that could come back: waiting cannot help. */
+         r = VK_TIMEOUT;
+         break;
+      }
+      int e = forever ? pthread_cond_wait(st->freed, st->lock)
+                      : pthread_cond_timedwait(st->freed, st->lock, &deadline);
+      if (e == ETIMEDOUT) {
+         got = vw_pq_acquire(st->pq); /* freed right at the deadline still counts */
+         if (got >= 0) {
+            *index = (uint32_t)got;
+            r = *st->status;
+         } else {
+            r = VK_TIMEOUT;
+         }
+         break;
+      }
+   }
+   pthread_mutex_unlock(st->lock);
+   return r;
+}
