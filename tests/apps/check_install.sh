@@ -7,9 +7,11 @@ src=$1 build=$2 app=$3
 scratch=$(mktemp -d /tmp/venus-wsi-install.XXXXXX)
 trap 'rm -rf "$scratch"' EXIT
 prefix=$scratch/prefix
-# A build of its own: the developer's build directory keeps its prefix.
-meson setup "$scratch/build" "$src" -Dprefix="$prefix" -Dtests=false >/dev/null
-meson install -C "$scratch/build" --quiet >/dev/null
+# A build of its own: the developer's build directory keeps its prefix. The build tools get
+# no test preloads.
+(unset LD_PRELOAD ASAN_OPTIONS
+ meson setup "$scratch/build" "$src" -Dprefix="$prefix" -Dtests=false >/dev/null &&
+ meson install -C "$scratch/build" --quiet >/dev/null)
 manifest="$prefix/share/vulkan/implicit_layer.d/VkLayer_venus_wsi.json"
 [ -f "$manifest" ] || { echo "FAIL: no $manifest"; exit 1; }
 lib=$(sed -n 's/.*"library_path": *"\([^"]*\)".*/\1/p' "$manifest")
@@ -27,4 +29,6 @@ DISABLE_VENUS_WSI=1 VENUS_WSI_HIDE=swapchain "$app" --expect-owner driver
 VK_LOADER_LAYERS_ENABLE='*venus*' DISABLE_VENUS_WSI=1 VENUS_WSI=force \
     VK_ADD_LAYER_PATH="$build/share/vulkan/explicit_layer.d" XDG_DATA_DIRS=/usr/share \
     "$app" --expect-owner layer
+# The uninstalled build as an implicit layer (build/share/vulkan/implicit_layer.d).
+XDG_DATA_DIRS="$build/share:/usr/share" VENUS_WSI_HIDE=swapchain "$app" --expect-owner layer
 echo "1 passed, 0 failed"

@@ -245,7 +245,28 @@ record(struct frame_loop *fl, VkCommandBuffer cmd, uint32_t index, uint64_t n)
    int variant = (int)(n % 3);
    if (variant == 2 && !fl->h->has_sync2)
       variant = 1;
-   if (variant == 0) {
+   if (fl->scene) {
+      struct scene_rect rects[FRAME_LOOP_MAX_RECTS];
+      uint8_t bgc8[3];
+      uint32_t nrects = fl->scene(n, fl->extent, bgc8, rects);
+      VkClearValue clear = {.color = to_clear(bgc8, fl->format)};
+      VkRenderPassBeginInfo rbi = {
+         .sType = VK_STRUCTURE_TYPE_RENDER_PASS_BEGIN_INFO,
+         .renderPass = fl->render_pass,
+         .framebuffer = fl->framebuffers[index],
+         .renderArea = {{0, 0}, fl->extent},
+         .clearValueCount = 1,
+         .pClearValues = &clear,
+      };
+      vkCmdBeginRenderPass(cmd, &rbi, VK_SUBPASS_CONTENTS_INLINE);
+      for (uint32_t i = 0; i < nrects; i++) {
+         VkClearAttachment ca = {VK_IMAGE_ASPECT_COLOR_BIT, 0,
+                                 {.color = to_clear(rects[i].rgb, fl->format)}};
+         VkClearRect rect = {rects[i].rect, 0, 1};
+         vkCmdClearAttachments(cmd, 1, &ca, 1, &rect);
+      }
+      vkCmdEndRenderPass(cmd);
+   } else if (variant == 0) {
       VkClearValue clear = {.color = bgc};
       VkRenderPassBeginInfo rbi = {
          .sType = VK_STRUCTURE_TYPE_RENDER_PASS_BEGIN_INFO,

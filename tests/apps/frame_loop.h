@@ -6,6 +6,15 @@
 #include "harness.h"
 
 #define FRAME_LOOP_MAX_IMAGES 16
+#define FRAME_LOOP_MAX_RECTS 64
+
+/* A scene made of solid rectangles over a background (no shaders needed). */
+struct scene_rect {
+   VkRect2D rect;
+   uint8_t rgb[3];
+};
+typedef uint32_t (*frame_scene_fn)(uint64_t frame, VkExtent2D extent, uint8_t bg[3],
+                                   struct scene_rect rects[FRAME_LOOP_MAX_RECTS]);
 
 struct frame_loop {
    struct harness *h;
@@ -25,6 +34,7 @@ struct frame_loop {
    VkSemaphore acquired[2];
    VkFence in_flight[2];
    uint64_t frames; /* presents so far: the next frame's number */
+   frame_scene_fn scene; /* when set, draws this instead of the test colours */
    uint32_t serial; /* the layer numbers swapchains in creation order, from 0 */
 };
 

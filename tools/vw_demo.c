@@ -1,0 +1,115 @@
+/* venus-wsi demo: an animated scene (a sweeping clock hand over moving colour bands)
+ * presented through the layer's swapchain. On the headless surface the frames land as PNGs
+ * in VENUS_WSI_DUMP_DIR; later backends put them on a screen. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "frame_loop.h"
+
+static uint32_t
+scene(uint64_t frame, VkExtent2D e, uint8_t bg[3], struct scene_rect rects[FRAME_LOOP_MAX_RECTS])
+{
+   bg[0] = 16;
+   bg[1] = 20;
+   bg[2] = 40;
+   uint32_t n = 0;
+   /* Eight colour bands drifting left to right. */
+   uint32_t band_w = e.width / 8;
+   for (uint32_t i = 0; i < 8; i++) {
+      uint32_t x = (uint32_t)((i * band_w + frame * 6) % e.width);
+      uint32_t w = band_w / 2;
+      if (x + w > e.width)
+         w = e.width - x;
+      rects[n].rect = (VkRect2D){{(int32_t)x, 0}, {w, e.height / 10}};
+      rects[n].rgb[0] = (uint8_t)(60 + 24 * i);
+      rects[n].rgb[1] = (uint8_t)(200 - 20 * i);
+      rects[n].rgb[2] = (uint8_t)(90 + 15 * i);
+      n++;
+   }
+   /* A clock face: twelve ticks and a hand made of squares, one turn per 120 frames. */
+   double cx = e.width / 2.0, cy = e.height * 0.55, r = e.height * 0.38;
+   uint32_t tick = e.height / 40 + 2;
+   for (int i = 0; i < 12 && n < FRAME_LOOP_MAX_RECTS; i++) {
+      double a = i * M_PI / 6;
+      rects[n].rect = (VkRect2D){{(int32_t)(cx + r * cos(a) - tick / 2.0),
+                                  (int32_t)(cy + r * sin(a) - tick / 2.0)},
+                                 {tick, tick}};
+      memcpy(rects[n].rgb, (uint8_t[3]){230, 230, 230}, 3);
+      n++;
+   }
+   double a = 2 * M_PI * (double)(frame % 120) / 120.0 - M_PI / 2;
+   uint32_t dot = tick + 4;
+   for (int i = 0; i < 24 && n < FRAME_LOOP_MAX_RECTS; i++) {
+      double d = r * 0.9 * i / 24.0;
+      rects[n].rect = (VkRect2D){{(int32_t)(cx + d * cos(a) - dot / 2.0),
+                                  (int32_t)(cy + d * sin(a) - dot / 2.0)},
+                                 {dot, dot}};
+      memcpy(rects[n].rgb, (uint8_t[3]){255, (uint8_t)(120 + 5 * i), 40}, 3);
+      n++;
+   }
+   return n;
+}
+
+int
+main(int argc, char **argv)
+{
+   uint32_t frames = 240;
+   VkExtent2D extent = {1280, 720};
+   VkPresentModeKHR mode = VK_PRESENT_MODE_FIFO_KHR;
+   for (int i = 1; i < argc; i++) {
+      if (!strcmp(argv[i], "--frames") && i + 1 < argc)
+         frames = (uint32_t)atoi(argv[++i]);
+      else if (!strcmp(argv[i], "--size") && i + 1 < argc)
+         sscanf(argv[++i], "%ux%u", &extent.width, &extent.height);
+      else if (!strcmp(argv[i], "--mailbox"))
+         mode = VK_PRESENT_MODE_MAILBOX_KHR;
+      else {
+         fprintf(stderr, "usage: vw-demo [--frames N] [--size WxH] [--mailbox]\n");
+         return 2;
+      }
+   }
+   const char *inst_exts[] = {VK_KHR_SURFACE_EXTENSION_NAME, VK_EXT_HEADLESS_SURFACE_EXTENSION_NAME};
+   const char *dev_exts[] = {VK_KHR_SWAPCHAIN_EXTENSION_NAME};
+   struct harness_options ho = {
+      .instance_exts = inst_exts,
+      .instance_ext_count = 2,
+      .device_exts = dev_exts,
+      .device_ext_count = 1,
+   };
+   struct harness h = {0};
+   if (!harness_init(&h, &ho)) {
+      fprintf(stderr, "vw-demo: no Vulkan device with the layer's headless surface\n");
+      harness_finish(&h);
+      return 1;
+   }
+   VkHeadlessSurfaceCreateInfoEXT sci = {.sType = VK_STRUCTURE_TYPE_HEADLESS_SURFACE_CREATE_INFO_EXT};
+   PFN_vkCreateHeadlessSurfaceEXT create_surface =
+      (PFN_vkCreateHeadlessSurfaceEXT)vkGetInstanceProcAddr(h.instance, "vkCreateHeadlessSurfaceEXT");
+   VkSurfaceKHR surface = VK_NULL_HANDLE;
+   if (!create_surface || create_surface(h.instance, &sci, NULL, &surface) != VK_SUCCESS) {
+      fprintf(stderr, "vw-demo: cannot create a headless surface\n");
+      harness_finish(&h);
+      return 1;
+   }
+   struct frame_loop fl;
+   VkResult r = frame_loop_create(&fl, &h, surface, extent, mode, 3, VK_NULL_HANDLE, 0);
+   int rc = 0;
+   if (r == VK_SUCCESS) {
+      fl.scene = scene;
+      uint64_t t0 = harness_now_ns();
+      for (uint32_t f = 0; f < frames && r >= 0; f++)
+         r = frame_loop_draw(&fl);
+      double secs = (harness_now_ns() - t0) / 1e9;
+      printf("vw-demo: %u frames %ux%u in %.2f s (%.1f frames/s) through the layer's swapchain\n",
+             frames, fl.extent.width, fl.extent.height, secs, frames / secs);
+      frame_loop_destroy(&fl, true);
+   }
+   if (r < 0) {
+      fprintf(stderr, "vw-demo: presenting failed: %d\n", r);
+      rc = 1;
+   }
+   vkDestroySurfaceKHR(h.instance, surface, NULL);
+   harness_finish(&h);
+   return rc;
+}
