@@ -559,6 +559,111 @@ test_mutable_format(struct harness *h, VkSurfaceKHR surface, const struct option
    vkDestroySwapchainKHR(h->device, sc, NULL);
 }
 
+/* A two-layer swapchain: both layers are the app's to render; layer 0 is what is shown. */
+static void
+test_array_layers(struct harness *h, VkSurfaceKHR surface, const struct options *o)
+{
+   VkSwapchainCreateInfoKHR sci = {
+      .sType = VK_STRUCTURE_TYPE_SWAPCHAIN_CREATE_INFO_KHR,
+      .surface = surface,
+      .minImageCount = 2,
+      .imageFormat = frame_loop_pick_format(h, surface),
+      .imageColorSpace = VK_COLOR_SPACE_SRGB_NONLINEAR_KHR,
+      .imageExtent = {64, 48},
+      .imageArrayLayers = 2,
+      .imageUsage = VK_IMAGE_USAGE_TRANSFER_DST_BIT,
+      .imageSharingMode = VK_SHARING_MODE_EXCLUSIVE,
+      .preTransform = VK_SURFACE_TRANSFORM_IDENTITY_BIT_KHR,
+      .compositeAlpha = VK_COMPOSITE_ALPHA_OPAQUE_BIT_KHR,
+      .presentMode = VK_PRESENT_MODE_FIFO_KHR,
+      .clipped = VK_TRUE,
+   };
+   VkSwapchainKHR sc;
+   uint32_t serial = swapchains_created++;
+   CHECK_VK(h, vkCreateSwapchainKHR(h->device, &sci, NULL, &sc), VK_SUCCESS);
+   VkImage images[FRAME_LOOP_MAX_IMAGES];
+   uint32_t n = FRAME_LOOP_MAX_IMAGES;
+   CHECK_VK(h, vkGetSwapchainImagesKHR(h->device, sc, &n, images), VK_SUCCESS);
+   VkFence f = make_fence(h);
+   uint32_t index = 0;
+   CHECK_VK(h, vkAcquireNextImageKHR(h->device, sc, 5000000000ull, VK_NULL_HANDLE, f, &index),
+            VK_SUCCESS);
+   vkWaitForFences(h->device, 1, &f, VK_TRUE, UINT64_MAX);
+
+   VkCommandPoolCreateInfo pci = {
+      .sType = VK_STRUCTURE_TYPE_COMMAND_POOL_CREATE_INFO,
+      .queueFamilyIndex = h->queue_family,
+   };
+   VkCommandPool pool;
+   vkCreateCommandPool(h->device, &pci, NULL, &pool);
+   VkCommandBufferAllocateInfo cai = {
+      .sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_ALLOCATE_INFO,
+      .commandPool = pool,
+      .level = VK_COMMAND_BUFFER_LEVEL_PRIMARY,
+      .commandBufferCount = 1,
+   };
+   VkCommandBuffer cmd;
+   vkAllocateCommandBuffers(h->device, &cai, &cmd);
+   VkCommandBufferBeginInfo bi = {.sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO};
+   vkBeginCommandBuffer(cmd, &bi);
+   VkImageMemoryBarrier b = {
+      .sType = VK_STRUCTURE_TYPE_IMAGE_MEMORY_BARRIER,
+      .dstAccessMask = VK_ACCESS_TRANSFER_WRITE_BIT,
+      .oldLayout = VK_IMAGE_LAYOUT_UNDEFINED,
+      .newLayout = VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL,
+      .srcQueueFamilyIndex = VK_QUEUE_FAMILY_IGNORED,
+      .dstQueueFamilyIndex = VK_QUEUE_FAMILY_IGNORED,
+      .image = images[index],
+      .subresourceRange = {VK_IMAGE_ASPECT_COLOR_BIT, 0, 1, 0, 2},
+   };
+   vkCmdPipelineBarrier(cmd, VK_PIPELINE_STAGE_TRANSFER_BIT, VK_PIPELINE_STAGE_TRANSFER_BIT, 0, 0,
+                        NULL, 0, NULL, 1, &b);
+   VkClearColorValue layer0 = {{1.0f, 0.0f, 0.0f, 1.0f}}, layer1 = {{0.0f, 0.0f, 1.0f, 1.0f}};
+   VkImageSubresourceRange r0 = {VK_IMAGE_ASPECT_COLOR_BIT, 0, 1, 0, 1};
+   VkImageSubresourceRange r1 = {VK_IMAGE_ASPECT_COLOR_BIT, 0, 1, 1, 1};
+   vkCmdClearColorImage(cmd, images[index], VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, &layer0, 1, &r0);
+   vkCmdClearColorImage(cmd, images[index], VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, &layer1, 1, &r1);
+   b.srcAccessMask = VK_ACCESS_TRANSFER_WRITE_BIT;
+   b.dstAccessMask = 0;
+   b.oldLayout = VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL;
+   b.newLayout = VK_IMAGE_LAYOUT_PRESENT_SRC_KHR;
+   vkCmdPipelineBarrier(cmd, VK_PIPELINE_STAGE_TRANSFER_BIT, VK_PIPELINE_STAGE_BOTTOM_OF_PIPE_BIT,
+                        0, 0, NULL, 0, NULL, 1, &b);
+   vkEndCommandBuffer(cmd);
+   VkSemaphoreCreateInfo semi = {.sType = VK_STRUCTURE_TYPE_SEMAPHORE_CREATE_INFO};
+   VkSemaphore done;
+   vkCreateSemaphore(h->device, &semi, NULL, &done);
+   VkSubmitInfo si = {
+      .sType = VK_STRUCTURE_TYPE_SUBMIT_INFO,
+      .commandBufferCount = 1,
+      .pCommandBuffers = &cmd,
+      .signalSemaphoreCount = 1,
+      .pSignalSemaphores = &done,
+   };
+   CHECK_VK(h, vkQueueSubmit(h->queue, 1, &si, VK_NULL_HANDLE), VK_SUCCESS);
+   CHECK_VK(h, present_one(h, sc, index, done), VK_SUCCESS);
+   vkQueueWaitIdle(h->queue);
+   usleep(200000);
+   const char *dir = getenv("VENUS_WSI_DUMP_DIR");
+   const char *every = getenv("VENUS_WSI_DUMP_EVERY");
+   if (dir && *dir && (!every || atoi(every) <= 1)) {
+      char path[1024];
+      snprintf(path, sizeof(path), "%s/sc%u-frame000000.png", dir, serial);
+      struct rgb_image img;
+      bool loaded = rgb_image_load_png(path, &img);
+      CHECK(h, loaded, "no dump %s", path);
+      if (loaded) {
+         CHECK(h, img.width == 64 && img.height == 48 && rgb_image_pixel_is(&img, 5, 5, 255, 0, 0, 1),
+               "layer 0 (red) is not what was shown");
+         rgb_image_free(&img);
+      }
+   }
+   vkDestroySemaphore(h->device, done, NULL);
+   vkDestroyCommandPool(h->device, pool, NULL);
+   vkDestroyFence(h->device, f, NULL);
+   vkDestroySwapchainKHR(h->device, sc, NULL);
+}
+
 /* Controls: a deliberate misuse must be reported, or "zero messages" proves nothing. A
  * misuse of a swapchain the layer tolerates is seen only by a validation layer above it:
  * that proves where the validation layer sits. */
@@ -653,7 +758,7 @@ usage(void)
            "usage: vw-headless-test [--frames N] [--size WxH] [--tests a,b] [--expect-hz HZ]\n"
            "                        [--expect-owner layer|driver] [--app-layers L1,L2]\n"
            "                        [--validation above|below]\n"
-           "tests: queries, modes, timeouts, bound, mutable, provoke, owner\n");
+           "tests: queries, modes, timeouts, bound, mutable, layers, provoke, owner\n");
 }
 
 int
@@ -681,7 +786,7 @@ main(int argc, char **argv)
       }
    }
    if (!o.tests)
-      o.tests = o.expect_owner ? "owner" : "queries,modes,timeouts,bound,mutable";
+      o.tests = o.expect_owner ? "owner" : "queries,modes,timeouts,bound,mutable,layers";
 
    bool owner_only = !strcmp(o.tests, "owner");
    const char *inst_exts[] = {VK_KHR_SURFACE_EXTENSION_NAME, VK_EXT_HEADLESS_SURFACE_EXTENSION_NAME,
@@ -724,6 +829,8 @@ main(int argc, char **argv)
          test_swapchain_bound_images(&h, surface, &o);
       if (wants(&o, "mutable"))
          test_mutable_format(&h, surface, &o);
+      if (wants(&o, "layers"))
+         test_array_layers(&h, surface, &o);
       if (wants(&o, "provoke") && o.validation)
          provoke_swapchain_misuse(&h, surface, &o);
       vkDestroySurfaceKHR(h.instance, surface, NULL);
