@@ -59,11 +59,14 @@ build_device_extensions(struct vw_device *dev, const VkDeviceCreateInfo *ci,
    if (!dev->active)
       return true;
 
-   if (!drv->swapchain) {
-      vw_name_list_remove(list, VK_KHR_SWAPCHAIN_EXTENSION_NAME);
-      vw_name_list_remove(list, VK_KHR_SWAPCHAIN_MUTABLE_FORMAT_EXTENSION_NAME);
-   } else if (!drv->swapchain_mutable_format) {
-      vw_name_list_remove(list, VK_KHR_SWAPCHAIN_MUTABLE_FORMAT_EXTENSION_NAME);
+   /* What the layer implements goes down only where the driver has it too (and then only
+    * for the driver's own surfaces); with VK_KHR_swapchain hidden, its companions go too. */
+   for (uint32_t i = 0; i < vw_device_extension_count; i++) {
+      const char *name = vw_device_extensions[i].extensionName;
+      bool driver_has = vw_ext_in_props(name, dev->pdev->exts, dev->pdev->ext_count) &&
+                        drv->swapchain;
+      if (!driver_has)
+         vw_name_list_remove(list, name);
    }
    dev->enabled.swapchain = vw_ext_in_names(VK_KHR_SWAPCHAIN_EXTENSION_NAME, list->names, list->count);
 
@@ -83,6 +86,9 @@ build_device_extensions(struct vw_device *dev, const VkDeviceCreateInfo *ci,
        &dev->enabled.external_memory_dma_buf},
       {drv->external_memory_host, VK_EXT_EXTERNAL_MEMORY_HOST_EXTENSION_NAME,
        &dev->enabled.external_memory_host},
+      /* Explicit row pitches for imported scanout buffers; its dependencies are core 1.2. */
+      {drv->image_drm_format_modifier && dev->pdev->api_version >= VK_API_VERSION_1_2,
+       VK_EXT_IMAGE_DRM_FORMAT_MODIFIER_EXTENSION_NAME, &dev->enabled.image_drm_format_modifier},
    };
    for (size_t i = 0; i < sizeof(wanted) / sizeof(wanted[0]); i++)
       if (wanted[i].have)

@@ -9,6 +9,8 @@ const VkExtensionProperties vw_instance_extensions[] = {
    {VK_KHR_SURFACE_EXTENSION_NAME, 25},
    {VK_EXT_HEADLESS_SURFACE_EXTENSION_NAME, 1},
    {VK_KHR_GET_SURFACE_CAPABILITIES_2_EXTENSION_NAME, 1},
+   {VK_KHR_DISPLAY_EXTENSION_NAME, 23},
+   {VK_KHR_GET_DISPLAY_PROPERTIES_2_EXTENSION_NAME, 1},
 };
 const uint32_t vw_instance_extension_count =
    sizeof(vw_instance_extensions) / sizeof(vw_instance_extensions[0]);
@@ -16,6 +18,7 @@ const uint32_t vw_instance_extension_count =
 const VkExtensionProperties vw_device_extensions[] = {
    {VK_KHR_SWAPCHAIN_EXTENSION_NAME, 70},
    {VK_KHR_SWAPCHAIN_MUTABLE_FORMAT_EXTENSION_NAME, 1},
+   {VK_KHR_INCREMENTAL_PRESENT_EXTENSION_NAME, 2},
 };
 const uint32_t vw_device_extension_count =
    sizeof(vw_device_extensions) / sizeof(vw_device_extensions[0]);

@@ -2,10 +2,12 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/sysmacros.h>
 #include <vulkan/vk_layer.h>
 
 #include "extensions.h"
 #include "handle_map.h"
+#include "kms/kms_device.h"
 #include "log.h"
 #include "venus_wsi/config.h"
 
@@ -130,16 +132,39 @@ init_physical_device(struct vw_instance *inst, struct vw_physical_device *pdev,
 
    read_driver_features(pdev, vw_config_get()->hide);
 
-   if (pdev->drv.external_memory_host && next->GetPhysicalDeviceProperties2) {
+   if (next->GetPhysicalDeviceProperties2) {
       VkPhysicalDeviceExternalMemoryHostPropertiesEXT host = {
          .sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_EXTERNAL_MEMORY_HOST_PROPERTIES_EXT,
       };
-      VkPhysicalDeviceProperties2 props2 = {
-         .sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_PROPERTIES_2,
-         .pNext = &host,
+      VkPhysicalDeviceDrmPropertiesEXT drm = {
+         .sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_DRM_PROPERTIES_EXT,
       };
+      VkPhysicalDeviceDriverProperties driver = {
+         .sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_DRIVER_PROPERTIES,
+      };
+      VkPhysicalDeviceProperties2 props2 = {.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_PROPERTIES_2};
+      /* Only structures of extensions the driver has may be chained. */
+      void **tail = &props2.pNext;
+      if (pdev->drv.external_memory_host) {
+         *tail = &host;
+         tail = &host.pNext;
+      }
+      if (pdev->drv.physical_device_drm) {
+         *tail = &drm;
+         tail = &drm.pNext;
+      }
+      if (pdev->api_version >= VK_API_VERSION_1_2 ||
+          has_ext(pdev, VK_KHR_DRIVER_PROPERTIES_EXTENSION_NAME)) {
+         *tail = &driver;
+         tail = &driver.pNext;
+      }
       next->GetPhysicalDeviceProperties2(handle, &props2);
       pdev->min_host_pointer_alignment = host.minImportedHostPointerAlignment;
+      if (drm.hasPrimary) {
+         pdev->drm_primary_known = true;
+         pdev->drm_primary = makedev((unsigned)drm.primaryMajor, (unsigned)drm.primaryMinor);
+      }
+      pdev->driver_id = driver.driverID;
    }
    return VK_SUCCESS;
 }
@@ -153,6 +178,8 @@ destroy_instance_record(struct vw_instance *inst)
       free(inst->pdevs[i].exts);
    }
    free(inst->pdevs);
+   vw_kms_close(inst->kms);
+   pthread_mutex_destroy(&inst->kms_lock);
    free(inst);
 }
 
@@ -178,8 +205,8 @@ init_physical_devices(struct vw_instance *inst)
    return r < 0 ? r : VK_SUCCESS;
 }
 
-/* In 'force' the layer answers every headless surface itself, so the driver need not see
- * the extension. VK_KHR_surface stays: the driver keeps its own VK_KHR_swapchain where it
+/* In 'force' the layer answers every headless and display surface itself, so the driver
+ * need not see those extensions. VK_KHR_surface stays: the driver keeps its own VK_KHR_swapchain where it
  * has one, and that depends on it. In 'auto' nothing is known about the drivers until the
  * instance exists, so the app's list goes down as it is: the loader's terminator drops
  * what a driver lacks. */
@@ -187,6 +214,8 @@ static void
 strip_instance_extensions(struct vw_name_list *list)
 {
    vw_name_list_remove(list, VK_EXT_HEADLESS_SURFACE_EXTENSION_NAME);
+   vw_name_list_remove(list, VK_KHR_DISPLAY_EXTENSION_NAME);
+   vw_name_list_remove(list, VK_KHR_GET_DISPLAY_PROPERTIES_2_EXTENSION_NAME);
 }
 
 static bool
@@ -222,6 +251,7 @@ vw_CreateInstance(const VkInstanceCreateInfo *ci, const VkAllocationCallbacks *a
    if (!inst)
       return VK_ERROR_OUT_OF_HOST_MEMORY;
    inst->next_gipa = next_gipa;
+   pthread_mutex_init(&inst->kms_lock, NULL);
    inst->app_ext.surface = vw_ext_in_names(VK_KHR_SURFACE_EXTENSION_NAME,
                                            ci->ppEnabledExtensionNames, ci->enabledExtensionCount);
    inst->app_ext.headless_surface =
@@ -230,6 +260,11 @@ vw_CreateInstance(const VkInstanceCreateInfo *ci, const VkAllocationCallbacks *a
    inst->app_ext.surface_caps2 =
       vw_ext_in_names(VK_KHR_GET_SURFACE_CAPABILITIES_2_EXTENSION_NAME,
                       ci->ppEnabledExtensionNames, ci->enabledExtensionCount);
+   inst->app_ext.display = vw_ext_in_names(VK_KHR_DISPLAY_EXTENSION_NAME,
+                                           ci->ppEnabledExtensionNames, ci->enabledExtensionCount);
+   inst->app_ext.display_props2 =
+      vw_ext_in_names(VK_KHR_GET_DISPLAY_PROPERTIES_2_EXTENSION_NAME, ci->ppEnabledExtensionNames,
+                      ci->enabledExtensionCount);
 
    VkInstanceCreateInfo down = *ci;
    VkApplicationInfo app = {.sType = VK_STRUCTURE_TYPE_APPLICATION_INFO};

@@ -3,6 +3,7 @@
 
 #include <pthread.h>
 #include <stdbool.h>
+#include <sys/types.h>
 #include <vulkan/vulkan.h>
 
 #include "dispatch.h"
@@ -34,6 +35,9 @@ struct vw_physical_device {
    uint32_t ext_count;
    struct vw_driver_features drv;
    VkDeviceSize min_host_pointer_alignment; /* 0 without VK_EXT_external_memory_host */
+   bool drm_primary_known; /* VK_EXT_physical_device_drm says which card it is */
+   dev_t drm_primary;
+   VkDriverId driver_id;
    uint32_t api_version; /* min(instance, device) */
 };
 
@@ -44,10 +48,15 @@ struct vw_instance {
    uint32_t api_version; /* what the instance was created with below the layer */
    bool active;          /* the layer answers WSI for this instance */
    struct {
-      bool surface, headless_surface, surface_caps2;
+      bool surface, headless_surface, surface_caps2, display, display_props2;
    } app_ext;
    uint32_t pdev_count;
    struct vw_physical_device *pdevs;
+
+   /* The KMS device, opened the first time an app asks about displays. */
+   pthread_mutex_t kms_lock;
+   bool kms_tried;
+   struct vw_kms_device *kms;
 };
 
 struct vw_instance *vw_instance_from_handle(VkInstance instance);

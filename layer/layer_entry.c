@@ -5,6 +5,7 @@
 #include <vulkan/vk_layer.h>
 
 #include "device.h"
+#include "display.h"
 #include "instance.h"
 #include "layout_rewrite.h"
 #include "queue_sync.h"
@@ -61,6 +62,28 @@ static const struct intercept intercepts[] = {
     ACTIVE_INSTANCE, false, false},
    {"vkGetPhysicalDevicePresentRectanglesKHR", FN(vw_GetPhysicalDevicePresentRectanglesKHR),
     ACTIVE_INSTANCE, false, false},
+
+   {"vkGetPhysicalDeviceDisplayPropertiesKHR", FN(vw_GetPhysicalDeviceDisplayPropertiesKHR),
+    ACTIVE_INSTANCE, false, false},
+   {"vkGetPhysicalDeviceDisplayProperties2KHR", FN(vw_GetPhysicalDeviceDisplayProperties2KHR),
+    ACTIVE_INSTANCE, false, false},
+   {"vkGetPhysicalDeviceDisplayPlanePropertiesKHR",
+    FN(vw_GetPhysicalDeviceDisplayPlanePropertiesKHR), ACTIVE_INSTANCE, false, false},
+   {"vkGetPhysicalDeviceDisplayPlaneProperties2KHR",
+    FN(vw_GetPhysicalDeviceDisplayPlaneProperties2KHR), ACTIVE_INSTANCE, false, false},
+   {"vkGetDisplayPlaneSupportedDisplaysKHR", FN(vw_GetDisplayPlaneSupportedDisplaysKHR),
+    ACTIVE_INSTANCE, false, false},
+   {"vkGetDisplayModePropertiesKHR", FN(vw_GetDisplayModePropertiesKHR), ACTIVE_INSTANCE, false,
+    false},
+   {"vkGetDisplayModeProperties2KHR", FN(vw_GetDisplayModeProperties2KHR), ACTIVE_INSTANCE, false,
+    false},
+   {"vkCreateDisplayModeKHR", FN(vw_CreateDisplayModeKHR), ACTIVE_INSTANCE, false, false},
+   {"vkGetDisplayPlaneCapabilitiesKHR", FN(vw_GetDisplayPlaneCapabilitiesKHR), ACTIVE_INSTANCE,
+    false, false},
+   {"vkGetDisplayPlaneCapabilities2KHR", FN(vw_GetDisplayPlaneCapabilities2KHR), ACTIVE_INSTANCE,
+    false, false},
+   {"vkCreateDisplayPlaneSurfaceKHR", FN(vw_CreateDisplayPlaneSurfaceKHR), ACTIVE_INSTANCE, false,
+    false},
 
    {"vkQueueSubmit", FN(vw_QueueSubmit), ACTIVE_DEVICE, true, true},
    {"vkQueueSubmit2", FN(vw_QueueSubmit2), ACTIVE_DEVICE, true, true},

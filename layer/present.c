@@ -166,6 +166,17 @@ read_damage(struct vw_swapchain *sc, const VkPresentRegionKHR *region, struct vw
    out->full = false;
 }
 
+/* Damage-sized copies need a queue that copies at texel granularity (every graphics or
+ * compute queue does; some transfer-only queues do not). */
+static bool
+copy_granularity_ok(struct vw_device *dev, uint32_t family)
+{
+   if (family >= dev->pdev->queue_family_count)
+      return false;
+   VkExtent3D g = dev->pdev->queue_families[family].minImageTransferGranularity;
+   return g.width == 1 && g.height == 1 && g.depth == 1;
+}
+
 static VkResult
 get_chain_semaphore(struct vw_device *dev, struct vw_image *img)
 {
@@ -239,13 +250,24 @@ vw_QueuePresentKHR(VkQueue queue, const VkPresentInfoKHR *info)
          continue;
       }
       struct vw_image *img = &sc->images[idx];
+      struct vw_damage app_damage;
       read_damage(sc, regions && i < regions->swapchainCount ? &regions->pRegions[i] : NULL,
-                  &img->damage);
+                  &app_damage);
       pthread_mutex_lock(&sc->lock);
       bool shown = !sc->retired && sc->status >= 0;
-      pthread_mutex_unlock(&sc->lock);
+      img->present_serial = vw_damage_log_record(&sc->damage_log, &app_damage);
       img->present_number = sc->presents; /* counted up once the frame is queued */
       img->copy_this_frame = shown && img->copy.buffer && sc->backend->wants_copy(sc, img);
+      if (img->copy_this_frame) {
+         /* The copy target last caught up at an older present: copy everything since. */
+         vw_damage_log_union(&sc->damage_log, img->copied_serial, img->present_serial,
+                             sc->extent, &img->damage);
+         if (!copy_granularity_ok(dev, q->family))
+            img->damage.full = true;
+         img->copied_serial = img->present_serial;
+         img->copy_this_frame = img->damage.full || img->damage.count;
+      }
+      pthread_mutex_unlock(&sc->lock);
       if (img->copy_this_frame)
          results[i] = record_copy(sc, img, q->family);
       if (results[i] == VK_SUCCESS && count > 1 && i > 0)

@@ -187,8 +187,9 @@ vw_pq_pick(const struct vw_present_queue *pq, uint64_t now_ns, uint64_t *wait_un
 }
 
 void
-vw_pq_flip_started(struct vw_present_queue *pq, uint32_t index)
+vw_pq_flip_started(struct vw_present_queue *pq, uint32_t index, uint64_t now_ns)
 {
+   pq->flip_started_ns = now_ns;
    for (uint32_t i = 0; i < pq->order_len; i++) {
       if (pq->order[i] == index) {
          remove_from_order(pq, i);
@@ -208,8 +209,17 @@ vw_pq_flip_done(struct vw_present_queue *pq, uint64_t now_ns, uint32_t released[
    uint32_t index = (uint32_t)pq->flipping;
    pq->flipping = -1;
    pq->shown++;
+   /* A flip handed over a little after its refresh still belongs to that refresh: snap it
+    * down onto the grid so the late part does not add up frame after frame. */
+   uint64_t t = pq->flip_started_ns ? pq->flip_started_ns : now_ns;
+   if (pq->have_flip_time && pq->period_ns && t >= pq->last_flip_ns) {
+      uint64_t periods = (t - pq->last_flip_ns) / pq->period_ns;
+      if (periods >= 1)
+         t = pq->last_flip_ns + periods * pq->period_ns;
+   }
    pq->have_flip_time = true;
-   pq->last_flip_ns = now_ns;
+   pq->last_flip_ns = t;
+   pq->flip_started_ns = 0;
    if (pq->displayed >= 0) {
       push_free(pq, (uint32_t)pq->displayed, released, &n);
       pq->displayed = -1;

@@ -180,15 +180,22 @@ present_thread_main(void *arg)
       int32_t pick = vw_pq_pick(pq, vw_now_ns(), &wait_until);
       if (pick >= 0) {
          struct vw_image *img = &sc->images[pick];
-         vw_pq_flip_started(pq, (uint32_t)pick);
+         vw_pq_flip_started(pq, (uint32_t)pick, vw_now_ns());
+         /* The scanout buffer last went on screen some presents ago: all their damage. */
+         struct vw_damage scanout;
+         vw_damage_log_union(&sc->damage_log, img->shown_serial, img->present_serial,
+                             sc->extent, &scanout);
          bool shown = false;
          pthread_mutex_unlock(&sc->lock);
-         VkResult r = sc->backend->present(sc, img, &img->damage, &shown);
+         VkResult r = sc->backend->present(sc, img, &scanout, &shown);
          pthread_mutex_lock(&sc->lock);
-         if (r < 0)
+         if (r < 0) {
             flip_failed(sc, r);
-         else if (shown)
-            flip_finished(sc);
+         } else {
+            img->shown_serial = img->present_serial;
+            if (shown)
+               flip_finished(sc);
+         }
          continue;
       }
 

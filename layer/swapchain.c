@@ -112,9 +112,11 @@ init_image_template(struct vw_swapchain *sc, const VkSwapchainCreateInfoKHR *ci)
 static void
 free_swapchain(struct vw_swapchain *sc)
 {
+   /* Images first: their memory may be the backend's buffers (host pointers into mapped
+    * scanout buffers), which must outlive it. */
+   vw_swapchain_destroy_images(sc);
    if (sc->backend->destroy_swapchain)
       sc->backend->destroy_swapchain(sc);
-   vw_swapchain_destroy_images(sc);
    pthread_cond_destroy(&sc->image_freed);
    pthread_mutex_destroy(&sc->lock);
    free(sc->families);
@@ -180,6 +182,7 @@ vw_CreateSwapchainKHR(VkDevice device, const VkSwapchainCreateInfoKHR *ci,
    sc->composite_alpha = ci->compositeAlpha;
    sc->image_count = ci->minImageCount ? ci->minImageCount : 1;
    sc->wake_fd = -1;
+   vw_damage_log_init(&sc->damage_log);
    pthread_mutex_init(&sc->lock, NULL);
    vw_cond_init_monotonic(&sc->image_freed);
 

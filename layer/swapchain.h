@@ -10,6 +10,7 @@
 #include "surface.h"
 #include "venus_wsi/backend.h"
 #include "venus_wsi/config.h"
+#include "venus_wsi/damage.h"
 #include "venus_wsi/present_queue.h"
 
 #define VW_MAX_QUEUE_FAMILIES 16
@@ -36,7 +37,10 @@ struct vw_image {
    VkCommandBuffer cmd;
    uint32_t cmd_family;
    bool copy_this_frame;
-   struct vw_damage damage;
+   struct vw_damage damage;  /* what the present copy must bring up to date */
+   uint64_t present_serial;  /* this frame's entry in the swapchain's damage log */
+   uint64_t copied_serial;   /* the copy target is current as of this present */
+   uint64_t shown_serial;    /* the scanout buffer was last shown at this present */
    uint64_t queued_ns;      /* when the app presented it: a stuck frame is a lost device */
    uint64_t present_number; /* the swapchain's present count at this present */
    void *backend;
@@ -78,6 +82,7 @@ struct vw_swapchain {
    pthread_cond_t image_freed;
    struct vw_present_queue pq;
    VkResult status; /* VK_SUCCESS, VK_SUBOPTIMAL_KHR or a latched error */
+   struct vw_damage_log damage_log;
    bool retired;
    bool stopping;
    uint64_t presents;

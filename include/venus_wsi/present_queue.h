@@ -44,7 +44,8 @@ struct vw_present_queue {
    int32_t displayed;
 
    bool have_flip_time;
-   uint64_t last_flip_ns; /* when the last frame reached the screen */
+   uint64_t last_flip_ns;    /* when the frame now on screen was handed to the display */
+   uint64_t flip_started_ns; /* when the pending flip was */
 
    uint64_t presented; /* frames the app queued */
    uint64_t shown;     /* frames that reached the screen */
@@ -79,10 +80,12 @@ uint32_t vw_pq_mark_ready(struct vw_present_queue *pq, uint32_t index, uint64_t 
  * pending. The caller then calls vw_pq_flip_started(). */
 int32_t vw_pq_pick(const struct vw_present_queue *pq, uint64_t now_ns, uint64_t *wait_until_ns);
 
-/* 'index' (READY, from vw_pq_pick) was handed to the display. */
-void vw_pq_flip_started(struct vw_present_queue *pq, uint32_t index);
+/* 'index' (READY, from vw_pq_pick) was handed to the display at 'now_ns'. */
+void vw_pq_flip_started(struct vw_present_queue *pq, uint32_t index, uint64_t now_ns);
 
-/* The pending flip reached the screen at 'now_ns'. Freed images go to 'released'. */
+/* The pending flip reached the screen. Refreshes are counted from when it was handed to the
+ * display: a virtual display completes flips a little later every time, and counting from
+ * completion would slow FIFO below the refresh rate. Freed images go to 'released'. */
 uint32_t vw_pq_flip_done(struct vw_present_queue *pq, uint64_t now_ns,
                          uint32_t released[VW_MAX_IMAGES]);
 

@@ -358,19 +358,29 @@ frame_loop_draw(struct frame_loop *fl)
 void
 frame_loop_destroy(struct frame_loop *fl, bool destroy_swapchain)
 {
+   /* Also undoes a frame_loop_create that failed half way: every handle may be null. */
    VkDevice d = fl->h->device;
-   vkWaitForFences(d, 2, fl->in_flight, VK_TRUE, UINT64_MAX);
-   for (uint32_t i = 0; i < fl->image_count; i++) {
-      vkDestroyFramebuffer(d, fl->framebuffers[i], NULL);
-      vkDestroyImageView(d, fl->views[i], NULL);
-      vkDestroySemaphore(d, fl->render_done[i], NULL);
+   /* The present's semaphore waits are queue work too: only an idle queue has finished
+    * them (the app cannot tell otherwise without VK_EXT_swapchain_maintenance1). */
+   vkQueueWaitIdle(fl->h->queue);
+   for (uint32_t i = 0; i < FRAME_LOOP_MAX_IMAGES; i++) {
+      if (fl->framebuffers[i])
+         vkDestroyFramebuffer(d, fl->framebuffers[i], NULL);
+      if (fl->views[i])
+         vkDestroyImageView(d, fl->views[i], NULL);
+      if (fl->render_done[i])
+         vkDestroySemaphore(d, fl->render_done[i], NULL);
    }
    for (int i = 0; i < 2; i++) {
-      vkDestroySemaphore(d, fl->acquired[i], NULL);
-      vkDestroyFence(d, fl->in_flight[i], NULL);
+      if (fl->acquired[i])
+         vkDestroySemaphore(d, fl->acquired[i], NULL);
+      if (fl->in_flight[i])
+         vkDestroyFence(d, fl->in_flight[i], NULL);
    }
-   vkDestroyCommandPool(d, fl->pool, NULL);
-   vkDestroyRenderPass(d, fl->render_pass, NULL);
-   if (destroy_swapchain)
+   if (fl->pool)
+      vkDestroyCommandPool(d, fl->pool, NULL);
+   if (fl->render_pass)
+      vkDestroyRenderPass(d, fl->render_pass, NULL);
+   if (destroy_swapchain && fl->swapchain)
       vkDestroySwapchainKHR(d, fl->swapchain, NULL);
 }

@@ -78,7 +78,7 @@ act_later(void *arg)
       vw_pq_mark_ready(&l->f->pq, 0, 0, rel);
       uint64_t wait;
       vw_pq_pick(&l->f->pq, 0, &wait);
-      vw_pq_flip_started(&l->f->pq, 0);
+      vw_pq_flip_started(&l->f->pq, 0, 0);
       vw_pq_flip_done(&l->f->pq, 0, rel);
       /* the display holds 0 now; flip a second frame to free it */
    } else if (l->what == FAIL) {
@@ -148,7 +148,7 @@ wait_ends_when_an_image_is_freed(void **state)
    assert_true(vw_pq_queue(&f->pq, 1, false));
    vw_pq_mark_ready(&f->pq, 1, 0, rel);
    vw_pq_pick(&f->pq, 0, &wait);
-   vw_pq_flip_started(&f->pq, 1);
+   vw_pq_flip_started(&f->pq, 1, 0);
    vw_pq_flip_done(&f->pq, 0, rel);
    assert_true(vw_pq_queue(&f->pq, 0, false));
 

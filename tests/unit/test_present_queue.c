@@ -39,7 +39,7 @@ show(struct vw_present_queue *pq, uint32_t index, uint64_t now)
 {
    uint64_t wait;
    assert_int_equal(vw_pq_pick(pq, now, &wait), index);
-   vw_pq_flip_started(pq, index);
+   vw_pq_flip_started(pq, index, now);
    uint32_t rel[VW_MAX_IMAGES];
    vw_pq_flip_done(pq, now, rel);
 }
@@ -115,7 +115,7 @@ nothing_is_picked_while_a_flip_is_pending(void **state)
    ready(&pq, 0, NULL);
    uint64_t wait;
    assert_int_equal(vw_pq_pick(&pq, 0, &wait), 0);
-   vw_pq_flip_started(&pq, 0);
+   vw_pq_flip_started(&pq, 0, 0);
    ready(&pq, 1, NULL);
    assert_int_equal(vw_pq_pick(&pq, 0, &wait), -1);
    uint32_t rel[VW_MAX_IMAGES];
@@ -182,9 +182,9 @@ fifo_paces_to_the_refresh_grid(void **state)
    assert_int_equal(vw_pq_pick(&pq, 117 * MS, &wait), 1);
    assert_int_equal(wait, 0);
    /* A frame finished after its refresh waits for the next one on the same grid. */
-   vw_pq_flip_started(&pq, 1);
+   vw_pq_flip_started(&pq, 1, 117 * MS);
    uint32_t rel[VW_MAX_IMAGES];
-   vw_pq_flip_done(&pq, 116 * MS, rel);
+   vw_pq_flip_done(&pq, 118 * MS, rel); /* a late start still counts from 116 */
    int32_t i = vw_pq_acquire(&pq);
    present(&pq, (uint32_t)i);
    ready_at(&pq, (uint32_t)i, 135 * MS, NULL);
@@ -338,7 +338,7 @@ abandoned_flip_frees_its_image(void **state)
    ready(&pq, 0, NULL);
    uint64_t wait;
    assert_int_equal(vw_pq_pick(&pq, 0, &wait), 0);
-   vw_pq_flip_started(&pq, 0);
+   vw_pq_flip_started(&pq, 0, 0);
    uint32_t rel[VW_MAX_IMAGES];
    assert_int_equal(vw_pq_flip_abandoned(&pq, rel), 1);
    assert_int_equal(pq.state[0], VW_IMAGE_FREE);

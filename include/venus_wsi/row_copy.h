@@ -1,0 +1,11 @@
+/* Path D's CPU half: copying the damaged rectangles of a frame between two linear buffers
+ * with their own strides (host-visible staging memory into a mapped dumb buffer). */
+#pragma once
+
+#include <stdint.h>
+
+#include "venus_wsi/backend.h"
+
+/* Returns the number of bytes copied. A full update with equal strides is one memcpy. */
+uint64_t vw_copy_damage(void *dst, uint32_t dst_stride, const void *src, uint32_t src_stride,
+                        uint32_t bytes_per_pixel, VkExtent2D extent, const struct vw_damage *damage);

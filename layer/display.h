@@ -1,0 +1,57 @@
+/* VK_KHR_display and VK_KHR_get_display_properties2 over the instance's KMS device:
+ * displays are connectors, display modes are their modes, plane i is the primary plane of
+ * CRTC i. */
+#pragma once
+
+#include <vulkan/vulkan.h>
+
+#include "instance.h"
+#include "kms/kms_device.h"
+
+/* A display-plane surface: what its swapchains present to. */
+struct vw_display_surface {
+   struct vw_kms_device *dev;
+   struct vw_kms_connector *connector;
+   struct vw_kms_mode *mode;
+   struct vw_kms_crtc *crtc;
+   uint32_t plane_index;
+   VkExtent2D extent;
+};
+
+/* The KMS device this physical device presents to, opening it on first use; NULL if none. */
+struct vw_kms_device *vw_physical_device_kms(struct vw_physical_device *pdev);
+
+VKAPI_ATTR VkResult VKAPI_CALL vw_GetPhysicalDeviceDisplayPropertiesKHR(
+   VkPhysicalDevice pdev, uint32_t *count, VkDisplayPropertiesKHR *props);
+VKAPI_ATTR VkResult VKAPI_CALL vw_GetPhysicalDeviceDisplayProperties2KHR(
+   VkPhysicalDevice pdev, uint32_t *count, VkDisplayProperties2KHR *props);
+VKAPI_ATTR VkResult VKAPI_CALL vw_GetPhysicalDeviceDisplayPlanePropertiesKHR(
+   VkPhysicalDevice pdev, uint32_t *count, VkDisplayPlanePropertiesKHR *props);
+VKAPI_ATTR VkResult VKAPI_CALL vw_GetPhysicalDeviceDisplayPlaneProperties2KHR(
+   VkPhysicalDevice pdev, uint32_t *count, VkDisplayPlaneProperties2KHR *props);
+VKAPI_ATTR VkResult VKAPI_CALL vw_GetDisplayPlaneSupportedDisplaysKHR(VkPhysicalDevice pdev,
+                                                                      uint32_t plane,
+                                                                      uint32_t *count,
+                                                                      VkDisplayKHR *displays);
+VKAPI_ATTR VkResult VKAPI_CALL vw_GetDisplayModePropertiesKHR(VkPhysicalDevice pdev,
+                                                              VkDisplayKHR display,
+                                                              uint32_t *count,
+                                                              VkDisplayModePropertiesKHR *props);
+VKAPI_ATTR VkResult VKAPI_CALL vw_GetDisplayModeProperties2KHR(VkPhysicalDevice pdev,
+                                                               VkDisplayKHR display,
+                                                               uint32_t *count,
+                                                               VkDisplayModeProperties2KHR *props);
+VKAPI_ATTR VkResult VKAPI_CALL vw_CreateDisplayModeKHR(VkPhysicalDevice pdev, VkDisplayKHR display,
+                                                       const VkDisplayModeCreateInfoKHR *ci,
+                                                       const VkAllocationCallbacks *alloc,
+                                                       VkDisplayModeKHR *mode);
+VKAPI_ATTR VkResult VKAPI_CALL vw_GetDisplayPlaneCapabilitiesKHR(
+   VkPhysicalDevice pdev, VkDisplayModeKHR mode, uint32_t plane,
+   VkDisplayPlaneCapabilitiesKHR *caps);
+VKAPI_ATTR VkResult VKAPI_CALL vw_GetDisplayPlaneCapabilities2KHR(
+   VkPhysicalDevice pdev, const VkDisplayPlaneInfo2KHR *info, VkDisplayPlaneCapabilities2KHR *caps);
+VKAPI_ATTR VkResult VKAPI_CALL vw_CreateDisplayPlaneSurfaceKHR(
+   VkInstance instance, const VkDisplaySurfaceCreateInfoKHR *ci,
+   const VkAllocationCallbacks *alloc, VkSurfaceKHR *surface);
+
+extern const struct vw_backend_ops vw_display_backend;

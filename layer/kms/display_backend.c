@@ -1,0 +1,729 @@
+/* The display backend: swapchains on VK_KHR_display surfaces, presented as KMS page flips.
+ * At creation it picks the fastest scanout path the driver allows (DESIGN.md section 2):
+ *   A export  - the image's memory is a dma-buf the display scans out directly;
+ *   B import  - a dumb buffer's dma-buf is the image's memory;
+ *   C hostptr - a mapped dumb buffer imported as host memory; the present submit copies
+ *               the frame into it on the GPU;
+ *   D copy    - the present submit copies into host-visible memory, the present thread
+ *               copies the damaged rows into a mapped dumb buffer.
+ * and falls back down the list when one fails. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <drm_fourcc.h>
+#include <xf86drm.h>
+
+#include "../display.h"
+#include "../log.h"
+#include "../swapchain.h"
+#include "kms_commit.h"
+#include "scanout.h"
+#include "venus_wsi/format_table.h"
+#include "venus_wsi/row_copy.h"
+
+/* A flip whose event has not come after this long is taken as done (events get lost). */
+#define LOST_FLIP_NS 1000000000ull
+#define CONNECTOR_CHECK_NS 250000000ull
+#define EBUSY_RETRIES 50
+
+struct kms_image {
+   struct vw_scanout_buffer *buf;
+};
+
+struct kms_swapchain {
+   struct vw_display_surface *ds;
+   struct vw_kms_output out;
+   uint32_t fourcc;
+   const struct vw_format_info *fmt;
+   struct kms_image images[VW_MAX_IMAGES];
+   VkExternalMemoryImageCreateInfo external; /* chained into the image template, paths A/B */
+   VkImageDrmFormatModifierExplicitCreateInfoEXT explicit_layout;
+   VkSubresourceLayout plane_layout;
+   const void *app_next; /* the app's part of the image template's pNext chain */
+   uint64_t pending_serial;
+   uint64_t pending_since_ns;
+   uint64_t last_check_ns;
+   bool counted_user;
+   bool lost_flip_logged;
+};
+
+static uint64_t
+now_ns(void)
+{
+   struct timespec ts;
+   clock_gettime(CLOCK_MONOTONIC, &ts);
+   return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static struct vw_display_surface *
+display_surface(struct vw_surface *surface)
+{
+   return surface->backend_data;
+}
+
+/* --- surface queries --- */
+
+static VkResult
+display_get_support(struct vw_surface *surface, struct vw_physical_device *pdev, uint32_t family,
+                    VkBool32 *supported)
+{
+   *supported = vw_family_can_present(pdev, family) &&
+                vw_physical_device_kms(pdev) == display_surface(surface)->dev;
+   return VK_SUCCESS;
+}
+
+static VkResult
+display_get_capabilities(struct vw_surface *surface, struct vw_physical_device *pdev,
+                         VkSurfaceCapabilitiesKHR *caps)
+{
+   struct vw_display_surface *ds = display_surface(surface);
+   if (ds->dev->gone)
+      return VK_ERROR_SURFACE_LOST_KHR;
+   VkFormatProperties props;
+   pdev->instance->next.GetPhysicalDeviceFormatProperties(pdev->handle, VK_FORMAT_B8G8R8A8_UNORM,
+                                                          &props);
+   *caps = (VkSurfaceCapabilitiesKHR){
+      .minImageCount = 2,
+      .maxImageCount = VW_MAX_IMAGES,
+      .currentExtent = ds->extent,
+      .minImageExtent = ds->extent,
+      .maxImageExtent = ds->extent,
+      .maxImageArrayLayers = 1,
+      .supportedTransforms = VK_SURFACE_TRANSFORM_IDENTITY_BIT_KHR,
+      .currentTransform = VK_SURFACE_TRANSFORM_IDENTITY_BIT_KHR,
+      .supportedCompositeAlpha = VK_COMPOSITE_ALPHA_OPAQUE_BIT_KHR,
+      .supportedUsageFlags = VK_IMAGE_USAGE_TRANSFER_SRC_BIT | VK_IMAGE_USAGE_TRANSFER_DST_BIT |
+                             VK_IMAGE_USAGE_SAMPLED_BIT | VK_IMAGE_USAGE_COLOR_ATTACHMENT_BIT |
+                             VK_IMAGE_USAGE_INPUT_ATTACHMENT_BIT,
+   };
+   if (props.optimalTilingFeatures & VK_FORMAT_FEATURE_STORAGE_IMAGE_BIT)
+      caps->supportedUsageFlags |= VK_IMAGE_USAGE_STORAGE_BIT;
+   return VK_SUCCESS;
+}
+
+static bool
+renderable(struct vw_physical_device *pdev, VkFormat format)
+{
+   VkFormatProperties props;
+   pdev->instance->next.GetPhysicalDeviceFormatProperties(pdev->handle, format, &props);
+   VkFormatFeatureFlags need = VK_FORMAT_FEATURE_COLOR_ATTACHMENT_BIT |
+                               VK_FORMAT_FEATURE_TRANSFER_SRC_BIT;
+   return (props.optimalTilingFeatures & need) == need;
+}
+
+/* The plane's formats (IN_FORMATS, linear) that the driver can render and copy, as the
+ * opaque X variants: virtio-gpu scans out XRGB8888 and refuses ARGB8888. */
+static uint32_t
+display_get_formats(struct vw_surface *surface, struct vw_physical_device *pdev,
+                    VkSurfaceFormatKHR out[VW_MAX_SURFACE_FORMATS])
+{
+   struct vw_display_surface *ds = display_surface(surface);
+   uint32_t n = 0;
+   for (int srgb = 1; srgb >= 0; srgb--) {
+      for (uint32_t i = 0; i < vw_format_count() && n < VW_MAX_SURFACE_FORMATS; i++) {
+         const struct vw_format_info *f = vw_format_at(i);
+         VkFormat vk = srgb ? f->srgb : f->unorm;
+         if (vk == VK_FORMAT_UNDEFINED || !vw_kms_plane_has_format(ds->crtc->primary, f->drm_format))
+            continue;
+         if (renderable(pdev, vk))
+            out[n++] = (VkSurfaceFormatKHR){vk, VK_COLOR_SPACE_SRGB_NONLINEAR_KHR};
+      }
+   }
+   return n;
+}
+
+static uint32_t
+display_get_present_modes(struct vw_surface *surface, struct vw_physical_device *pdev,
+                          VkPresentModeKHR modes[4])
+{
+   /* IMMEDIATE tears where the device flips asynchronously and acts like MAILBOX elsewhere
+    * (a frame never waits for the refresh). */
+   modes[0] = VK_PRESENT_MODE_FIFO_KHR;
+   modes[1] = VK_PRESENT_MODE_FIFO_RELAXED_KHR;
+   modes[2] = VK_PRESENT_MODE_MAILBOX_KHR;
+   modes[3] = VK_PRESENT_MODE_IMMEDIATE_KHR;
+   return 4;
+}
+
+static VkResult
+display_get_present_rectangle(struct vw_surface *surface, struct vw_physical_device *pdev,
+                              VkRect2D *rect)
+{
+   *rect = (VkRect2D){{0, 0}, display_surface(surface)->extent};
+   return VK_SUCCESS;
+}
+
+static void
+display_destroy_surface(struct vw_surface *surface)
+{
+   free(surface->backend_data);
+   surface->backend_data = NULL;
+}
+
+/* --- scanout paths --- */
+
+static bool
+path_available(struct vw_swapchain *sc, enum vw_path path, bool forced)
+{
+   struct vw_device *dev = sc->dev;
+   struct kms_swapchain *ks = sc->backend_data;
+   switch (path) {
+   case VW_PATH_EXPORT:
+      return dev->enabled.external_memory_dma_buf && ks->out.dev->prime_import;
+   case VW_PATH_IMPORT:
+      /* Importing a KMS buffer into Venus has taken whole devices down on macOS hosts
+       * (DESIGN.md section 7): only when asked for there. */
+      if (dev->pdev->driver_id == VK_DRIVER_ID_MESA_VENUS && !forced)
+         return false;
+      return dev->enabled.external_memory_dma_buf && dev->enabled.image_drm_format_modifier &&
+             ks->out.dev->prime_export && ks->out.dev->dumb;
+   case VW_PATH_HOSTPTR:
+      return dev->enabled.external_memory_host && ks->out.dev->dumb;
+   case VW_PATH_COPY:
+      return ks->out.dev->dumb;
+   default:
+      return false;
+   }
+}
+
+/* Path A: a linear, exportable image whose memory the display imports as a dma-buf. */
+static VkResult
+create_export_image(struct vw_swapchain *sc, struct vw_image *img, struct kms_image *ki)
+{
+   struct kms_swapchain *ks = sc->backend_data;
+   struct vw_device *dev = sc->dev;
+   VkResult r = dev->next.CreateImage(dev->handle, &sc->image_ci, NULL, &img->image);
+   if (r != VK_SUCCESS)
+      return r;
+   VkMemoryRequirements reqs;
+   dev->next.GetImageMemoryRequirements(dev->handle, img->image, &reqs);
+   int32_t type = vw_find_memory_type(dev->pdev, reqs.memoryTypeBits, 0,
+                                      VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT);
+   if (type < 0)
+      return VK_ERROR_OUT_OF_DEVICE_MEMORY;
+   VkExportMemoryAllocateInfo export_info = {
+      .sType = VK_STRUCTURE_TYPE_EXPORT_MEMORY_ALLOCATE_INFO,
+      .handleTypes = VK_EXTERNAL_MEMORY_HANDLE_TYPE_DMA_BUF_BIT_EXT,
+   };
+   VkMemoryDedicatedAllocateInfo dedicated = {
+      .sType = VK_STRUCTURE_TYPE_MEMORY_DEDICATED_ALLOCATE_INFO,
+      .pNext = &export_info,
+      .image = img->image,
+   };
+   VkMemoryAllocateInfo ai = {
+      .sType = VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_INFO,
+      .pNext = &dedicated,
+      .allocationSize = reqs.size,
+      .memoryTypeIndex = (uint32_t)type,
+   };
+   r = dev->next.AllocateMemory(dev->handle, &ai, NULL, &img->memory);
+   if (r != VK_SUCCESS)
+      return r;
+   r = dev->next.BindImageMemory(dev->handle, img->image, img->memory, 0);
+   if (r != VK_SUCCESS)
+      return r;
+   VkImageSubresource sub = {VK_IMAGE_ASPECT_COLOR_BIT, 0, 0};
+   VkSubresourceLayout layout;
+   dev->next.GetImageSubresourceLayout(dev->handle, img->image, &sub, &layout);
+   VkMemoryGetFdInfoKHR gi = {
+      .sType = VK_STRUCTURE_TYPE_MEMORY_GET_FD_INFO_KHR,
+      .memory = img->memory,
+      .handleType = VK_EXTERNAL_MEMORY_HANDLE_TYPE_DMA_BUF_BIT_EXT,
+   };
+   int fd = -1;
+   r = dev->next.GetMemoryFdKHR(dev->handle, &gi, &fd);
+   if (r != VK_SUCCESS)
+      return r;
+   int e = vw_scanout_import(ks->out.dev, fd, sc->extent.width, sc->extent.height, ks->fourcc,
+                             (uint32_t)layout.rowPitch, (uint32_t)layout.offset,
+                             DRM_FORMAT_MOD_LINEAR, &ki->buf);
+   close(fd);
+   return e ? VK_ERROR_OUT_OF_DEVICE_MEMORY : VK_SUCCESS;
+}
+
+/* Path B: a dumb buffer's dma-buf becomes the memory of a linear image laid out with the
+ * dumb buffer's pitch. */
+static VkResult
+create_import_image(struct vw_swapchain *sc, struct vw_image *img, struct kms_image *ki)
+{
+   struct kms_swapchain *ks = sc->backend_data;
+   struct vw_device *dev = sc->dev;
+   int e = vw_scanout_create_dumb(ks->out.dev, sc->extent.width, sc->extent.height, ks->fourcc,
+                                  false, &ki->buf);
+   if (e)
+      return e == -ENOMEM ? VK_ERROR_OUT_OF_DEVICE_MEMORY : VK_ERROR_INITIALIZATION_FAILED;
+   ks->plane_layout.rowPitch = ki->buf->pitch;
+   VkResult r = dev->next.CreateImage(dev->handle, &sc->image_ci, NULL, &img->image);
+   if (r != VK_SUCCESS)
+      return r;
+   int fd = vw_scanout_export(ki->buf);
+   if (fd < 0)
+      return VK_ERROR_INITIALIZATION_FAILED;
+   VkMemoryFdPropertiesKHR fdp = {.sType = VK_STRUCTURE_TYPE_MEMORY_FD_PROPERTIES_KHR};
+   r = dev->next.GetMemoryFdPropertiesKHR(dev->handle,
+                                          VK_EXTERNAL_MEMORY_HANDLE_TYPE_DMA_BUF_BIT_EXT, fd, &fdp);
+   VkMemoryRequirements reqs;
+   dev->next.GetImageMemoryRequirements(dev->handle, img->image, &reqs);
+   int32_t type = r == VK_SUCCESS ? vw_find_memory_type(dev->pdev, reqs.memoryTypeBits &
+                                                                     fdp.memoryTypeBits, 0, 0)
+                                  : -1;
+   if (type < 0 || reqs.size > ki->buf->size) {
+      close(fd);
+      return VK_ERROR_INVALID_EXTERNAL_HANDLE;
+   }
+   VkImportMemoryFdInfoKHR import = {
+      .sType = VK_STRUCTURE_TYPE_IMPORT_MEMORY_FD_INFO_KHR,
+      .handleType = VK_EXTERNAL_MEMORY_HANDLE_TYPE_DMA_BUF_BIT_EXT,
+      .fd = fd,
+   };
+   VkMemoryDedicatedAllocateInfo dedicated = {
+      .sType = VK_STRUCTURE_TYPE_MEMORY_DEDICATED_ALLOCATE_INFO,
+      .pNext = &import,
+      .image = img->image,
+   };
+   VkMemoryAllocateInfo ai = {
+      .sType = VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_INFO,
+      .pNext = &dedicated,
+      .allocationSize = reqs.size,
+      .memoryTypeIndex = (uint32_t)type,
+   };
+   r = dev->next.AllocateMemory(dev->handle, &ai, NULL, &img->memory);
+   if (r != VK_SUCCESS) {
+      close(fd); /* a successful import owns the fd; a failed one does not */
+      return r;
+   }
+   return dev->next.BindImageMemory(dev->handle, img->image, img->memory, 0);
+}
+
+/* Path C: the dumb buffer's own pages, mapped and imported as host memory, are where the
+ * present submit copies the frame. */
+static VkResult
+create_hostptr_target(struct vw_swapchain *sc, struct vw_image *img, struct kms_image *ki)
+{
+   struct kms_swapchain *ks = sc->backend_data;
+   struct vw_device *dev = sc->dev;
+   int e = vw_scanout_create_dumb(ks->out.dev, sc->extent.width, sc->extent.height, ks->fourcc,
+                                  true, &ki->buf);
+   if (e)
+      return e == -ENOMEM ? VK_ERROR_OUT_OF_DEVICE_MEMORY : VK_ERROR_INITIALIZATION_FAILED;
+   VkResult r = vw_image_create_local(sc, img);
+   if (r != VK_SUCCESS)
+      return r;
+   /* Host pointers import at the driver's alignment (16 KiB on the user's Venus), which
+    * need not be the page size: never assume either. */
+   VkDeviceSize align = dev->pdev->min_host_pointer_alignment;
+   struct vw_scanout_buffer *buf = ki->buf;
+   if (!align || ((uintptr_t)buf->map % align) || (buf->map_size % align) ||
+       buf->pitch % ks->fmt->bytes_per_pixel) {
+      vw_dbg("kms: host pointer %p size %zu pitch %u does not meet alignment %llu", buf->map,
+             buf->map_size, buf->pitch, (unsigned long long)align);
+      return VK_ERROR_FEATURE_NOT_PRESENT;
+   }
+   struct vw_copy_target *t = &img->copy;
+   VkExternalMemoryBufferCreateInfo ext = {
+      .sType = VK_STRUCTURE_TYPE_EXTERNAL_MEMORY_BUFFER_CREATE_INFO,
+      .handleTypes = VK_EXTERNAL_MEMORY_HANDLE_TYPE_HOST_ALLOCATION_BIT_EXT,
+   };
+   VkBufferCreateInfo bci = {
+      .sType = VK_STRUCTURE_TYPE_BUFFER_CREATE_INFO,
+      .pNext = &ext,
+      .size = buf->map_size,
+      .usage = VK_BUFFER_USAGE_TRANSFER_DST_BIT,
+      .sharingMode = VK_SHARING_MODE_EXCLUSIVE,
+   };
+   r = dev->next.CreateBuffer(dev->handle, &bci, NULL, &t->buffer);
+   if (r != VK_SUCCESS)
+      return r;
+   t->external_memory = true;
+   VkMemoryHostPointerPropertiesEXT hp = {
+      .sType = VK_STRUCTURE_TYPE_MEMORY_HOST_POINTER_PROPERTIES_EXT,
+   };
+   r = dev->next.GetMemoryHostPointerPropertiesEXT(
+      dev->handle, VK_EXTERNAL_MEMORY_HANDLE_TYPE_HOST_ALLOCATION_BIT_EXT, buf->map, &hp);
+   if (r != VK_SUCCESS)
+      return r;
+   VkMemoryRequirements reqs;
+   dev->next.GetBufferMemoryRequirements(dev->handle, t->buffer, &reqs);
+   int32_t type = vw_find_memory_type(dev->pdev, reqs.memoryTypeBits & hp.memoryTypeBits, 0,
+                                      VK_MEMORY_PROPERTY_HOST_COHERENT_BIT);
+   if (type < 0)
+      return VK_ERROR_FEATURE_NOT_PRESENT;
+   VkImportMemoryHostPointerInfoEXT import = {
+      .sType = VK_STRUCTURE_TYPE_IMPORT_MEMORY_HOST_POINTER_INFO_EXT,
+      .handleType = VK_EXTERNAL_MEMORY_HANDLE_TYPE_HOST_ALLOCATION_BIT_EXT,
+      .pHostPointer = buf->map,
+   };
+   VkMemoryAllocateInfo ai = {
+      .sType = VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_INFO,
+      .pNext = &import,
+      .allocationSize = buf->map_size,
+      .memoryTypeIndex = (uint32_t)type,
+   };
+   r = dev->next.AllocateMemory(dev->handle, &ai, NULL, &t->memory);
+   if (r != VK_SUCCESS)
+      return r;
+   r = dev->next.BindBufferMemory(dev->handle, t->buffer, t->memory, 0);
+   if (r != VK_SUCCESS)
+      return r;
+   t->map = buf->map;
+   t->size = buf->map_size;
+   t->row_bytes = buf->pitch;
+   t->row_pixels = buf->pitch / ks->fmt->bytes_per_pixel;
+   t->coherent = true; /* the GPU writes, the kernel reads: nothing for the CPU to sync */
+   return VK_SUCCESS;
+}
+
+/* Path D: host-visible staging memory for the GPU copy, a mapped dumb buffer for the CPU
+ * copy. */
+static VkResult
+create_copy_target(struct vw_swapchain *sc, struct vw_image *img, struct kms_image *ki)
+{
+   struct kms_swapchain *ks = sc->backend_data;
+   int e = vw_scanout_create_dumb(ks->out.dev, sc->extent.width, sc->extent.height, ks->fourcc,
+                                  true, &ki->buf);
+   if (e)
+      return e == -ENOMEM ? VK_ERROR_OUT_OF_DEVICE_MEMORY : VK_ERROR_INITIALIZATION_FAILED;
+   VkResult r = vw_image_create_local(sc, img);
+   if (r == VK_SUCCESS)
+      r = vw_image_create_copy_target(sc, img);
+   return r;
+}
+
+static void
+free_scanout_buffers(struct kms_swapchain *ks, int32_t keep)
+{
+   for (uint32_t i = 0; i < VW_MAX_IMAGES; i++) {
+      if ((int32_t)i == keep || !ks->images[i].buf)
+         continue;
+      vw_scanout_destroy(ks->images[i].buf);
+      ks->images[i].buf = NULL;
+   }
+}
+
+/* Sets the image template for a path: A and B need linear, externally-backed images. */
+static void
+prepare_template(struct vw_swapchain *sc, enum vw_path path)
+{
+   struct kms_swapchain *ks = sc->backend_data;
+   VkImageCreateInfo *ici = &sc->image_ci;
+   const void *app_next = ks->app_next; /* the format list, if any, stays last */
+   ici->pNext = app_next;
+   ici->tiling = VK_IMAGE_TILING_OPTIMAL;
+   if (path == VW_PATH_EXPORT || path == VW_PATH_IMPORT) {
+      ks->external = (VkExternalMemoryImageCreateInfo){
+         .sType = VK_STRUCTURE_TYPE_EXTERNAL_MEMORY_IMAGE_CREATE_INFO,
+         .pNext = app_next,
+         .handleTypes = VK_EXTERNAL_MEMORY_HANDLE_TYPE_DMA_BUF_BIT_EXT,
+      };
+      ici->pNext = &ks->external;
+      ici->tiling = VK_IMAGE_TILING_LINEAR;
+   }
+   if (path == VW_PATH_IMPORT) {
+      /* The row pitch is the dumb buffer's, filled in per image before creation. */
+      ks->plane_layout = (VkSubresourceLayout){0};
+      ks->explicit_layout = (VkImageDrmFormatModifierExplicitCreateInfoEXT){
+         .sType = VK_STRUCTURE_TYPE_IMAGE_DRM_FORMAT_MODIFIER_EXPLICIT_CREATE_INFO_EXT,
+         .pNext = app_next,
+         .drmFormatModifier = DRM_FORMAT_MOD_LINEAR,
+         .drmFormatModifierPlaneCount = 1,
+         .pPlaneLayouts = &ks->plane_layout,
+      };
+      ks->external.pNext = &ks->explicit_layout;
+      ici->tiling = VK_IMAGE_TILING_DRM_FORMAT_MODIFIER_EXT;
+   }
+}
+
+static VkResult
+try_path(struct vw_swapchain *sc, enum vw_path path)
+{
+   struct kms_swapchain *ks = sc->backend_data;
+   prepare_template(sc, path);
+   VkResult r = VK_SUCCESS;
+   for (uint32_t i = 0; i < sc->image_count && r == VK_SUCCESS; i++) {
+      struct vw_image *img = &sc->images[i];
+      struct kms_image *ki = &ks->images[i];
+      switch (path) {
+      case VW_PATH_EXPORT: r = create_export_image(sc, img, ki); break;
+      case VW_PATH_IMPORT: r = create_import_image(sc, img, ki); break;
+      case VW_PATH_HOSTPTR: r = create_hostptr_target(sc, img, ki); break;
+      default: r = create_copy_target(sc, img, ki); break;
+      }
+   }
+   if (r != VK_SUCCESS) {
+      vw_swapchain_destroy_images(sc);
+      free_scanout_buffers(ks, -1);
+   }
+   return r;
+}
+
+static bool
+mode_still_valid(struct vw_display_surface *ds)
+{
+   /* A mode the app made itself was never listed; it stays good on a virtual display. */
+   return ds->connector->connected &&
+          (ds->mode->listed || (ds->mode->user_created && ds->dev->virtual_connectors));
+}
+
+static VkResult
+display_create_swapchain(struct vw_swapchain *sc)
+{
+   const struct vw_config *cfg = vw_config_get();
+   struct vw_display_surface *ds = display_surface(sc->surface);
+   struct vw_kms_device *kms = ds->dev;
+   if (kms->gone)
+      return VK_ERROR_SURFACE_LOST_KHR;
+   if (sc->extent.width != ds->extent.width || sc->extent.height != ds->extent.height ||
+       sc->layers != 1)
+      return VK_ERROR_INITIALIZATION_FAILED;
+   if (!vw_kms_ensure_master(kms))
+      return VK_ERROR_INITIALIZATION_FAILED;
+   vw_kms_refresh_connectors(kms, false);
+   if (!mode_still_valid(ds)) {
+      vw_err("swapchain: %s is %s", ds->connector->name,
+             ds->connector->connected ? "no longer offering this mode" : "disconnected");
+      return VK_ERROR_SURFACE_LOST_KHR;
+   }
+
+   struct kms_swapchain *ks = calloc(1, sizeof(*ks));
+   if (!ks)
+      return VK_ERROR_OUT_OF_HOST_MEMORY;
+   sc->backend_data = ks;
+   ks->ds = ds;
+   ks->app_next = sc->image_ci.pNext;
+   ks->fmt = vw_format_from_vk(sc->format);
+   ks->fourcc = vw_drm_format_for_vk(sc->format, false);
+   ks->out = (struct vw_kms_output){
+      .dev = kms,
+      .crtc = ds->crtc,
+      .connector = ds->connector,
+      .mode = ds->mode->info,
+   };
+   if (!ks->fmt || !vw_kms_plane_has_format(ds->crtc->primary, ks->fourcc))
+      return VK_ERROR_FORMAT_NOT_SUPPORTED;
+
+   pthread_mutex_lock(&kms->lock);
+   bool busy = ds->crtc->users && ds->crtc->owner != ds;
+   if (!busy) {
+      ds->crtc->users++;
+      ds->crtc->owner = ds;
+      ks->counted_user = true;
+   }
+   pthread_mutex_unlock(&kms->lock);
+   if (busy) {
+      vw_err("swapchain: CRTC %u already presents another surface", ds->crtc->id);
+      return VK_ERROR_NATIVE_WINDOW_IN_USE_KHR;
+   }
+
+   static const enum vw_path order[] = {VW_PATH_EXPORT, VW_PATH_IMPORT, VW_PATH_HOSTPTR,
+                                        VW_PATH_COPY};
+   VkResult r = VK_ERROR_INITIALIZATION_FAILED;
+   for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
+      enum vw_path p = order[i];
+      bool forced = cfg->path == p;
+      if ((cfg->path != VW_PATH_AUTO && !forced) || !path_available(sc, p, forced))
+         continue;
+      r = try_path(sc, p);
+      if (r == VK_SUCCESS) {
+         sc->path = p;
+         break;
+      }
+      vw_info("swapchain: path %s failed (%d), trying the next", vw_path_name(p), r);
+   }
+   if (r != VK_SUCCESS) {
+      if (cfg->path != VW_PATH_AUTO)
+         vw_err("swapchain: VENUS_WSI_PATH=%s is not possible here", vw_path_name(cfg->path));
+      return r;
+   }
+   sc->hold_displayed = true;
+   /* Virtual displays complete flips as soon as the host has copied the frame: FIFO has to
+    * keep the refresh itself. Real hardware flips on vblank and needs no help. */
+   sc->refresh_period_ns = kms->virtual_connectors && ds->mode->refresh_mhz
+                              ? 1000000000000ull / ds->mode->refresh_mhz
+                              : 0;
+   pthread_mutex_lock(&kms->lock);
+   ds->crtc->notify_fd = -1;
+   pthread_mutex_unlock(&kms->lock);
+   ks->last_check_ns = now_ns();
+   return VK_SUCCESS;
+}
+
+static bool
+display_wants_copy(struct vw_swapchain *sc, struct vw_image *img)
+{
+   return sc->path == VW_PATH_HOSTPTR || sc->path == VW_PATH_COPY;
+}
+
+static void
+free_orphans_locked(struct vw_kms_crtc *crtc)
+{
+   while (crtc->orphans) {
+      struct vw_scanout_buffer *b = crtc->orphans;
+      crtc->orphans = b->next_orphan;
+      vw_scanout_destroy(b);
+   }
+}
+
+/* Hot-unplug, disconnects and mode-list changes come with no event the layer listens to:
+ * look at the connector a few times a second. */
+static VkResult
+check_display(struct vw_swapchain *sc, struct kms_swapchain *ks)
+{
+   uint64_t now = now_ns();
+   if (now - ks->last_check_ns < CONNECTOR_CHECK_NS)
+      return VK_SUCCESS;
+   ks->last_check_ns = now;
+   vw_kms_refresh_connectors(ks->out.dev, false);
+   if (ks->out.dev->gone)
+      return VK_ERROR_SURFACE_LOST_KHR;
+   if (!ks->ds->connector->connected) {
+      vw_err("swapchain %u: %s disconnected", sc->serial, ks->ds->connector->name);
+      return VK_ERROR_SURFACE_LOST_KHR;
+   }
+   if (!mode_still_valid(ks->ds)) {
+      vw_err("swapchain %u: %s dropped the mode", sc->serial, ks->ds->connector->name);
+      return VK_ERROR_OUT_OF_DATE_KHR;
+   }
+   return VK_SUCCESS;
+}
+
+static VkResult
+display_present(struct vw_swapchain *sc, struct vw_image *img, const struct vw_damage *damage,
+                bool *shown)
+{
+   struct kms_swapchain *ks = sc->backend_data;
+   struct kms_image *ki = &ks->images[img - sc->images];
+   VkResult status = check_display(sc, ks);
+   if (status != VK_SUCCESS)
+      return status;
+
+   if (sc->path == VW_PATH_COPY) {
+      struct vw_device *dev = sc->dev;
+      if (!img->copy.coherent) {
+         VkMappedMemoryRange range = {
+            .sType = VK_STRUCTURE_TYPE_MAPPED_MEMORY_RANGE,
+            .memory = img->copy.memory,
+            .size = VK_WHOLE_SIZE,
+         };
+         dev->next.InvalidateMappedMemoryRanges(dev->handle, 1, &range);
+      }
+      vw_copy_damage(ki->buf->map, ki->buf->pitch, img->copy.map, img->copy.row_bytes,
+                     ks->fmt->bytes_per_pixel, sc->extent, damage);
+   }
+
+   pthread_mutex_lock(&ks->out.dev->lock);
+   ks->out.crtc->notify_fd = sc->wake_fd;
+   pthread_mutex_unlock(&ks->out.dev->lock);
+
+   enum vw_flip_result result;
+   uint64_t serial = 0;
+   int e = 0;
+   for (int attempt = 0; attempt <= EBUSY_RETRIES; attempt++) {
+      e = vw_kms_show(&ks->out, ki->buf->fb_id, sc->extent, damage,
+                      sc->present_mode == VK_PRESENT_MODE_IMMEDIATE_KHR, &result, &serial);
+      if (e != -EBUSY)
+         break;
+      /* A flip of ours (or an old swapchain's) still pending: take its event and retry. */
+      vw_kms_dispatch_events(ks->out.dev);
+      usleep(2000);
+   }
+   if (e) {
+      vw_err("swapchain %u: showing a frame failed: %s", sc->serial, strerror(-e));
+      return vw_kms_error_to_vk(e);
+   }
+   if (result == VW_FLIP_SHOWN) {
+      pthread_mutex_lock(&ks->out.dev->lock);
+      free_orphans_locked(ks->out.crtc);
+      pthread_mutex_unlock(&ks->out.dev->lock);
+      *shown = true;
+      return VK_SUCCESS;
+   }
+   ks->pending_serial = serial;
+   ks->pending_since_ns = now_ns();
+   *shown = false;
+   return VK_SUCCESS;
+}
+
+static VkResult
+display_wait_flip(struct vw_swapchain *sc, int wake_fd, uint64_t timeout_ns, bool *shown)
+{
+   struct kms_swapchain *ks = sc->backend_data;
+   int r = vw_kms_wait_flip(&ks->out, ks->pending_serial, wake_fd, timeout_ns);
+   if (r < 0)
+      return VK_ERROR_SURFACE_LOST_KHR;
+   if (r == 0 && now_ns() - ks->pending_since_ns > LOST_FLIP_NS) {
+      if (!ks->lost_flip_logged)
+         vw_err("swapchain %u: no flip event after 1 s; taking the flip as done", sc->serial);
+      ks->lost_flip_logged = true;
+      pthread_mutex_lock(&ks->out.dev->lock);
+      if (ks->out.crtc->flip_done < ks->pending_serial)
+         ks->out.crtc->flip_done = ks->pending_serial;
+      pthread_mutex_unlock(&ks->out.dev->lock);
+      r = 1;
+   }
+   if (r == 1) {
+      pthread_mutex_lock(&ks->out.dev->lock);
+      free_orphans_locked(ks->out.crtc); /* something of ours is on screen now */
+      pthread_mutex_unlock(&ks->out.dev->lock);
+      *shown = true;
+   }
+   return VK_SUCCESS;
+}
+
+static void
+display_destroy_swapchain(struct vw_swapchain *sc)
+{
+   struct kms_swapchain *ks = sc->backend_data;
+   if (!ks)
+      return;
+   struct vw_kms_device *kms = ks->out.dev;
+   struct vw_kms_crtc *crtc = ks->out.crtc;
+   if (ks->counted_user) {
+      vw_kms_drain_flips(&ks->out, LOST_FLIP_NS);
+      int32_t on_screen = sc->pq.displayed;
+      pthread_mutex_lock(&kms->lock);
+      crtc->notify_fd = -1;
+      crtc->users--;
+      bool last = crtc->users == 0;
+      if (last)
+         crtc->owner = NULL;
+      pthread_mutex_unlock(&kms->lock);
+      if (last) {
+         /* Nothing of the layer's may stay on screen once its buffers are gone. */
+         vw_kms_restore(&ks->out);
+         pthread_mutex_lock(&kms->lock);
+         free_orphans_locked(crtc);
+         pthread_mutex_unlock(&kms->lock);
+         free_scanout_buffers(ks, -1);
+      } else if (on_screen >= 0 && ks->images[on_screen].buf) {
+         /* A newer swapchain takes over: keep the shown frame up until it flips. */
+         pthread_mutex_lock(&kms->lock);
+         ks->images[on_screen].buf->next_orphan = crtc->orphans;
+         crtc->orphans = ks->images[on_screen].buf;
+         pthread_mutex_unlock(&kms->lock);
+         free_scanout_buffers(ks, on_screen);
+      } else {
+         free_scanout_buffers(ks, -1);
+      }
+   } else {
+      free_scanout_buffers(ks, -1);
+   }
+   free(ks);
+   sc->backend_data = NULL;
+}
+
+const struct vw_backend_ops vw_display_backend = {
+   .name = "display",
+   .get_support = display_get_support,
+   .get_capabilities = display_get_capabilities,
+   .get_formats = display_get_formats,
+   .get_present_modes = display_get_present_modes,
+   .get_present_rectangle = display_get_present_rectangle,
+   .destroy_surface = display_destroy_surface,
+   .create_swapchain = display_create_swapchain,
+   .wants_copy = display_wants_copy,
+   .present = display_present,
+   .wait_flip = display_wait_flip,
+   .destroy_swapchain = display_destroy_swapchain,
+};

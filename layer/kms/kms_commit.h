@@ -1,0 +1,45 @@
+/* Putting framebuffers on a CRTC: the first commit sets the mode, later ones flip; atomic
+ * where the device has it, legacy SetCrtc/PageFlip (or SetCrtc + DirtyFB) otherwise. */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "kms_device.h"
+#include "venus_wsi/backend.h"
+
+struct vw_kms_output {
+   struct vw_kms_device *dev;
+   struct vw_kms_crtc *crtc;
+   struct vw_kms_connector *connector;
+   drmModeModeInfo mode;
+   bool legacy_setcrtc_only; /* the driver refused page flips: SetCrtc + DirtyFB each frame */
+   bool async_failed;        /* the driver refused an async flip once: stop asking */
+};
+
+enum vw_flip_result {
+   VW_FLIP_PENDING, /* wait for the flip event (serial in *serial) */
+   VW_FLIP_SHOWN,   /* on screen already (synchronous mode set or DirtyFB) */
+};
+
+/* Puts 'fb' on the output: a mode set when the CRTC does not show this mode from this
+ * connector yet, else a flip. 'damage' becomes FB_DAMAGE_CLIPS / DirtyFB clips; 'async' asks
+ * for a tearing flip where the device allows. Returns 0 or a negative errno. */
+int vw_kms_show(struct vw_kms_output *out, uint32_t fb, VkExtent2D extent,
+                const struct vw_damage *damage, bool async, enum vw_flip_result *result,
+                uint64_t *serial);
+
+/* Waits up to 'timeout_ns' for flip 'serial' on the output's CRTC, or until 'wake_fd' is
+ * readable. Returns 1 when the flip is done, 0 when not yet, negative errno when the
+ * device is gone. */
+int vw_kms_wait_flip(struct vw_kms_output *out, uint64_t serial, int wake_fd, uint64_t timeout_ns);
+
+/* Blocks (up to 'timeout_ns') until no flip is pending on the CRTC. */
+void vw_kms_drain_flips(struct vw_kms_output *out, uint64_t timeout_ns);
+
+/* Puts the CRTC back as it was before the layer's first mode set (or turns it off), so no
+ * framebuffer of the layer stays on screen. */
+void vw_kms_restore(struct vw_kms_output *out);
+
+/* Maps a failed KMS call to what the swapchain reports. */
+VkResult vw_kms_error_to_vk(int neg_errno);

@@ -1,0 +1,462 @@
+#include "kms_device.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <drm_fourcc.h>
+#include <xf86drm.h>
+
+#include "../log.h"
+#include "venus_wsi/config.h"
+
+static uint32_t
+find_prop(int fd, uint32_t object, uint32_t type, const char *name, uint64_t *value)
+{
+   drmModeObjectProperties *props = drmModeObjectGetProperties(fd, object, type);
+   if (!props)
+      return 0;
+   uint32_t id = 0;
+   for (uint32_t i = 0; i < props->count_props && !id; i++) {
+      drmModePropertyRes *p = drmModeGetProperty(fd, props->props[i]);
+      if (!p)
+         continue;
+      if (!strcmp(p->name, name)) {
+         id = p->prop_id;
+         if (value)
+            *value = props->prop_values[i];
+      }
+      drmModeFreeProperty(p);
+   }
+   drmModeFreeObjectProperties(props);
+   return id;
+}
+
+uint32_t
+vw_kms_mode_refresh_mhz(const drmModeModeInfo *m)
+{
+   if (!m->htotal || !m->vtotal)
+      return m->vrefresh * 1000;
+   uint64_t num = (uint64_t)m->clock * 1000000ull; /* clock is kHz; result in mHz */
+   uint64_t den = (uint64_t)m->htotal * m->vtotal;
+   if (m->flags & DRM_MODE_FLAG_INTERLACE)
+      num *= 2;
+   if (m->flags & DRM_MODE_FLAG_DBLSCAN)
+      den *= 2;
+   if (m->vscan > 1)
+      den *= m->vscan;
+   return (uint32_t)((num + den / 2) / den);
+}
+
+static const char *
+connector_type_name(uint32_t type)
+{
+   static const char *names[] = {
+      [DRM_MODE_CONNECTOR_Unknown] = "Unknown", [DRM_MODE_CONNECTOR_VGA] = "VGA",
+      [DRM_MODE_CONNECTOR_DVII] = "DVI-I",      [DRM_MODE_CONNECTOR_DVID] = "DVI-D",
+      [DRM_MODE_CONNECTOR_DVIA] = "DVI-A",      [DRM_MODE_CONNECTOR_Composite] = "Composite",
+      [DRM_MODE_CONNECTOR_SVIDEO] = "SVIDEO",   [DRM_MODE_CONNECTOR_LVDS] = "LVDS",
+      [DRM_MODE_CONNECTOR_Component] = "Component", [DRM_MODE_CONNECTOR_9PinDIN] = "DIN",
+      [DRM_MODE_CONNECTOR_DisplayPort] = "DP",  [DRM_MODE_CONNECTOR_HDMIA] = "HDMI-A",
+      [DRM_MODE_CONNECTOR_HDMIB] = "HDMI-B",    [DRM_MODE_CONNECTOR_TV] = "TV",
+      [DRM_MODE_CONNECTOR_eDP] = "eDP",         [DRM_MODE_CONNECTOR_VIRTUAL] = "Virtual",
+      [DRM_MODE_CONNECTOR_DSI] = "DSI",         [DRM_MODE_CONNECTOR_DPI] = "DPI",
+   };
+   if (type < sizeof(names) / sizeof(names[0]) && names[type])
+      return names[type];
+   return "Unknown";
+}
+
+/* Keeps every mode handle ever given out; marks which are still listed. */
+static bool
+update_modes(struct vw_kms_connector *c, const drmModeConnector *conn)
+{
+   bool changed = false;
+   for (struct vw_kms_mode *m = c->modes; m; m = m->next) {
+      bool listed = false;
+      for (int i = 0; i < conn->count_modes && !listed; i++)
+         listed = !memcmp(&m->info, &conn->modes[i], sizeof(m->info));
+      changed |= listed != m->listed;
+      m->listed = listed;
+   }
+   struct vw_kms_mode **tail = &c->modes;
+   while (*tail)
+      tail = &(*tail)->next;
+   for (int i = 0; i < conn->count_modes; i++) {
+      bool known = false;
+      for (struct vw_kms_mode *m = c->modes; m && !known; m = m->next)
+         known = !memcmp(&m->info, &conn->modes[i], sizeof(m->info));
+      if (known)
+         continue;
+      struct vw_kms_mode *m = calloc(1, sizeof(*m));
+      if (!m)
+         break;
+      m->connector = c;
+      m->info = conn->modes[i];
+      m->refresh_mhz = vw_kms_mode_refresh_mhz(&m->info);
+      m->listed = true;
+      *tail = m;
+      tail = &m->next;
+      changed = true;
+   }
+   return changed;
+}
+
+static void
+read_connector(struct vw_kms_device *dev, struct vw_kms_connector *c, drmModeConnector *conn)
+{
+   c->id = conn->connector_id;
+   snprintf(c->name, sizeof(c->name), "%s-%u", connector_type_name(conn->connector_type),
+            conn->connector_type_id);
+   c->mm_width = conn->mmWidth;
+   c->mm_height = conn->mmHeight;
+   c->connected = conn->connection == DRM_MODE_CONNECTED;
+   c->possible_crtcs = 0;
+   for (int i = 0; i < conn->count_encoders; i++) {
+      drmModeEncoder *enc = drmModeGetEncoder(dev->fd, conn->encoders[i]);
+      if (!enc)
+         continue;
+      c->possible_crtcs |= enc->possible_crtcs;
+      drmModeFreeEncoder(enc);
+   }
+   if (conn->encoder_id) {
+      drmModeEncoder *enc = drmModeGetEncoder(dev->fd, conn->encoder_id);
+      if (enc) {
+         c->current_crtc = enc->crtc_id;
+         drmModeFreeEncoder(enc);
+      }
+   }
+   update_modes(c, conn);
+   c->prop_crtc_id = find_prop(dev->fd, c->id, DRM_MODE_OBJECT_CONNECTOR, "CRTC_ID", NULL);
+}
+
+static void
+read_plane_formats(struct vw_kms_device *dev, struct vw_kms_plane *p, drmModePlane *plane)
+{
+   uint64_t blob_id = 0;
+   if (find_prop(dev->fd, p->id, DRM_MODE_OBJECT_PLANE, "IN_FORMATS", &blob_id) && blob_id) {
+      drmModePropertyBlobRes *blob = drmModeGetPropertyBlob(dev->fd, (uint32_t)blob_id);
+      if (blob) {
+         drmModeFormatModifierIterator iter = {0};
+         while (drmModeFormatModifierBlobIterNext(blob, &iter)) {
+            if (iter.mod != DRM_FORMAT_MOD_LINEAR || p->format_count == VW_KMS_MAX_FORMATS)
+               continue;
+            if (!vw_kms_plane_has_format(p, iter.fmt))
+               p->formats[p->format_count++] = iter.fmt;
+         }
+         drmModeFreePropertyBlob(blob);
+         if (p->format_count)
+            return;
+      }
+   }
+   /* No IN_FORMATS: the plane's list, all of which take linear buffers. */
+   for (uint32_t i = 0; i < plane->count_formats && p->format_count < VW_KMS_MAX_FORMATS; i++)
+      p->formats[p->format_count++] = plane->formats[i];
+}
+
+static bool
+read_planes(struct vw_kms_device *dev)
+{
+   drmModePlaneRes *res = drmModeGetPlaneResources(dev->fd);
+   if (!res)
+      return false;
+   dev->planes = calloc(res->count_planes ? res->count_planes : 1, sizeof(*dev->planes));
+   if (!dev->planes) {
+      drmModeFreePlaneResources(res);
+      return false;
+   }
+   for (uint32_t i = 0; i < res->count_planes; i++) {
+      drmModePlane *plane = drmModeGetPlane(dev->fd, res->planes[i]);
+      if (!plane)
+         continue;
+      uint64_t type = 0;
+      find_prop(dev->fd, plane->plane_id, DRM_MODE_OBJECT_PLANE, "type", &type);
+      if (type != DRM_PLANE_TYPE_PRIMARY) {
+         drmModeFreePlane(plane);
+         continue;
+      }
+      struct vw_kms_plane *p = &dev->planes[dev->plane_count++];
+      p->id = plane->plane_id;
+      p->possible_crtcs = plane->possible_crtcs;
+      read_plane_formats(dev, p, plane);
+      int fd = dev->fd;
+      uint32_t o = DRM_MODE_OBJECT_PLANE;
+      p->prop.fb_id = find_prop(fd, p->id, o, "FB_ID", NULL);
+      p->prop.crtc_id = find_prop(fd, p->id, o, "CRTC_ID", NULL);
+      p->prop.src_x = find_prop(fd, p->id, o, "SRC_X", NULL);
+      p->prop.src_y = find_prop(fd, p->id, o, "SRC_Y", NULL);
+      p->prop.src_w = find_prop(fd, p->id, o, "SRC_W", NULL);
+      p->prop.src_h = find_prop(fd, p->id, o, "SRC_H", NULL);
+      p->prop.crtc_x = find_prop(fd, p->id, o, "CRTC_X", NULL);
+      p->prop.crtc_y = find_prop(fd, p->id, o, "CRTC_Y", NULL);
+      p->prop.crtc_w = find_prop(fd, p->id, o, "CRTC_W", NULL);
+      p->prop.crtc_h = find_prop(fd, p->id, o, "CRTC_H", NULL);
+      p->prop.damage_clips = find_prop(fd, p->id, o, "FB_DAMAGE_CLIPS", NULL);
+      drmModeFreePlane(plane);
+   }
+   drmModeFreePlaneResources(res);
+   return true;
+}
+
+static bool
+read_resources(struct vw_kms_device *dev)
+{
+   drmModeRes *res = drmModeGetResources(dev->fd);
+   if (!res)
+      return false;
+   bool ok = res->count_connectors > 0 && res->count_crtcs > 0;
+   dev->connectors = calloc(res->count_connectors ? res->count_connectors : 1,
+                            sizeof(*dev->connectors));
+   dev->crtcs = calloc(res->count_crtcs ? res->count_crtcs : 1, sizeof(*dev->crtcs));
+   if (!dev->connectors || !dev->crtcs)
+      ok = false;
+   for (int i = 0; ok && i < res->count_connectors; i++) {
+      drmModeConnector *conn = drmModeGetConnector(dev->fd, res->connectors[i]);
+      if (!conn)
+         continue;
+      read_connector(dev, &dev->connectors[dev->connector_count++], conn);
+      drmModeFreeConnector(conn);
+   }
+   ok = ok && read_planes(dev);
+   for (int i = 0; ok && i < res->count_crtcs; i++) {
+      struct vw_kms_crtc *c = &dev->crtcs[dev->crtc_count++];
+      c->id = res->crtcs[i];
+      c->index = (uint32_t)i;
+      c->notify_fd = -1;
+      c->prop.active = find_prop(dev->fd, c->id, DRM_MODE_OBJECT_CRTC, "ACTIVE", NULL);
+      c->prop.mode_id = find_prop(dev->fd, c->id, DRM_MODE_OBJECT_CRTC, "MODE_ID", NULL);
+      for (uint32_t p = 0; p < dev->plane_count && !c->primary; p++)
+         if (dev->planes[p].possible_crtcs & (1u << i))
+            c->primary = &dev->planes[p];
+   }
+   drmModeFreeResources(res);
+   return ok;
+}
+
+static bool
+any_connected(const struct vw_kms_device *dev)
+{
+   for (uint32_t i = 0; i < dev->connector_count; i++)
+      if (dev->connectors[i].connected)
+         return true;
+   return false;
+}
+
+static void
+free_device(struct vw_kms_device *dev)
+{
+   for (uint32_t i = 0; dev->connectors && i < dev->connector_count; i++) {
+      struct vw_kms_mode *m = dev->connectors[i].modes;
+      while (m) {
+         struct vw_kms_mode *next = m->next;
+         free(m);
+         m = next;
+      }
+   }
+   free(dev->connectors);
+   free(dev->crtcs);
+   free(dev->planes);
+   if (dev->fd >= 0)
+      close(dev->fd);
+   pthread_mutex_destroy(&dev->lock);
+   free(dev);
+}
+
+static struct vw_kms_device *
+try_open(const char *path)
+{
+   int fd = open(path, O_RDWR | O_CLOEXEC | O_NONBLOCK);
+   if (fd < 0) {
+      vw_dbg("kms: cannot open %s: %s", path, strerror(errno));
+      return NULL;
+   }
+   struct vw_kms_device *dev = calloc(1, sizeof(*dev));
+   if (!dev) {
+      close(fd);
+      return NULL;
+   }
+   dev->fd = fd;
+   pthread_mutex_init(&dev->lock, NULL);
+   snprintf(dev->path, sizeof(dev->path), "%s", path);
+   struct stat st;
+   if (fstat(fd, &st) == 0)
+      dev->rdev = st.st_rdev;
+   drmVersion *ver = drmGetVersion(fd);
+   if (ver) {
+      snprintf(dev->driver, sizeof(dev->driver), "%s", ver->name);
+      drmFreeVersion(ver);
+   }
+
+   /* Universal planes are needed to find the primary plane; atomic where the driver has it
+    * and VENUS_WSI_KMS does not ask for legacy. */
+   drmSetClientCap(fd, DRM_CLIENT_CAP_UNIVERSAL_PLANES, 1);
+   if (vw_config_get()->kms_api != VW_KMS_LEGACY)
+      dev->atomic = drmSetClientCap(fd, DRM_CLIENT_CAP_ATOMIC, 1) == 0;
+   uint64_t cap = 0;
+   dev->dumb = drmGetCap(fd, DRM_CAP_DUMB_BUFFER, &cap) == 0 && cap;
+   cap = 0;
+   if (drmGetCap(fd, DRM_CAP_PRIME, &cap) == 0) {
+      dev->prime_import = cap & DRM_PRIME_CAP_IMPORT;
+      dev->prime_export = cap & DRM_PRIME_CAP_EXPORT;
+   }
+   cap = 0;
+   dev->async_flip = drmGetCap(fd, DRM_CAP_ASYNC_PAGE_FLIP, &cap) == 0 && cap;
+   cap = 0;
+   dev->modifiers = drmGetCap(fd, DRM_CAP_ADDFB2_MODIFIERS, &cap) == 0 && cap;
+   /* Virtual displays take any mode and complete flips as fast as the host copies them. */
+   dev->virtual_connectors = !strcmp(dev->driver, "virtio_gpu") || !strcmp(dev->driver, "vkms") ||
+                             !strcmp(dev->driver, "bochs-drm") || !strcmp(dev->driver, "qxl");
+
+   if (!read_resources(dev) || !dev->plane_count) {
+      vw_dbg("kms: %s has no KMS resources", path);
+      free_device(dev);
+      return NULL;
+   }
+   if (!any_connected(dev)) {
+      vw_dbg("kms: %s has no connected display", path);
+      free_device(dev);
+      return NULL;
+   }
+   dev->master = drmIsMaster(fd);
+   return dev;
+}
+
+struct vw_kms_device *
+vw_kms_open(void)
+{
+   const struct vw_config *cfg = vw_config_get();
+   struct vw_kms_device *dev = NULL;
+   if (cfg->drm_device[0]) {
+      dev = try_open(cfg->drm_device);
+      if (!dev)
+         vw_err("kms: VENUS_WSI_DRM_DEVICE=%s has no KMS display", cfg->drm_device);
+   } else {
+      char path[32];
+      for (int i = 0; i < 16 && !dev; i++) {
+         snprintf(path, sizeof(path), "/dev/dri/card%d", i);
+         dev = try_open(path);
+      }
+      if (!dev)
+         vw_err("kms: no /dev/dri/card* with KMS and a connected display");
+   }
+   if (dev)
+      vw_info("kms: %s (%s), %s KMS, %u connector(s), %u CRTC(s), %s", dev->path, dev->driver,
+              dev->atomic ? "atomic" : "legacy", dev->connector_count, dev->crtc_count,
+              dev->master ? "DRM master" : "not DRM master yet");
+   return dev;
+}
+
+void
+vw_kms_close(struct vw_kms_device *dev)
+{
+   if (dev)
+      free_device(dev);
+}
+
+bool
+vw_kms_ensure_master(struct vw_kms_device *dev)
+{
+   pthread_mutex_lock(&dev->lock);
+   if (!dev->gone && !drmIsMaster(dev->fd))
+      drmSetMaster(dev->fd); /* succeeds only when nobody holds master */
+   dev->master = !dev->gone && drmIsMaster(dev->fd);
+   bool master = dev->master;
+   pthread_mutex_unlock(&dev->lock);
+   if (!master)
+      vw_err("kms: %s is held by another DRM master (a compositor or display server?)",
+             dev->path);
+   return master;
+}
+
+bool
+vw_kms_refresh_connectors(struct vw_kms_device *dev, bool probe)
+{
+   bool changed = false;
+   pthread_mutex_lock(&dev->lock);
+   for (uint32_t i = 0; i < dev->connector_count && !dev->gone; i++) {
+      struct vw_kms_connector *c = &dev->connectors[i];
+      drmModeConnector *conn = probe ? drmModeGetConnector(dev->fd, c->id)
+                                     : drmModeGetConnectorCurrent(dev->fd, c->id);
+      if (!conn) {
+         if (errno == ENODEV)
+            dev->gone = true;
+         continue;
+      }
+      bool connected = conn->connection == DRM_MODE_CONNECTED;
+      bool modes_changed = update_modes(c, conn);
+      if (connected != c->connected || modes_changed) {
+         c->connected = connected;
+         c->generation++;
+         changed = true;
+      }
+      drmModeFreeConnector(conn);
+   }
+   pthread_mutex_unlock(&dev->lock);
+   return changed;
+}
+
+struct vw_kms_connector *
+vw_kms_find_connector(struct vw_kms_device *dev, uint32_t id)
+{
+   for (uint32_t i = 0; i < dev->connector_count; i++)
+      if (dev->connectors[i].id == id)
+         return &dev->connectors[i];
+   return NULL;
+}
+
+struct vw_kms_crtc *
+vw_kms_find_crtc(struct vw_kms_device *dev, uint32_t id)
+{
+   for (uint32_t i = 0; i < dev->crtc_count; i++)
+      if (dev->crtcs[i].id == id)
+         return &dev->crtcs[i];
+   return NULL;
+}
+
+bool
+vw_kms_plane_has_format(const struct vw_kms_plane *plane, uint32_t fourcc)
+{
+   for (uint32_t i = 0; i < plane->format_count; i++)
+      if (plane->formats[i] == fourcc)
+         return true;
+   return false;
+}
+
+static void
+on_flip(int fd, unsigned sequence, unsigned sec, unsigned usec, unsigned crtc_id, void *data)
+{
+   struct vw_kms_device *dev = data;
+   struct vw_kms_crtc *crtc = vw_kms_find_crtc(dev, crtc_id);
+   if (!crtc)
+      return;
+   /* One flip is in flight per CRTC at a time: the event completes the latest. */
+   crtc->flip_done = crtc->flip_serial;
+   crtc->flip_done_ns = (uint64_t)sec * 1000000000ull + (uint64_t)usec * 1000ull;
+   if (crtc->notify_fd >= 0) {
+      uint64_t one = 1;
+      ssize_t n = write(crtc->notify_fd, &one, sizeof(one));
+      (void)n;
+   }
+}
+
+bool
+vw_kms_dispatch_events(struct vw_kms_device *dev)
+{
+   drmEventContext ctx = {
+      .version = 3,
+      .page_flip_handler2 = on_flip,
+   };
+   pthread_mutex_lock(&dev->lock);
+   /* The fd is non-blocking: with nothing to read (another thread got there first),
+    * drmHandleEvent just fails with EAGAIN. */
+   errno = 0;
+   int r = drmHandleEvent(dev->fd, &ctx);
+   if (r < 0 && errno == ENODEV)
+      dev->gone = true;
+   bool ok = !dev->gone;
+   pthread_mutex_unlock(&dev->lock);
+   return ok;
+}

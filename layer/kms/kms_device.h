@@ -1,0 +1,118 @@
+/* One KMS device (a /dev/dri/cardN) as the layer sees it: its connectors, CRTCs and their
+ * primary planes, the property ids the commits need, and the per-CRTC flip state shared by
+ * every swapchain presenting there. Opened on first use per instance. */
+#pragma once
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <xf86drmMode.h>
+
+#define VW_KMS_MAX_FORMATS 32
+
+struct vw_scanout_buffer;
+
+struct vw_kms_plane {
+   uint32_t id;
+   uint32_t possible_crtcs;
+   uint32_t formats[VW_KMS_MAX_FORMATS]; /* linear-capable fourccs */
+   uint32_t format_count;
+   struct {
+      uint32_t fb_id, crtc_id, src_x, src_y, src_w, src_h, crtc_x, crtc_y, crtc_w, crtc_h,
+         damage_clips;
+   } prop;
+};
+
+/* A display mode the layer hands out as a VkDisplayModeKHR; lives as long as the device. */
+struct vw_kms_mode {
+   struct vw_kms_connector *connector;
+   drmModeModeInfo info;
+   uint32_t refresh_mhz;
+   bool listed;       /* still in the connector's mode list */
+   bool user_created; /* made by vkCreateDisplayModeKHR, never in the list */
+   struct vw_kms_mode *next;
+};
+
+struct vw_kms_connector {
+   uint32_t id;
+   char name[32];
+   uint32_t mm_width, mm_height;
+   bool connected;
+   uint32_t possible_crtcs;
+   uint32_t current_crtc; /* CRTC driving it at open, or 0 */
+   struct vw_kms_mode *modes; /* every mode ever seen, in list order first */
+   uint32_t prop_crtc_id;
+   uint64_t generation; /* bumped whenever its state or mode list changes */
+};
+
+struct vw_kms_crtc {
+   uint32_t id;
+   uint32_t index;
+   struct vw_kms_plane *primary;
+   struct {
+      uint32_t active, mode_id;
+   } prop;
+
+   /* State before the layer's first mode set, restored when its last swapchain goes. */
+   bool saved;
+   bool saved_active;
+   drmModeModeInfo saved_mode;
+   uint32_t saved_fb;
+   uint32_t saved_connector;
+
+   /* Live state; guarded by the device lock. */
+   bool mode_set;           /* the layer has set a mode here */
+   drmModeModeInfo mode;
+   uint32_t mode_blob;
+   uint32_t connector;
+   uint32_t users;          /* swapchains presenting here */
+   const void *owner;       /* the surface those swapchains belong to */
+   uint64_t flip_serial;    /* last flip committed */
+   uint64_t flip_done;      /* last flip completed (event or given up on) */
+   uint64_t flip_done_ns;
+   int notify_fd;           /* eventfd of the swapchain waiting for the flip, or -1 */
+   /* Buffers of destroyed swapchains still on screen: freed once something else is. */
+   struct vw_scanout_buffer *orphans;
+};
+
+struct vw_kms_device {
+   int fd;
+   char path[64];
+   char driver[32];
+   dev_t rdev;
+   bool atomic;
+   bool dumb;
+   bool prime_import, prime_export;
+   bool async_flip;
+   bool modifiers;
+   bool master;
+   bool virtual_connectors; /* virtio-gpu & co: any mode goes, flips are not paced */
+
+   uint32_t connector_count, crtc_count, plane_count;
+   struct vw_kms_connector *connectors;
+   struct vw_kms_crtc *crtcs;
+   struct vw_kms_plane *planes;
+
+   pthread_mutex_t lock;
+   bool gone; /* the device went away (ENODEV): every later use fails */
+};
+
+/* Opens the device named by VENUS_WSI_DRM_DEVICE, or the first /dev/dri/card* with KMS
+ * and a connected connector. NULL (and one log line) when there is none. */
+struct vw_kms_device *vw_kms_open(void);
+void vw_kms_close(struct vw_kms_device *dev);
+
+/* Re-reads connectors (state and modes). Returns true when anything changed. */
+bool vw_kms_refresh_connectors(struct vw_kms_device *dev, bool probe);
+
+/* Makes sure the layer holds DRM master, taking it if nobody does. */
+bool vw_kms_ensure_master(struct vw_kms_device *dev);
+
+struct vw_kms_connector *vw_kms_find_connector(struct vw_kms_device *dev, uint32_t id);
+struct vw_kms_crtc *vw_kms_find_crtc(struct vw_kms_device *dev, uint32_t id);
+bool vw_kms_plane_has_format(const struct vw_kms_plane *plane, uint32_t fourcc);
+uint32_t vw_kms_mode_refresh_mhz(const drmModeModeInfo *mode);
+
+/* Reads and dispatches pending DRM events (non-blocking). Returns false if the device is gone. */
+bool vw_kms_dispatch_events(struct vw_kms_device *dev);

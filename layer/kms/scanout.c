@@ -1,0 +1,138 @@
+#include "scanout.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <drm_fourcc.h>
+#include <sys/mman.h>
+#include <xf86drm.h>
+
+#include "../log.h"
+
+static int
+add_framebuffer(struct vw_scanout_buffer *buf, uint64_t modifier, bool use_modifier)
+{
+   uint32_t handles[4] = {buf->handle}, pitches[4] = {buf->pitch}, offsets[4] = {buf->offset};
+   uint64_t modifiers[4] = {modifier};
+   int r;
+   if (use_modifier && buf->dev->modifiers)
+      r = drmModeAddFB2WithModifiers(buf->dev->fd, buf->width, buf->height, buf->fourcc, handles,
+                                     pitches, offsets, modifiers, &buf->fb_id,
+                                     DRM_MODE_FB_MODIFIERS);
+   else
+      r = drmModeAddFB2(buf->dev->fd, buf->width, buf->height, buf->fourcc, handles, pitches,
+                        offsets, &buf->fb_id, 0);
+   return r ? -errno : 0;
+}
+
+int
+vw_scanout_create_dumb(struct vw_kms_device *dev, uint32_t width, uint32_t height,
+                       uint32_t fourcc, bool map, struct vw_scanout_buffer **out)
+{
+   struct vw_scanout_buffer *buf = calloc(1, sizeof(*buf));
+   if (!buf)
+      return -ENOMEM;
+   buf->dev = dev;
+   buf->width = width;
+   buf->height = height;
+   buf->fourcc = fourcc;
+   buf->dumb = true;
+   /* Every scanout format the layer offers is 32 bpp except RGB565. */
+   uint32_t bpp = fourcc == DRM_FORMAT_RGB565 ? 16 : 32;
+   uint32_t pitch = 0;
+   uint64_t size = 0;
+   int r = drmModeCreateDumbBuffer(dev->fd, width, height, bpp, 0, &buf->handle, &pitch, &size);
+   if (r) {
+      r = r < 0 ? r : -r;
+      vw_err("kms: dumb buffer %ux%u: %s", width, height, strerror(-r));
+      free(buf);
+      return r;
+   }
+   buf->pitch = pitch;
+   buf->size = size;
+   r = add_framebuffer(buf, 0, false);
+   if (r) {
+      vw_err("kms: framebuffer %ux%u: %s", width, height, strerror(-r));
+      vw_scanout_destroy(buf);
+      return r;
+   }
+   if (map) {
+      uint64_t offset = 0;
+      r = drmModeMapDumbBuffer(dev->fd, buf->handle, &offset);
+      if (r) {
+         vw_scanout_destroy(buf);
+         return r < 0 ? r : -r;
+      }
+      void *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, dev->fd, (off_t)offset);
+      if (p == MAP_FAILED) {
+         r = -errno;
+         vw_err("kms: mapping a dumb buffer: %s", strerror(errno));
+         vw_scanout_destroy(buf);
+         return r;
+      }
+      buf->map = p;
+      buf->map_size = size;
+   }
+   *out = buf;
+   return 0;
+}
+
+int
+vw_scanout_import(struct vw_kms_device *dev, int fd, uint32_t width, uint32_t height,
+                  uint32_t fourcc, uint32_t pitch, uint32_t offset, uint64_t modifier,
+                  struct vw_scanout_buffer **out)
+{
+   struct vw_scanout_buffer *buf = calloc(1, sizeof(*buf));
+   if (!buf)
+      return -ENOMEM;
+   buf->dev = dev;
+   buf->width = width;
+   buf->height = height;
+   buf->fourcc = fourcc;
+   buf->pitch = pitch;
+   buf->offset = offset;
+   if (drmPrimeFDToHandle(dev->fd, fd, &buf->handle)) {
+      int r = -errno;
+      vw_err("kms: importing a dma-buf: %s", strerror(errno));
+      free(buf);
+      return r;
+   }
+   int r = add_framebuffer(buf, modifier, modifier != DRM_FORMAT_MOD_INVALID);
+   if (r) {
+      vw_err("kms: framebuffer over a dma-buf (pitch %u): %s", pitch, strerror(-r));
+      vw_scanout_destroy(buf);
+      return r;
+   }
+   *out = buf;
+   return 0;
+}
+
+int
+vw_scanout_export(struct vw_scanout_buffer *buf)
+{
+   int fd = -1;
+   if (drmPrimeHandleToFD(buf->dev->fd, buf->handle, DRM_CLOEXEC | DRM_RDWR, &fd)) {
+      vw_err("kms: exporting a dumb buffer: %s", strerror(errno));
+      return -1;
+   }
+   return fd;
+}
+
+void
+vw_scanout_destroy(struct vw_scanout_buffer *buf)
+{
+   if (!buf)
+      return;
+   if (buf->map)
+      munmap(buf->map, buf->map_size);
+   if (buf->fb_id)
+      drmModeRmFB(buf->dev->fd, buf->fb_id);
+   if (buf->handle) {
+      if (buf->dumb)
+         drmModeDestroyDumbBuffer(buf->dev->fd, buf->handle);
+      else
+         drmCloseBufferHandle(buf->dev->fd, buf->handle);
+   }
+   free(buf);
+}

@@ -1,0 +1,35 @@
+/* Scanout buffers: DRM framebuffers over dumb buffers or imported dma-bufs. */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "kms_device.h"
+
+struct vw_scanout_buffer {
+   struct vw_kms_device *dev;
+   uint32_t width, height, fourcc;
+   uint32_t handle; /* GEM handle in the layer's DRM file */
+   uint32_t pitch;
+   uint32_t offset;
+   uint64_t size;
+   uint32_t fb_id;
+   void *map; /* CPU mapping of a dumb buffer, or NULL */
+   size_t map_size;
+   bool dumb;
+   struct vw_scanout_buffer *next_orphan;
+};
+
+/* A dumb buffer with a framebuffer; 'map' also maps it (page-aligned, whole pages). */
+int vw_scanout_create_dumb(struct vw_kms_device *dev, uint32_t width, uint32_t height,
+                           uint32_t fourcc, bool map, struct vw_scanout_buffer **out);
+/* A framebuffer over a dma-buf made elsewhere (path A). The fd stays the caller's. */
+int vw_scanout_import(struct vw_kms_device *dev, int fd, uint32_t width, uint32_t height,
+                      uint32_t fourcc, uint32_t pitch, uint32_t offset, uint64_t modifier,
+                      struct vw_scanout_buffer **out);
+/* A dma-buf of the buffer for Vulkan to import (path B); -1 on failure. */
+int vw_scanout_export(struct vw_scanout_buffer *buf);
+/* Frees the framebuffer, mapping and handle. Never call it for a buffer on screen unless
+ * the CRTC is being turned off or restored: removing a shown framebuffer blanks it. */
+void vw_scanout_destroy(struct vw_scanout_buffer *buf);

@@ -1,0 +1,416 @@
+/* cmocka tests of the layer's display backend, driven the way apps drive it: through the
+ * loader and the layer on lavapipe, against the mock virtio-gpu KMS device linked into this
+ * executable (so the layer's libdrm calls land in it). Every present mode with what is on
+ * the mock's screen and the flip sequence checked, CRTC restore over a console, and each
+ * injected KMS fault -> the VkResult the app sees, with no fd, GEM handle, framebuffer or
+ * mapping left behind. VENUS_WSI_PATH picks the scanout path per run. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <xf86drm.h>
+#include <xf86drmMode.h>
+
+#include "display_surface.h"
+#include "frame_loop.h"
+#include "mock_drm.h"
+
+struct options {
+   uint32_t frames;
+   const char *app_layers;
+   const char *validation;
+};
+
+static uint32_t swapchains_created;
+static struct options opts = {.frames = 300};
+
+static const char *
+mode_name(VkPresentModeKHR m)
+{
+   switch (m) {
+   case VK_PRESENT_MODE_FIFO_KHR: return "FIFO";
+   case VK_PRESENT_MODE_FIFO_RELAXED_KHR: return "FIFO_RELAXED";
+   case VK_PRESENT_MODE_MAILBOX_KHR: return "MAILBOX";
+   case VK_PRESENT_MODE_IMMEDIATE_KHR: return "IMMEDIATE";
+   default: return "?";
+   }
+}
+
+static bool
+start(struct harness *h, const struct options *o)
+{
+   static const char *inst_exts[] = {VK_KHR_SURFACE_EXTENSION_NAME, VK_KHR_DISPLAY_EXTENSION_NAME};
+   static const char *dev_exts[] = {VK_KHR_SWAPCHAIN_EXTENSION_NAME};
+   static const char *layers[4];
+   static char layer_buf[256];
+   uint32_t nlayers = 0;
+   if (o->app_layers) {
+      snprintf(layer_buf, sizeof(layer_buf), "%s", o->app_layers);
+      char *save = NULL;
+      for (char *t = strtok_r(layer_buf, ",", &save); t && nlayers < 4; t = strtok_r(NULL, ",", &save))
+         layers[nlayers++] = t;
+   }
+   struct harness_options ho = {
+      .layers = layers,
+      .layer_count = nlayers,
+      .instance_exts = inst_exts,
+      .instance_ext_count = 2,
+      .device_exts = dev_exts,
+      .device_ext_count = 1,
+   };
+   memset(h, 0, sizeof(*h));
+   return harness_init(h, &ho);
+}
+
+/* Everything of the layer's must be gone from the device once the instance is. */
+static void
+check_nothing_leaked(struct harness *h, const char *what)
+{
+   struct mock_drm_stats s;
+   mock_drm_get_stats(&s);
+   CHECK(h, s.files == 0 && s.handles == 0 && s.fbs == 0 && s.mappings == 0 &&
+               s.user_blobs == 0 && s.dumb_buffers == 0 && s.prime_fds == 0,
+         "%s leaked: files %u handles %u fbs %u mappings %u blobs %u dumb %u prime fds %u", what,
+         s.files, s.handles, s.fbs, s.mappings, s.user_blobs, s.dumb_buffers, s.prime_fds);
+}
+
+/* True once the screen shows frame n's colours (see frame_colours), within 'ms'. */
+static bool
+screen_shows_frame(uint64_t n, VkExtent2D e, unsigned ms)
+{
+   uint8_t bg[3], fg[3];
+   bool centre;
+   frame_colours(n, bg, fg, &centre);
+   const uint8_t *mid = centre ? fg : bg;
+   uint32_t want_bg = (uint32_t)bg[0] << 16 | bg[1] << 8 | bg[2];
+   uint32_t want_mid = (uint32_t)mid[0] << 16 | mid[1] << 8 | mid[2];
+   for (unsigned t = 0; t <= ms; t += 5) {
+      uint32_t a = 0, b = 0, c = 0;
+      if (mock_drm_screen_pixel(1, 1, &a) && mock_drm_screen_pixel(e.width / 2, e.height / 2, &b) &&
+          mock_drm_screen_pixel(e.width - 2, e.height - 2, &c) && a == want_bg && c == want_bg &&
+          b == want_mid)
+         return true;
+      usleep(5000);
+   }
+   return false;
+}
+
+static bool
+screen_is_on(void)
+{
+   struct mock_drm_screen s;
+   if (mock_drm_screen_read(&s))
+      return false;
+   bool on = s.on && s.fb_id;
+   mock_drm_screen_release(&s);
+   return on;
+}
+
+static bool
+fifo_order_ok(uint64_t first_commit, uint32_t image_count)
+{
+   /* FIFO cycles through the images in present order: the flipped framebuffers repeat with
+    * the swapchain's period and never twice in a row. */
+   uint32_t fbs[1024];
+   uint32_t n = 0;
+   struct mock_drm_commit c;
+   for (uint64_t seq = first_commit; seq < mock_drm_commit_count() && n < 1024; seq++)
+      if (mock_drm_commit_get(seq, &c) && c.result == 0 && c.fb_id &&
+          (c.kind == MOCK_DRM_COMMIT_ATOMIC || c.kind == MOCK_DRM_COMMIT_PAGE_FLIP))
+         fbs[n++] = c.fb_id;
+   for (uint32_t i = 0; i + 1 < n; i++)
+      if (fbs[i] == fbs[i + 1] || (i + image_count < n && fbs[i] != fbs[i + image_count]))
+         return false;
+   return n > image_count;
+}
+
+static void
+present_modes(void **state)
+{
+   const struct options *o = &opts;
+   struct harness h;
+   mock_drm_reset(NULL);
+   assert_true(start(&h, o));
+   VkExtent2D extent;
+   uint32_t refresh_mhz = 0;
+   VkSurfaceKHR surface = display_surface_create(&h, &extent, &refresh_mhz);
+   CHECK(&h, surface != VK_NULL_HANDLE, "no display surface");
+   if (!surface)
+      goto out;
+   double hz = refresh_mhz / 1000.0;
+   static const VkPresentModeKHR modes[] = {VK_PRESENT_MODE_FIFO_KHR, VK_PRESENT_MODE_MAILBOX_KHR,
+                                            VK_PRESENT_MODE_IMMEDIATE_KHR,
+                                            VK_PRESENT_MODE_FIFO_RELAXED_KHR};
+   struct frame_loop prev;
+   bool have_prev = false;
+   for (size_t m = 0; m < sizeof(modes) / sizeof(modes[0]); m++) {
+      struct frame_loop fl;
+      VkResult r = frame_loop_create(&fl, &h, surface, extent, modes[m], 3,
+                                     have_prev ? prev.swapchain : VK_NULL_HANDLE,
+                                     swapchains_created++);
+      CHECK(&h, r == VK_SUCCESS, "%s swapchain: %d", mode_name(modes[m]), r);
+      if (have_prev) {
+         frame_loop_destroy(&prev, true); /* hand-over: the old one goes with frames queued */
+         have_prev = false;
+      }
+      if (r != VK_SUCCESS)
+         break;
+      struct mock_drm_stats s0, s1;
+      mock_drm_get_stats(&s0);
+      uint64_t first_commit = mock_drm_commit_count();
+      uint64_t t0 = harness_now_ns();
+      uint32_t wrong = 0;
+      for (uint32_t f = 0; f < o->frames; f++) {
+         VkResult fr = frame_loop_draw(&fl);
+         CHECK(&h, fr == VK_SUCCESS, "%s frame %u: %d", mode_name(modes[m]), f, fr);
+         if (fr < 0)
+            break;
+         /* FIFO shows every frame: a sample must come up on screen. */
+         if ((modes[m] == VK_PRESENT_MODE_FIFO_KHR) && f % 100 == 50 &&
+             !screen_shows_frame(f, extent, 2000))
+            wrong++;
+      }
+      double secs = (harness_now_ns() - t0) / 1e9;
+      bool last_shown = screen_shows_frame(fl.frames - 1, extent, 2000);
+      mock_drm_get_stats(&s1);
+      uint64_t flips = s1.flips - s0.flips;
+      double fps = o->frames / secs;
+      printf("%-13s %u frames %ux%u on the mock display in %.2f s: %.1f frames/s, %llu flips\n",
+             mode_name(modes[m]), o->frames, extent.width, extent.height, secs, fps,
+             (unsigned long long)flips);
+      CHECK(&h, last_shown, "%s: the last frame never reached the screen", mode_name(modes[m]));
+      CHECK(&h, wrong == 0, "%s: %u sampled frames never reached the screen", mode_name(modes[m]),
+            wrong);
+      bool fifo = modes[m] == VK_PRESENT_MODE_FIFO_KHR || modes[m] == VK_PRESENT_MODE_FIFO_RELAXED_KHR;
+      if (fifo) {
+         /* Every frame flipped, no faster than the refresh (virtio flips are unpaced). */
+         CHECK(&h, flips >= o->frames && flips <= o->frames + 1, "%s: %llu flips for %u frames",
+               mode_name(modes[m]), (unsigned long long)flips, o->frames);
+         CHECK(&h, fps < hz * 1.1, "%s at %.1f frames/s on a %.1f Hz display", mode_name(modes[m]),
+               fps, hz);
+         CHECK(&h, modes[m] != VK_PRESENT_MODE_FIFO_KHR || fifo_order_ok(first_commit, fl.image_count),
+               "FIFO flipped framebuffers out of order");
+      } else {
+         CHECK(&h, flips > 0 && flips <= o->frames + 1, "%s: %llu flips for %u frames",
+               mode_name(modes[m]), (unsigned long long)flips, o->frames);
+      }
+      prev = fl;
+      have_prev = true;
+   }
+   if (have_prev)
+      frame_loop_destroy(&prev, true);
+   CHECK(&h, !screen_is_on(), "the CRTC is still on after the last swapchain went");
+   vkDestroySurfaceKHR(h.instance, surface, NULL);
+out:
+   harness_finish(&h);
+   check_nothing_leaked(&h, "present modes");
+   assert_int_equal(h.failures, 0);
+   assert_int_equal(h.validation_messages, 0);
+}
+
+/* A console (fbcon stands in: another DRM file's framebuffer on the CRTC) must come back. */
+static void
+restore_console(void **state)
+{
+   const struct options *o = &opts;
+   mock_drm_reset(NULL);
+   int fd = open("/dev/dri/card0", O_RDWR | O_CLOEXEC);
+   drmModeRes *res = drmModeGetResources(fd);
+   drmModeConnector *conn = drmModeGetConnector(fd, res->connectors[0]);
+   uint32_t handle, pitch, fb;
+   uint64_t size, offset;
+   drmModeCreateDumbBuffer(fd, conn->modes[0].hdisplay, conn->modes[0].vdisplay, 32, 0, &handle,
+                           &pitch, &size);
+   drmModeMapDumbBuffer(fd, handle, &offset);
+   uint32_t *px = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, (off_t)offset);
+   for (uint64_t i = 0; i < size / 4; i++)
+      px[i] = 0x00336699;
+   uint32_t handles[4] = {handle}, pitches[4] = {pitch}, offsets[4] = {0};
+   drmModeAddFB2(fd, conn->modes[0].hdisplay, conn->modes[0].vdisplay, 0x34325258 /* XR24 */,
+                 handles, pitches, offsets, &fb, 0);
+   drmModeSetCrtc(fd, res->crtcs[0], fb, 0, 0, &conn->connector_id, 1, &conn->modes[0]);
+   drmDropMaster(fd); /* the console lets go of master, its picture stays */
+
+   struct harness h;
+   assert_true(start(&h, o));
+   VkExtent2D extent;
+   VkSurfaceKHR surface = display_surface_create(&h, &extent, NULL);
+   struct frame_loop fl;
+   VkResult r = surface ? frame_loop_create(&fl, &h, surface, extent, VK_PRESENT_MODE_FIFO_KHR, 3,
+                                            VK_NULL_HANDLE, swapchains_created++)
+                        : VK_ERROR_SURFACE_LOST_KHR;
+   CHECK(&h, r == VK_SUCCESS, "swapchain over a console: %d", r);
+   if (r == VK_SUCCESS) {
+      for (int i = 0; i < 30; i++)
+         CHECK_VK(&h, frame_loop_draw(&fl), VK_SUCCESS);
+      CHECK(&h, screen_shows_frame(29, extent, 2000), "the app's frame is not on screen");
+      frame_loop_destroy(&fl, true);
+   }
+   uint32_t rgb = 0;
+   CHECK(&h, mock_drm_screen_pixel(10, 10, &rgb) && rgb == 0x336699,
+         "the console did not come back (pixel 0x%06x)", rgb);
+   printf("restore: console picture back after the swapchain went: %s\n",
+          rgb == 0x336699 ? "yes" : "no");
+   if (surface)
+      vkDestroySurfaceKHR(h.instance, surface, NULL);
+   harness_finish(&h);
+   munmap(px, size);
+   drmModeRmFB(fd, fb);
+   drmModeDestroyDumbBuffer(fd, handle);
+   drmModeFreeConnector(conn);
+   drmModeFreeResources(res);
+   close(fd);
+   check_nothing_leaked(&h, "restore");
+   assert_int_equal(h.failures, 0);
+   assert_int_equal(h.validation_messages, 0);
+}
+
+enum when { BEFORE_INSTANCE, BEFORE_SWAPCHAIN, WHILE_PRESENTING };
+
+struct fault_case {
+   const char *name;
+   const char *spec;   /* mock_drm_inject() spec, or NULL */
+   enum when when;
+   void (*action)(void); /* instead of a spec */
+   VkResult create;    /* expected from vkCreateSwapchainKHR */
+   VkResult present;   /* the first non-success expected while presenting, or VK_SUCCESS */
+};
+
+static void revoke_master(void) { mock_drm_revoke_master(); }
+static void unplug(void) { mock_drm_unplug(); }
+static void disconnect(void) { mock_drm_set_connected(false); }
+static void drop_mode(void)
+{
+   /* The preferred 1280x800 disappears; the rest stay. */
+   struct mock_drm_mode modes[] = {{1920, 1080, 60}, {1024, 768, 60}};
+   mock_drm_set_modes(modes, 2);
+}
+
+static const struct fault_case fault_cases[] = {
+   {"commit EBUSY x3 (retried)", "commit_ebusy:3", WHILE_PRESENTING, NULL, VK_SUCCESS, VK_SUCCESS},
+   {"commit EINVAL", "commit_einval:1", WHILE_PRESENTING, NULL, VK_SUCCESS, VK_ERROR_OUT_OF_DATE_KHR},
+   {"lost flip event", "lost_flip:1", WHILE_PRESENTING, NULL, VK_SUCCESS, VK_SUCCESS},
+   {"late flip event (200 ms)", "late_flip_us:200000", WHILE_PRESENTING, NULL, VK_SUCCESS, VK_SUCCESS},
+   {"dumb buffer ENOMEM once", "dumb_enomem:1", BEFORE_SWAPCHAIN, NULL, VK_SUCCESS, VK_SUCCESS},
+   {"dumb buffer ENOMEM always", "dumb_enomem:1000", BEFORE_SWAPCHAIN, NULL,
+    VK_ERROR_OUT_OF_DEVICE_MEMORY, VK_SUCCESS},
+   {"framebuffer ENOMEM always", "addfb_enomem:1000", BEFORE_SWAPCHAIN, NULL,
+    VK_ERROR_OUT_OF_DEVICE_MEMORY, VK_SUCCESS},
+   {"no DRM master", "no_master", BEFORE_INSTANCE, NULL, VK_ERROR_INITIALIZATION_FAILED, VK_SUCCESS},
+   {"master revoked", NULL, WHILE_PRESENTING, revoke_master, VK_SUCCESS, VK_ERROR_SURFACE_LOST_KHR},
+   {"hot-unplug", NULL, WHILE_PRESENTING, unplug, VK_SUCCESS, VK_ERROR_SURFACE_LOST_KHR},
+   {"display disconnected", NULL, WHILE_PRESENTING, disconnect, VK_SUCCESS,
+    VK_ERROR_SURFACE_LOST_KHR},
+   {"mode list changed", NULL, WHILE_PRESENTING, drop_mode, VK_SUCCESS, VK_ERROR_OUT_OF_DATE_KHR},
+};
+
+static void
+inject(const struct fault_case *c)
+{
+   if (c->spec)
+      mock_drm_inject(c->spec);
+   else
+      c->action();
+}
+
+static bool
+path_forced(void)
+{
+   const char *p = getenv("VENUS_WSI_PATH");
+   return p && *p && strcmp(p, "auto") != 0;
+}
+
+static bool
+legacy_kms(void)
+{
+   const char *k = getenv("VENUS_WSI_KMS");
+   const char *m = getenv("VW_MOCK_DRM_LEGACY");
+   return (k && !strcmp(k, "legacy")) || (m && !strcmp(m, "1"));
+}
+
+static void
+run_fault(void **state)
+{
+   const struct options *o = &opts;
+   const struct fault_case *c = *state;
+   VkResult want_create = c->create, want_present = c->present;
+   /* Path C falls back to D; a forced path, or D alone (no host pointers), has nowhere to go. */
+   const char *hide = getenv("VENUS_WSI_HIDE");
+   bool no_hostptr = hide && (strstr(hide, "hostptr") || strstr(hide, "venus"));
+   if (c->spec && !strcmp(c->spec, "dumb_enomem:1") && (path_forced() || no_hostptr))
+      want_create = VK_ERROR_OUT_OF_DEVICE_MEMORY;
+   /* Legacy KMS takes a refused page flip for a driver without flips: SetCrtc + DirtyFB. */
+   if (c->spec && !strcmp(c->spec, "commit_einval:1") && legacy_kms())
+      want_present = VK_SUCCESS;
+   mock_drm_reset(NULL);
+   if (c->when == BEFORE_INSTANCE)
+      inject(c);
+   struct harness h;
+   assert_true(start(&h, o));
+   VkExtent2D extent;
+   VkSurfaceKHR surface = display_surface_create(&h, &extent, NULL);
+   CHECK(&h, surface != VK_NULL_HANDLE, "%s: no surface", c->name);
+   VkResult seen_create = VK_ERROR_UNKNOWN, seen_present = VK_SUCCESS;
+   if (surface) {
+      if (c->when == BEFORE_SWAPCHAIN)
+         inject(c);
+      struct frame_loop fl;
+      seen_create = frame_loop_create(&fl, &h, surface, extent, VK_PRESENT_MODE_FIFO_KHR, 3,
+                                      VK_NULL_HANDLE, swapchains_created++);
+      if (seen_create == VK_SUCCESS) {
+         for (int i = 0; i < 60 && seen_present == VK_SUCCESS; i++) {
+            if (i == 10 && c->when == WHILE_PRESENTING)
+               inject(c);
+            VkResult r = frame_loop_draw(&fl);
+            if (r != VK_SUCCESS)
+               seen_present = r;
+         }
+         /* A lost or out-of-date surface keeps failing; the app's move is to recreate. */
+         if (seen_present != VK_SUCCESS)
+            CHECK(&h, frame_loop_draw(&fl) == seen_present, "%s: the error did not stick", c->name);
+         frame_loop_destroy(&fl, true);
+      } else {
+         frame_loop_destroy(&fl, false);
+      }
+      vkDestroySurfaceKHR(h.instance, surface, NULL);
+   }
+   printf("fault %-28s -> create %d, present %d\n", c->name, seen_create, seen_present);
+   harness_finish(&h);
+   check_nothing_leaked(&h, c->name);
+   assert_int_equal(seen_create, want_create);
+   assert_int_equal(seen_present, want_present);
+   assert_int_equal(h.failures, 0);
+   assert_int_equal(h.validation_messages, 0);
+}
+
+int
+main(int argc, char **argv)
+{
+   for (int i = 1; i < argc; i++) {
+      if (!strcmp(argv[i], "--frames") && i + 1 < argc)
+         opts.frames = (uint32_t)atoi(argv[++i]);
+      else if (!strcmp(argv[i], "--app-layers") && i + 1 < argc)
+         opts.app_layers = argv[++i];
+      else if (!strcmp(argv[i], "--validation") && i + 1 < argc)
+         opts.validation = argv[++i];
+      else {
+         fprintf(stderr, "usage: vw-display-test [--frames N] [--app-layers L] "
+                         "[--validation above|below]   (CMOCKA_TEST_ABORT, cmocka filters apply)\n");
+         return 2;
+      }
+   }
+   struct CMUnitTest tests[2 + sizeof(fault_cases) / sizeof(fault_cases[0])] = {
+      cmocka_unit_test(present_modes),
+      cmocka_unit_test(restore_console),
+   };
+   size_t n = 2;
+   for (size_t i = 0; i < sizeof(fault_cases) / sizeof(fault_cases[0]); i++, n++)
+      tests[n] = (struct CMUnitTest){fault_cases[i].name, run_fault, NULL, NULL,
+                                     (void *)&fault_cases[i]};
+   return _cmocka_run_group_tests("display", tests, n, NULL, NULL);
+}
