@@ -1,5 +1,5 @@
 # Shared helpers for the tools/vm scripts. Source it, do not run it.
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034 # the variables are used by the scripts that source this
 
 VM_TOOLS_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 VM_REPO_DIR=$(cd "$VM_TOOLS_DIR/../.." && pwd)
@@ -57,4 +57,9 @@ vm_assert_unmounted() {
 	if awk -v p="$p" '$2 == p || index($2, p "/") == 1 { found = 1 } END { exit !found }' /proc/mounts; then
 		vm_die "something is still mounted below $p; unmount it first (grep '$p' /proc/mounts)"
 	fi
+}
+
+# Print the comment block at the top of the calling script (its usage text).
+vm_usage() {
+	awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"
 }
