@@ -28,6 +28,7 @@ struct options {
 
 static uint32_t swapchains_created;
 static struct options opts = {.frames = 300};
+static bool legacy_kms(void);
 
 static const char *
 mode_name(VkPresentModeKHR m)
@@ -42,10 +43,11 @@ mode_name(VkPresentModeKHR m)
 }
 
 static bool
-start(struct harness *h, const struct options *o)
+start_with(struct harness *h, const struct options *o, bool incremental)
 {
    static const char *inst_exts[] = {VK_KHR_SURFACE_EXTENSION_NAME, VK_KHR_DISPLAY_EXTENSION_NAME};
-   static const char *dev_exts[] = {VK_KHR_SWAPCHAIN_EXTENSION_NAME};
+   static const char *dev_exts[] = {VK_KHR_SWAPCHAIN_EXTENSION_NAME,
+                                    VK_KHR_INCREMENTAL_PRESENT_EXTENSION_NAME};
    static const char *layers[4];
    static char layer_buf[256];
    uint32_t nlayers = 0;
@@ -61,10 +63,16 @@ start(struct harness *h, const struct options *o)
       .instance_exts = inst_exts,
       .instance_ext_count = 2,
       .device_exts = dev_exts,
-      .device_ext_count = 1,
+      .device_ext_count = incremental ? 2 : 1,
    };
    memset(h, 0, sizeof(*h));
    return harness_init(h, &ho);
+}
+
+static bool
+start(struct harness *h, const struct options *o)
+{
+   return start_with(h, o, false);
 }
 
 /* Everything of the layer's must be gone from the device once the instance is. */
@@ -270,6 +278,128 @@ restore_console(void **state)
    assert_int_equal(h.validation_messages, 0);
 }
 
+/* --- VK_KHR_incremental_present: a square moving over a still background --- */
+
+#define SQUARE 64
+static const uint8_t still_bg[3] = {80, 80, 80};
+
+static VkRect2D
+square_at(uint64_t n, VkExtent2D e)
+{
+   return (VkRect2D){{(int32_t)(20 + (n * 40) % (e.width - 100)), 200}, {SQUARE, SQUARE}};
+}
+
+static uint32_t
+moving_square_scene(uint64_t n, VkExtent2D e, uint8_t bg[3], struct scene_rect rects[FRAME_LOOP_MAX_RECTS])
+{
+   memcpy(bg, still_bg, 3);
+   uint8_t fg[3];
+   bool centre;
+   frame_colours(n, rects[0].rgb, fg, &centre);
+   rects[0].rect = square_at(n, e);
+   return 1;
+}
+
+/* What changed since the previous frame: where the square was, and where it is. */
+static uint32_t
+moving_square_damage(uint64_t n, VkExtent2D e, VkRectLayerKHR rects[8])
+{
+   if (n == 0)
+      return 0; /* everything */
+   VkRect2D was = square_at(n - 1, e), is = square_at(n, e);
+   rects[0] = (VkRectLayerKHR){was.offset, was.extent, 0};
+   rects[1] = (VkRectLayerKHR){is.offset, is.extent, 0};
+   return 2;
+}
+
+static bool
+screen_shows_square(uint64_t n, VkExtent2D e, unsigned ms)
+{
+   uint8_t colour[3], fg[3];
+   bool centre;
+   frame_colours(n, colour, fg, &centre);
+   uint32_t want = (uint32_t)colour[0] << 16 | colour[1] << 8 | colour[2];
+   uint32_t grey = (uint32_t)still_bg[0] << 16 | still_bg[1] << 8 | still_bg[2];
+   VkRect2D sq = square_at(n, e);
+   for (unsigned t = 0; t <= ms; t += 5) {
+      uint32_t in = 0, corner = 0, ok_old = 1;
+      mock_drm_screen_pixel((uint32_t)sq.offset.x + SQUARE / 2, (uint32_t)sq.offset.y + SQUARE / 2, &in);
+      mock_drm_screen_pixel(5, 5, &corner);
+      /* Where the square was in the last frames must be background again. */
+      for (uint64_t k = 1; k <= 3 && k <= n; k++) {
+         VkRect2D old = square_at(n - k, e);
+         uint32_t px = 0;
+         bool overlaps = old.offset.x + SQUARE > sq.offset.x && sq.offset.x + SQUARE > old.offset.x;
+         if (!overlaps && mock_drm_screen_pixel((uint32_t)old.offset.x + 2, (uint32_t)old.offset.y + 2, &px) &&
+             px != grey)
+            ok_old = 0;
+      }
+      if (in == want && corner == grey && ok_old)
+         return true;
+      usleep(5000);
+   }
+   return false;
+}
+
+static void
+incremental_present(void **state)
+{
+   const struct options *o = &opts;
+   struct harness h;
+   mock_drm_reset(NULL);
+   assert_true(start_with(&h, o, true));
+   VkExtent2D extent;
+   VkSurfaceKHR surface = display_surface_create(&h, &extent, NULL);
+   assert_true(surface != VK_NULL_HANDLE);
+   struct frame_loop fl;
+   assert_int_equal(frame_loop_create(&fl, &h, surface, extent, VK_PRESENT_MODE_FIFO_KHR, 3,
+                                      VK_NULL_HANDLE, swapchains_created++),
+                    VK_SUCCESS);
+   fl.scene = moving_square_scene;
+   fl.damage = moving_square_damage;
+   uint64_t first_commit = mock_drm_commit_count();
+   uint32_t wrong = 0;
+   for (uint32_t f = 0; f < 40; f++) {
+      CHECK_VK(&h, frame_loop_draw(&fl), VK_SUCCESS);
+      /* Each buffer is three frames behind: only accumulated damage keeps it right. */
+      if (f % 4 == 3 && !screen_shows_square(f, extent, 2000))
+         wrong++;
+   }
+   CHECK(&h, wrong == 0, "%u sampled frames wrong on screen (stale damage?)", wrong);
+   /* Flips after the first carry damage clips covering a small part of the screen. */
+   uint32_t clipped = 0, flips = 0;
+   uint64_t max_area = 0;
+   struct mock_drm_commit c;
+   for (uint64_t seq = first_commit; seq < mock_drm_commit_count(); seq++) {
+      if (!mock_drm_commit_get(seq, &c) || c.result || !c.fb_id)
+         continue;
+      flips++;
+      if (!c.num_clips)
+         continue;
+      clipped++;
+      uint64_t area = 0;
+      for (unsigned i = 0; i < c.num_clips && i < MOCK_DRM_LOG_CLIPS; i++)
+         area += (uint64_t)c.clips[i].w * c.clips[i].h;
+      if (area > max_area)
+         max_area = area;
+   }
+   uint64_t screen = (uint64_t)extent.width * extent.height;
+   printf("incremental present: %u of %u flips carried damage clips, largest %.1f%% of the screen\n",
+          clipped, flips, 100.0 * max_area / screen);
+   bool atomic = !legacy_kms();
+   if (atomic) {
+      CHECK(&h, clipped + 3 >= flips, "only %u of %u flips had damage clips", clipped, flips);
+      CHECK(&h, max_area * 20 < screen, "damage clips cover %llu of %llu pixels",
+            (unsigned long long)max_area, (unsigned long long)screen);
+   }
+   frame_loop_destroy(&fl, true);
+   vkDestroySurfaceKHR(h.instance, surface, NULL);
+   harness_finish(&h);
+   check_nothing_leaked(&h, "incremental present");
+   assert_int_equal(h.failures, 0);
+   assert_int_equal(h.validation_messages, 0);
+}
+
 enum when { BEFORE_INSTANCE, BEFORE_SWAPCHAIN, WHILE_PRESENTING };
 
 struct fault_case {
@@ -404,11 +534,12 @@ main(int argc, char **argv)
          return 2;
       }
    }
-   struct CMUnitTest tests[2 + sizeof(fault_cases) / sizeof(fault_cases[0])] = {
+   struct CMUnitTest tests[3 + sizeof(fault_cases) / sizeof(fault_cases[0])] = {
       cmocka_unit_test(present_modes),
       cmocka_unit_test(restore_console),
+      cmocka_unit_test(incremental_present),
    };
-   size_t n = 2;
+   size_t n = 3;
    for (size_t i = 0; i < sizeof(fault_cases) / sizeof(fault_cases[0]); i++, n++)
       tests[n] = (struct CMUnitTest){fault_cases[i].name, run_fault, NULL, NULL,
                                      (void *)&fault_cases[i]};

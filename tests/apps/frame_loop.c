@@ -342,8 +342,20 @@ frame_loop_draw(struct frame_loop *fl)
    VkResult rs = vkQueueSubmit(h->queue, 1, &si, fl->in_flight[slot]);
    if (rs != VK_SUCCESS)
       return rs;
+   VkRectLayerKHR rects[8];
+   VkPresentRegionKHR region = {0};
+   VkPresentRegionsKHR regions = {
+      .sType = VK_STRUCTURE_TYPE_PRESENT_REGIONS_KHR,
+      .swapchainCount = 1,
+      .pRegions = &region,
+   };
+   if (fl->damage) {
+      region.rectangleCount = fl->damage(fl->frames, fl->extent, rects);
+      region.pRectangles = rects;
+   }
    VkPresentInfoKHR pi = {
       .sType = VK_STRUCTURE_TYPE_PRESENT_INFO_KHR,
+      .pNext = fl->damage ? &regions : NULL,
       .waitSemaphoreCount = 1,
       .pWaitSemaphores = &fl->render_done[index],
       .swapchainCount = 1,

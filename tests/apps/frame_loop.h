@@ -35,6 +35,9 @@ struct frame_loop {
    VkFence in_flight[2];
    uint64_t frames; /* presents so far: the next frame's number */
    frame_scene_fn scene; /* when set, draws this instead of the test colours */
+   /* When set (VK_KHR_incremental_present), returns the rectangles that changed since the
+    * previous frame; they go to vkQueuePresentKHR as VkPresentRegionsKHR. */
+   uint32_t (*damage)(uint64_t frame, VkExtent2D extent, VkRectLayerKHR rects[8]);
    uint32_t serial; /* the layer numbers swapchains in creation order, from 0 */
 };
 
