@@ -137,6 +137,8 @@ vw_config_parse(struct vw_config *cfg, vw_getenv_fn get)
       else
          cfg->problems++;
    }
+   if ((v = env_or_null(get, "VENUS_WSI_STATS_FILE")))
+      copy_path(cfg->stats_file, v, &cfg->problems);
    if ((v = env_or_null(get, "VENUS_WSI_FENCE_TIMEOUT_MS")) &&
        !parse_u32(v, 1, 3600u * 1000u, &cfg->fence_timeout_ms))
       cfg->problems++;

@@ -187,8 +187,11 @@ present_thread_main(void *arg)
                              sc->extent, &scanout);
          bool shown = false;
          pthread_mutex_unlock(&sc->lock);
+         uint64_t cpu0 = vw_thread_cpu_ns();
          VkResult r = sc->backend->present(sc, img, &scanout, &shown);
+         uint64_t cpu = vw_thread_cpu_ns() - cpu0;
          pthread_mutex_lock(&sc->lock);
+         sc->stats.present_cpu_ns += cpu;
          if (r < 0) {
             flip_failed(sc, r);
          } else {

@@ -2,6 +2,7 @@
 #include "swapchain.h"
 
 #include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -215,6 +216,28 @@ vw_CreateSwapchainKHR(VkDevice device, const VkSwapchainCreateInfoKHR *ci,
    return VK_SUCCESS;
 }
 
+/* VENUS_WSI_STATS_FILE: one line of key=value figures per swapchain, for benchmarks. */
+static void
+write_stats(const struct vw_swapchain *sc)
+{
+   const char *path = vw_config_get()->stats_file;
+   if (!path[0])
+      return;
+   FILE *f = fopen(path, "a");
+   if (!f) {
+      vw_err("cannot append to VENUS_WSI_STATS_FILE=%s", path);
+      return;
+   }
+   fprintf(f,
+           "swapchain=%u backend=%s path=%s width=%u height=%u present_mode=%d presents=%llu "
+           "shown=%llu skipped=%llu present_cpu_ns=%llu copy_bytes=%llu\n",
+           sc->serial, sc->backend->name, vw_path_name(sc->path), sc->extent.width,
+           sc->extent.height, sc->present_mode, (unsigned long long)sc->pq.presented,
+           (unsigned long long)sc->pq.shown, (unsigned long long)sc->pq.skipped,
+           (unsigned long long)sc->stats.present_cpu_ns, (unsigned long long)sc->stats.copy_bytes);
+   fclose(f);
+}
+
 VKAPI_ATTR void VKAPI_CALL
 vw_DestroySwapchainKHR(VkDevice device, VkSwapchainKHR handle, const VkAllocationCallbacks *alloc)
 {
@@ -231,6 +254,7 @@ vw_DestroySwapchainKHR(VkDevice device, VkSwapchainKHR handle, const VkAllocatio
    vw_dbg("swapchain %u: destroyed after %llu presents, %llu shown, %llu skipped", sc->serial,
           (unsigned long long)sc->pq.presented, (unsigned long long)sc->pq.shown,
           (unsigned long long)sc->pq.skipped);
+   write_stats(sc);
    free_swapchain(sc);
 }
 

@@ -86,6 +86,10 @@ struct vw_swapchain {
    bool retired;
    bool stopping;
    uint64_t presents;
+   struct {
+      uint64_t present_cpu_ns; /* the present thread's CPU time putting frames on screen */
+      uint64_t copy_bytes;     /* bytes the CPU copied doing it (path D) */
+   } stats;
 
    pthread_t thread;
    bool thread_started;
@@ -104,6 +108,7 @@ VkResult vw_image_create_local(struct vw_swapchain *sc, struct vw_image *img);
 VkResult vw_image_create_copy_target(struct vw_swapchain *sc, struct vw_image *img);
 void vw_swapchain_destroy_images(struct vw_swapchain *sc);
 uint64_t vw_now_ns(void);
+uint64_t vw_thread_cpu_ns(void);
 
 /* present_thread.c */
 VkResult vw_present_thread_start(struct vw_swapchain *sc);

@@ -42,6 +42,14 @@ allocate(struct vw_device *dev, VkMemoryRequirements *reqs, VkImage image,
    return dev->next.AllocateMemory(dev->handle, &info, NULL, out);
 }
 
+uint64_t
+vw_thread_cpu_ns(void)
+{
+   struct timespec ts;
+   clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+   return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
 VkResult
 vw_image_create_local(struct vw_swapchain *sc, struct vw_image *img)
 {

@@ -48,6 +48,7 @@ struct vw_config {
    char drm_device[VW_CONFIG_PATH_MAX];
    enum vw_kms_api kms_api;
    uint32_t fence_timeout_ms; /* a frame not done by then is a lost device, not a hang */
+   char stats_file[VW_CONFIG_PATH_MAX]; /* one line of figures per swapchain, appended */
    uint32_t problems;         /* count of values that could not be parsed */
 };
 

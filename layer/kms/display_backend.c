@@ -164,6 +164,51 @@ display_destroy_surface(struct vw_surface *surface)
 
 /* --- scanout paths --- */
 
+/* Whether the driver can make linear images of the swapchain's kind backed by a dma-buf it
+ * exports (A) or imports (B): asked up front, so an unsupported path costs no failed
+ * allocation (which drivers report as errors). */
+static bool
+dma_buf_image_ok(struct vw_swapchain *sc, bool import)
+{
+   struct vw_physical_device *pdev = sc->dev->pdev;
+   if (!pdev->instance->next.GetPhysicalDeviceImageFormatProperties2)
+      return false;
+   VkPhysicalDeviceImageDrmFormatModifierInfoEXT modifier = {
+      .sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_IMAGE_DRM_FORMAT_MODIFIER_INFO_EXT,
+      .drmFormatModifier = DRM_FORMAT_MOD_LINEAR,
+      .sharingMode = VK_SHARING_MODE_EXCLUSIVE,
+   };
+   VkPhysicalDeviceExternalImageFormatInfo external = {
+      .sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_EXTERNAL_IMAGE_FORMAT_INFO,
+      .pNext = import ? &modifier : NULL,
+      .handleType = VK_EXTERNAL_MEMORY_HANDLE_TYPE_DMA_BUF_BIT_EXT,
+   };
+   VkPhysicalDeviceImageFormatInfo2 info = {
+      .sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_IMAGE_FORMAT_INFO_2,
+      .pNext = &external,
+      .format = sc->format,
+      .type = VK_IMAGE_TYPE_2D,
+      .tiling = import ? VK_IMAGE_TILING_DRM_FORMAT_MODIFIER_EXT : VK_IMAGE_TILING_LINEAR,
+      .usage = sc->image_ci.usage,
+      .flags = sc->image_ci.flags,
+   };
+   VkExternalImageFormatProperties external_props = {
+      .sType = VK_STRUCTURE_TYPE_EXTERNAL_IMAGE_FORMAT_PROPERTIES,
+   };
+   VkImageFormatProperties2 props = {
+      .sType = VK_STRUCTURE_TYPE_IMAGE_FORMAT_PROPERTIES_2,
+      .pNext = &external_props,
+   };
+   if (pdev->instance->next.GetPhysicalDeviceImageFormatProperties2(pdev->handle, &info, &props) !=
+       VK_SUCCESS)
+      return false;
+   VkExternalMemoryFeatureFlags need = import ? VK_EXTERNAL_MEMORY_FEATURE_IMPORTABLE_BIT
+                                              : VK_EXTERNAL_MEMORY_FEATURE_EXPORTABLE_BIT;
+   return (external_props.externalMemoryProperties.externalMemoryFeatures & need) == need &&
+          props.imageFormatProperties.maxExtent.width >= sc->extent.width &&
+          props.imageFormatProperties.maxExtent.height >= sc->extent.height;
+}
+
 static bool
 path_available(struct vw_swapchain *sc, enum vw_path path, bool forced)
 {
@@ -171,14 +216,15 @@ path_available(struct vw_swapchain *sc, enum vw_path path, bool forced)
    struct kms_swapchain *ks = sc->backend_data;
    switch (path) {
    case VW_PATH_EXPORT:
-      return dev->enabled.external_memory_dma_buf && ks->out.dev->prime_import;
+      return dev->enabled.external_memory_dma_buf && ks->out.dev->prime_import &&
+             dma_buf_image_ok(sc, false);
    case VW_PATH_IMPORT:
       /* Importing a KMS buffer into Venus has taken whole devices down on macOS hosts
        * (DESIGN.md section 7): only when asked for there. */
       if (dev->pdev->driver_id == VK_DRIVER_ID_MESA_VENUS && !forced)
          return false;
       return dev->enabled.external_memory_dma_buf && dev->enabled.image_drm_format_modifier &&
-             ks->out.dev->prime_export && ks->out.dev->dumb;
+             ks->out.dev->prime_export && ks->out.dev->dumb && dma_buf_image_ok(sc, true);
    case VW_PATH_HOSTPTR:
       return dev->enabled.external_memory_host && ks->out.dev->dumb;
    case VW_PATH_COPY:
@@ -608,8 +654,12 @@ display_present(struct vw_swapchain *sc, struct vw_image *img, const struct vw_d
          };
          dev->next.InvalidateMappedMemoryRanges(dev->handle, 1, &range);
       }
-      vw_copy_damage(ki->buf->map, ki->buf->pitch, img->copy.map, img->copy.row_bytes,
-                     ks->fmt->bytes_per_pixel, sc->extent, damage);
+      uint64_t bytes = vw_copy_damage(ki->buf->map, ki->buf->pitch, img->copy.map,
+                                      img->copy.row_bytes, ks->fmt->bytes_per_pixel, sc->extent,
+                                      damage);
+      pthread_mutex_lock(&sc->lock);
+      sc->stats.copy_bytes += bytes;
+      pthread_mutex_unlock(&sc->lock);
    }
 
    pthread_mutex_lock(&ks->out.dev->lock);

@@ -19,10 +19,16 @@ on_message(VkDebugUtilsMessageSeverityFlagBitsEXT severity, VkDebugUtilsMessageT
    struct harness *h = user;
    if (severity & (VK_DEBUG_UTILS_MESSAGE_SEVERITY_WARNING_BIT_EXT |
                    VK_DEBUG_UTILS_MESSAGE_SEVERITY_ERROR_BIT_EXT)) {
-      /* The loader talks through the same messenger (e.g. about VK_INSTANCE_LAYERS); only
-       * the layers' words count. */
-      if (data->pMessageIdName && !strcmp(data->pMessageIdName, "Loader Message"))
+      /* The loader and the driver talk through the same messenger (the loader about
+       * VK_INSTANCE_LAYERS, Mesa about each error it returns, such as a failed probe
+       * allocation): those are GENERAL messages. What the validation layer finds is
+       * VALIDATION or PERFORMANCE, and only that counts. */
+      if (!(type & (VK_DEBUG_UTILS_MESSAGE_TYPE_VALIDATION_BIT_EXT |
+                    VK_DEBUG_UTILS_MESSAGE_TYPE_PERFORMANCE_BIT_EXT))) {
+         if (!h->quiet_validation)
+            fprintf(stderr, "general message (not counted): %s\n", data->pMessage);
          return VK_FALSE;
+      }
       h->validation_messages++;
       if (!h->quiet_validation)
          fprintf(stderr, "VALIDATION: %s\n", data->pMessage);

@@ -1,0 +1,268 @@
+/* venus-wsi-bench: what presenting a frame costs the layer on each scanout path, at
+ * 1920x1080 on the mock virtio-gpu display (linked in), next to the cost of one plain
+ * memcpy of a frame measured in the same run.
+ *
+ * Each path runs in a child process (the layer reads VENUS_WSI_PATH once per process):
+ * IMMEDIATE presents, so nothing waits for a refresh; the layer's present thread CPU time
+ * comes back through VENUS_WSI_STATS_FILE. Lavapipe's own work (rendering, the GPU copy,
+ * which lavapipe does on the CPU) is not the layer's and is reported apart, as process CPU. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "display_surface.h"
+#include "frame_loop.h"
+
+static uint32_t damage_percent; /* child: 0 = full frames */
+
+/* A centred rectangle covering damage_percent of the frame. */
+static uint32_t
+centred_damage(uint64_t frame, VkExtent2D e, VkRectLayerKHR rects[8])
+{
+   if (frame == 0)
+      return 0; /* the first frame is everything */
+   double side = __builtin_sqrt(damage_percent / 100.0);
+   uint32_t w = (uint32_t)(e.width * side), h = (uint32_t)(e.height * side);
+   rects[0] = (VkRectLayerKHR){{(int32_t)(e.width - w) / 2, (int32_t)(e.height - h) / 2}, {w, h}, 0};
+   return 1;
+}
+
+static uint64_t
+process_cpu_ns(void)
+{
+   struct rusage ru;
+   getrusage(RUSAGE_SELF, &ru);
+   return (uint64_t)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000000000ull +
+          (uint64_t)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) * 1000ull;
+}
+
+static int
+run_child(uint32_t frames, const char *result_path)
+{
+   const char *inst_exts[] = {VK_KHR_SURFACE_EXTENSION_NAME, VK_KHR_DISPLAY_EXTENSION_NAME};
+   const char *dev_exts[] = {VK_KHR_SWAPCHAIN_EXTENSION_NAME, VK_KHR_INCREMENTAL_PRESENT_EXTENSION_NAME};
+   struct harness_options ho = {
+      .instance_exts = inst_exts,
+      .instance_ext_count = 2,
+      .device_exts = dev_exts,
+      .device_ext_count = 2,
+   };
+   struct harness h = {0};
+   if (!harness_init(&h, &ho))
+      return 1;
+   VkExtent2D extent;
+   VkSurfaceKHR surface = display_surface_create(&h, &extent, NULL);
+   struct frame_loop fl;
+   if (!surface ||
+       frame_loop_create(&fl, &h, surface, extent, VK_PRESENT_MODE_IMMEDIATE_KHR, 3,
+                         VK_NULL_HANDLE, 0) != VK_SUCCESS) {
+      fprintf(stderr, "bench: no display swapchain\n");
+      harness_finish(&h);
+      return 1;
+   }
+   if (damage_percent)
+      fl.damage = centred_damage;
+   /* Warm up (first frame sets the mode), then measure. */
+   for (int i = 0; i < 10; i++)
+      frame_loop_draw(&fl);
+   uint64_t t0 = harness_now_ns(), cpu0 = process_cpu_ns();
+   VkResult r = VK_SUCCESS;
+   for (uint32_t f = 0; f < frames && r >= 0; f++)
+      r = frame_loop_draw(&fl);
+   vkQueueWaitIdle(h.queue);
+   double secs = (harness_now_ns() - t0) / 1e9;
+   uint64_t cpu = process_cpu_ns() - cpu0;
+   frame_loop_destroy(&fl, true);
+   vkDestroySurfaceKHR(h.instance, surface, NULL);
+   harness_finish(&h);
+   FILE *f = fopen(result_path, "w");
+   if (!f)
+      return 1;
+   fprintf(f, "fps=%f process_cpu_per_frame_ns=%llu result=%d\n", frames / secs,
+           (unsigned long long)(cpu / frames), r);
+   fclose(f);
+   return r < 0;
+}
+
+static int
+cmp_u64(const void *a, const void *b)
+{
+   uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+   return x < y ? -1 : x > y;
+}
+
+/* Median time of one memcpy of a frame. 'ring' buffer pairs are cycled: with one pair both
+ * frames stay in the last-level cache (a best case no present sees); with four the copy
+ * streams from and to memory, as the present copy of a swapchain of frames does. */
+static uint64_t
+memcpy_frame_ns(size_t bytes, int ring)
+{
+   uint8_t *src[4], *dst[4];
+   for (int i = 0; i < ring; i++) {
+      src[i] = malloc(bytes);
+      dst[i] = malloc(bytes);
+      memset(src[i], 1 + i, bytes);
+      memset(dst[i], 2 + i, bytes);
+   }
+   uint64_t t[31];
+   for (int i = 0; i < 31; i++) {
+      int k = i % ring;
+      uint64_t t0 = harness_now_ns();
+      memcpy(dst[k], src[k], bytes);
+      t[i] = harness_now_ns() - t0;
+      src[k][i] = dst[k][bytes - 1 - i]; /* keep the copies observable */
+   }
+   qsort(t, 31, sizeof(t[0]), cmp_u64);
+   for (int i = 0; i < ring; i++) {
+      free(src[i]);
+      free(dst[i]);
+   }
+   return t[15];
+}
+
+struct run {
+   const char *path;     /* VENUS_WSI_PATH */
+   uint32_t damage;      /* percent, 0 = full */
+   const char *hide;     /* VENUS_WSI_HIDE */
+   /* results */
+   bool ok;
+   double fps;
+   double layer_ms, process_ms, copy_mb;
+   char chosen[32];
+};
+
+static bool
+read_kv(const char *line, const char *key, char *out, size_t n)
+{
+   char k[64];
+   snprintf(k, sizeof(k), "%s=", key);
+   const char *p = strstr(line, k);
+   if (!p)
+      return false;
+   p += strlen(k);
+   size_t i = 0;
+   while (p[i] && p[i] != ' ' && p[i] != '\n' && i + 1 < n) {
+      out[i] = p[i];
+      i++;
+   }
+   out[i] = '\0';
+   return true;
+}
+
+static void
+run_path(const char *self, struct run *run, uint32_t frames, VkExtent2D size)
+{
+   char stats[] = "/tmp/venus-wsi-bench-stats.XXXXXX", result[] = "/tmp/venus-wsi-bench-result.XXXXXX";
+   int sfd = mkstemp(stats), rfd = mkstemp(result);
+   close(sfd);
+   close(rfd);
+   pid_t pid = fork();
+   if (pid == 0) {
+      char modes[64], frames_s[16], damage_s[16];
+      snprintf(modes, sizeof(modes), "%ux%u@60", size.width, size.height);
+      snprintf(frames_s, sizeof(frames_s), "%u", frames);
+      snprintf(damage_s, sizeof(damage_s), "%u", run->damage);
+      setenv("VENUS_WSI", "force", 1);
+      setenv("VENUS_WSI_PATH", run->path, 1);
+      setenv("VENUS_WSI_HIDE", run->hide, 1);
+      setenv("VENUS_WSI_STATS_FILE", stats, 1);
+      setenv("VW_MOCK_DRM_MODES", modes, 1);
+      execl(self, self, "--child", result, frames_s, damage_s, (char *)NULL);
+      _exit(127);
+   }
+   int status = 0;
+   waitpid(pid, &status, 0);
+   char line[512] = "", value[64];
+   FILE *f = fopen(result, "r");
+   if (f && fgets(line, sizeof(line), f) && read_kv(line, "fps", value, sizeof(value))) {
+      run->fps = atof(value);
+      read_kv(line, "process_cpu_per_frame_ns", value, sizeof(value));
+      run->process_ms = atof(value) / 1e6;
+      run->ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
+   }
+   if (f)
+      fclose(f);
+   f = fopen(stats, "r");
+   if (f && fgets(line, sizeof(line), f)) {
+      read_kv(line, "path", run->chosen, sizeof(run->chosen));
+      read_kv(line, "presents", value, sizeof(value));
+      double presents = atof(value);
+      read_kv(line, "shown", value, sizeof(value));
+      double shown = atof(value);
+      read_kv(line, "present_cpu_ns", value, sizeof(value));
+      run->layer_ms = shown ? atof(value) / shown / 1e6 : 0;
+      read_kv(line, "copy_bytes", value, sizeof(value));
+      run->copy_mb = shown ? atof(value) / shown / 1e6 : 0;
+      (void)presents;
+   }
+   if (f)
+      fclose(f);
+   unlink(stats);
+   unlink(result);
+}
+
+int
+main(int argc, char **argv)
+{
+   if (argc == 5 && !strcmp(argv[1], "--child")) {
+      damage_percent = (uint32_t)atoi(argv[4]);
+      return run_child((uint32_t)atoi(argv[3]), argv[2]);
+   }
+   uint32_t frames = 300;
+   VkExtent2D size = {1920, 1080};
+   for (int i = 1; i < argc; i++) {
+      if (!strcmp(argv[i], "--frames") && i + 1 < argc)
+         frames = (uint32_t)atoi(argv[++i]);
+      else if (!strcmp(argv[i], "--size") && i + 1 < argc)
+         sscanf(argv[++i], "%ux%u", &size.width, &size.height);
+      else {
+         fprintf(stderr, "usage: venus-wsi-bench [--frames N] [--size WxH]\n");
+         return 2;
+      }
+   }
+   struct run runs[] = {
+      {.path = "export", .hide = "none"},  {.path = "import", .hide = "none"},
+      {.path = "hostptr", .hide = "none"},
+      {.path = "copy", .hide = "none"},    {.path = "copy", .damage = 10, .hide = "none"},
+      {.path = "hostptr", .damage = 10, .hide = "none"},
+   };
+   size_t nruns = sizeof(runs) / sizeof(runs[0]);
+   for (size_t i = 0; i < nruns; i++)
+      run_path("/proc/self/exe", &runs[i], frames, size);
+   size_t frame_bytes = (size_t)size.width * size.height * 4;
+   double cached_ms = memcpy_frame_ns(frame_bytes, 1) / 1e6;
+   double memcpy_ms = memcpy_frame_ns(frame_bytes, 4) / 1e6;
+
+   printf("venus-wsi-bench: %u presents per path at %ux%u on the mock virtio-gpu display, "
+          "IMMEDIATE\n", frames, size.width, size.height);
+   printf("one memcpy of a %ux%u XRGB8888 frame (%.1f MB), median of 31: %.3f ms from memory "
+          "(4 frame pairs cycled: the peer below), %.3f ms cache to cache (1 pair)\n\n",
+          size.width, size.height, frame_bytes / 1e6, memcpy_ms, cached_ms);
+   printf("%-10s %-7s %9s %15s %10s %14s %15s\n", "path", "damage", "frames/s", "layer CPU/frame",
+          "x memcpy", "CPU copy/frame", "process CPU/fr");
+   double d_full = 0, d_part = 0;
+   for (size_t i = 0; i < nruns; i++) {
+      struct run *r = &runs[i];
+      char damage[16];
+      snprintf(damage, sizeof(damage), r->damage ? "%u%%" : "full", r->damage);
+      if (!r->ok) {
+         printf("%-10s %-7s %9s   (not available on this driver)\n", r->path, damage, "-");
+         continue;
+      }
+      printf("%-10s %-7s %9.1f %12.3f ms %9.2fx %11.2f MB %12.2f ms\n", r->chosen, damage, r->fps,
+             r->layer_ms, r->layer_ms / memcpy_ms, r->copy_mb, r->process_ms);
+      if (!strcmp(r->path, "copy"))
+         *(r->damage ? &d_part : &d_full) = r->layer_ms;
+   }
+   if (d_full > 0) {
+      printf("\npath D full frame: %.2fx one memcpy (target <= 1.3x): %s\n", d_full / memcpy_ms,
+             d_full / memcpy_ms <= 1.3 ? "met" : "MISSED");
+      if (d_part > 0)
+         printf("path D with 10%% damage: %.2fx the full-frame cost (target <= 0.2x): %s\n",
+                d_part / d_full, d_part / d_full <= 0.2 ? "met" : "MISSED");
+   }
+   return 0;
+}
