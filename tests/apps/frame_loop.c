@@ -355,7 +355,9 @@ frame_loop_draw(struct frame_loop *fl)
    }
    VkPresentInfoKHR pi = {
       .sType = VK_STRUCTURE_TYPE_PRESENT_INFO_KHR,
-      .pNext = fl->damage ? &regions : NULL,
+      /* A whole-image update leaves the regions out: the validation layer of 1.3.239 takes
+       * rectangleCount 0 (which the spec allows) for an error. */
+      .pNext = fl->damage && region.rectangleCount ? &regions : NULL,
       .waitSemaphoreCount = 1,
       .pWaitSemaphores = &fl->render_done[index],
       .swapchainCount = 1,
