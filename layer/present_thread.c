@@ -119,12 +119,36 @@ wait_for_frames(struct vw_swapchain *sc, uint64_t deadline_ns)
       vw_swapchain_set_status_locked(sc, r);
 }
 
+/* With VENUS_WSI_DEBUG=1, the rate frames reach the screen, every few seconds. */
+#define RATE_LOG_NS 5000000000ull
+
+static void
+log_rate(struct vw_swapchain *sc, uint64_t now)
+{
+   if (!sc->rate_since_ns) {
+      sc->rate_since_ns = now;
+      sc->rate_shown = sc->pq.shown;
+      return;
+   }
+   if (now - sc->rate_since_ns < RATE_LOG_NS)
+      return;
+   double fps = (sc->pq.shown - sc->rate_shown) * 1e9 / (double)(now - sc->rate_since_ns);
+   vw_info("swapchain %u: %.1f frames/s on screen (%llu presented, %llu shown, %llu skipped)",
+           sc->serial, fps, (unsigned long long)sc->pq.presented,
+           (unsigned long long)sc->pq.shown, (unsigned long long)sc->pq.skipped);
+   sc->rate_since_ns = now;
+   sc->rate_shown = sc->pq.shown;
+}
+
 static void
 flip_finished(struct vw_swapchain *sc)
 {
    uint32_t released[VW_MAX_IMAGES];
-   uint32_t n = vw_pq_flip_done(&sc->pq, vw_now_ns(), released);
+   uint64_t now = vw_now_ns();
+   uint32_t n = vw_pq_flip_done(&sc->pq, now, released);
    vw_swapchain_images_released_locked(sc, n);
+   if (vw_log_enabled(VW_LOG_INFO))
+      log_rate(sc, now);
 }
 
 static void

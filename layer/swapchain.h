@@ -86,6 +86,8 @@ struct vw_swapchain {
    bool retired;
    bool stopping;
    uint64_t presents;
+   uint64_t rate_since_ns; /* for the frames/s log line */
+   uint64_t rate_shown;
    struct {
       uint64_t present_cpu_ns; /* the present thread's CPU time putting frames on screen */
       uint64_t copy_bytes;     /* bytes the CPU copied doing it (path D) */

@@ -1,10 +1,11 @@
 /* venus-wsi demo: an animated scene (a sweeping clock hand over moving colour bands)
- * presented through the layer's swapchain. On the headless surface the frames land as PNGs
- * in VENUS_WSI_DUMP_DIR; later backends put them on a screen. */
+ * presented through the layer's swapchain: on the headless surface (frames land as PNGs in
+ * VENUS_WSI_DUMP_DIR) or on a display through VK_KHR_display (--display). */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "display_surface.h"
 #include "frame_loop.h"
 
 static uint32_t
@@ -57,19 +58,39 @@ main(int argc, char **argv)
    uint32_t frames = 240;
    VkExtent2D extent = {1280, 720};
    VkPresentModeKHR mode = VK_PRESENT_MODE_FIFO_KHR;
+   bool display = false;
+   static const struct { const char *name; VkPresentModeKHR mode; } modes[] = {
+      {"fifo", VK_PRESENT_MODE_FIFO_KHR}, {"mailbox", VK_PRESENT_MODE_MAILBOX_KHR},
+      {"immediate", VK_PRESENT_MODE_IMMEDIATE_KHR}, {"relaxed", VK_PRESENT_MODE_FIFO_RELAXED_KHR},
+   };
    for (int i = 1; i < argc; i++) {
-      if (!strcmp(argv[i], "--frames") && i + 1 < argc)
+      bool known = false;
+      if (!strcmp(argv[i], "--frames") && i + 1 < argc) {
          frames = (uint32_t)atoi(argv[++i]);
-      else if (!strcmp(argv[i], "--size") && i + 1 < argc)
+         known = true;
+      } else if (!strcmp(argv[i], "--size") && i + 1 < argc) {
          sscanf(argv[++i], "%ux%u", &extent.width, &extent.height);
-      else if (!strcmp(argv[i], "--mailbox"))
-         mode = VK_PRESENT_MODE_MAILBOX_KHR;
-      else {
-         fprintf(stderr, "usage: vw-demo [--frames N] [--size WxH] [--mailbox]\n");
+         known = true;
+      } else if (!strcmp(argv[i], "--display")) {
+         display = true;
+         known = true;
+      } else if (!strcmp(argv[i], "--mode") && i + 1 < argc) {
+         i++;
+         for (size_t m = 0; m < sizeof(modes) / sizeof(modes[0]); m++)
+            if (!strcmp(argv[i], modes[m].name)) {
+               mode = modes[m].mode;
+               known = true;
+            }
+      }
+      if (!known) {
+         fprintf(stderr, "usage: venus-wsi-demo [--frames N] [--size WxH] [--display] "
+                         "[--mode fifo|mailbox|immediate|relaxed]\n");
          return 2;
       }
    }
-   const char *inst_exts[] = {VK_KHR_SURFACE_EXTENSION_NAME, VK_EXT_HEADLESS_SURFACE_EXTENSION_NAME};
+   const char *inst_exts[] = {VK_KHR_SURFACE_EXTENSION_NAME,
+                              display ? VK_KHR_DISPLAY_EXTENSION_NAME
+                                      : VK_EXT_HEADLESS_SURFACE_EXTENSION_NAME};
    const char *dev_exts[] = {VK_KHR_SWAPCHAIN_EXTENSION_NAME};
    struct harness_options ho = {
       .instance_exts = inst_exts,
@@ -79,16 +100,25 @@ main(int argc, char **argv)
    };
    struct harness h = {0};
    if (!harness_init(&h, &ho)) {
-      fprintf(stderr, "vw-demo: no Vulkan device with the layer's headless surface\n");
+      fprintf(stderr, "venus-wsi-demo: no Vulkan device with the layer's surfaces\n");
       harness_finish(&h);
       return 1;
    }
-   VkHeadlessSurfaceCreateInfoEXT sci = {.sType = VK_STRUCTURE_TYPE_HEADLESS_SURFACE_CREATE_INFO_EXT};
-   PFN_vkCreateHeadlessSurfaceEXT create_surface =
-      (PFN_vkCreateHeadlessSurfaceEXT)vkGetInstanceProcAddr(h.instance, "vkCreateHeadlessSurfaceEXT");
    VkSurfaceKHR surface = VK_NULL_HANDLE;
-   if (!create_surface || create_surface(h.instance, &sci, NULL, &surface) != VK_SUCCESS) {
-      fprintf(stderr, "vw-demo: cannot create a headless surface\n");
+   if (display) {
+      surface = display_surface_create(&h, &extent, NULL);
+   } else {
+      VkHeadlessSurfaceCreateInfoEXT sci = {
+         .sType = VK_STRUCTURE_TYPE_HEADLESS_SURFACE_CREATE_INFO_EXT,
+      };
+      PFN_vkCreateHeadlessSurfaceEXT create_surface =
+         (PFN_vkCreateHeadlessSurfaceEXT)vkGetInstanceProcAddr(h.instance,
+                                                               "vkCreateHeadlessSurfaceEXT");
+      if (create_surface)
+         create_surface(h.instance, &sci, NULL, &surface);
+   }
+   if (!surface) {
+      fprintf(stderr, "venus-wsi-demo: cannot create a %s surface\n", display ? "display" : "headless");
       harness_finish(&h);
       return 1;
    }
@@ -101,12 +131,13 @@ main(int argc, char **argv)
       for (uint32_t f = 0; f < frames && r >= 0; f++)
          r = frame_loop_draw(&fl);
       double secs = (harness_now_ns() - t0) / 1e9;
-      printf("vw-demo: %u frames %ux%u in %.2f s (%.1f frames/s) through the layer's swapchain\n",
-             frames, fl.extent.width, fl.extent.height, secs, frames / secs);
+      printf("venus-wsi-demo: %u frames %ux%u in %.2f s (%.1f frames/s), present mode %d, on the "
+             "layer's %s surface\n", frames, fl.extent.width, fl.extent.height, secs,
+             frames / secs, mode, display ? "display" : "headless");
       frame_loop_destroy(&fl, true);
    }
    if (r < 0) {
-      fprintf(stderr, "vw-demo: presenting failed: %d\n", r);
+      fprintf(stderr, "venus-wsi-demo: presenting failed: %d\n", r);
       rc = 1;
    }
    vkDestroySurfaceKHR(h.instance, surface, NULL);

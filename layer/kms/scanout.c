@@ -94,7 +94,7 @@ vw_scanout_import(struct vw_kms_device *dev, int fd, uint32_t width, uint32_t he
    buf->offset = offset;
    if (drmPrimeFDToHandle(dev->fd, fd, &buf->handle)) {
       int r = -errno;
-      vw_err("kms: importing a dma-buf: %s", strerror(errno));
+      vw_info("kms: importing a dma-buf: %s", strerror(errno));
       free(buf);
       return r;
    }
