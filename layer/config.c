@@ -137,6 +137,12 @@ vw_config_parse(struct vw_config *cfg, vw_getenv_fn get)
       else
          cfg->problems++;
    }
+   if ((v = env_or_null(get, "VENUS_WSI_HOSTPTR_ALIGN")) &&
+       (!parse_u32(v, 1, 1u << 30, &cfg->hostptr_align) ||
+        (cfg->hostptr_align & (cfg->hostptr_align - 1)))) {
+      cfg->hostptr_align = 0;
+      cfg->problems++;
+   }
    if ((v = env_or_null(get, "VENUS_WSI_STATS_FILE")))
       copy_path(cfg->stats_file, v, &cfg->problems);
    if ((v = env_or_null(get, "VENUS_WSI_FENCE_TIMEOUT_MS")) &&

@@ -160,6 +160,9 @@ init_physical_device(struct vw_instance *inst, struct vw_physical_device *pdev,
       }
       next->GetPhysicalDeviceProperties2(handle, &props2);
       pdev->min_host_pointer_alignment = host.minImportedHostPointerAlignment;
+      uint32_t at_least = vw_config_get()->hostptr_align;
+      if (pdev->min_host_pointer_alignment && at_least > pdev->min_host_pointer_alignment)
+         pdev->min_host_pointer_alignment = at_least;
       if (drm.hasPrimary) {
          pdev->drm_primary_known = true;
          pdev->drm_primary = makedev((unsigned)drm.primaryMajor, (unsigned)drm.primaryMinor);

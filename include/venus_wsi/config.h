@@ -49,6 +49,9 @@ struct vw_config {
    enum vw_kms_api kms_api;
    uint32_t fence_timeout_ms; /* a frame not done by then is a lost device, not a hang */
    char stats_file[VW_CONFIG_PATH_MAX]; /* one line of figures per swapchain, appended */
+   /* At least this host-pointer import alignment (tests play a 16 KiB Venus host on a
+    * 4 KiB one); 0 = the driver's. */
+   uint32_t hostptr_align;
    uint32_t problems;         /* count of values that could not be parsed */
 };
 

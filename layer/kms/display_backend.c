@@ -20,6 +20,7 @@
 #include "../swapchain.h"
 #include "kms_commit.h"
 #include "scanout.h"
+#include "venus_wsi/hostptr_plan.h"
 #include "venus_wsi/format_table.h"
 #include "venus_wsi/row_copy.h"
 
@@ -296,8 +297,8 @@ create_import_image(struct vw_swapchain *sc, struct vw_image *img, struct kms_im
 {
    struct kms_swapchain *ks = sc->backend_data;
    struct vw_device *dev = sc->dev;
-   int e = vw_scanout_create_dumb(ks->out.dev, sc->extent.width, sc->extent.height, ks->fourcc,
-                                  false, &ki->buf);
+   int e = vw_scanout_create_dumb(ks->out.dev, sc->extent.width, sc->extent.height,
+                                  sc->extent.height, ks->fourcc, &ki->buf);
    if (e)
       return e == -ENOMEM ? VK_ERROR_OUT_OF_DEVICE_MEMORY : VK_ERROR_INITIALIZATION_FAILED;
    ks->plane_layout.rowPitch = ki->buf->pitch;
@@ -350,23 +351,35 @@ create_hostptr_target(struct vw_swapchain *sc, struct vw_image *img, struct kms_
 {
    struct kms_swapchain *ks = sc->backend_data;
    struct vw_device *dev = sc->dev;
-   int e = vw_scanout_create_dumb(ks->out.dev, sc->extent.width, sc->extent.height, ks->fourcc,
-                                  true, &ki->buf);
+   VkDeviceSize align = dev->pdev->min_host_pointer_alignment;
+   uint64_t page = (uint64_t)sysconf(_SC_PAGESIZE);
+   struct vw_hostptr_plan plan;
+   /* The import is aligned and sized in the driver's units, which need not be pages
+    * (16 KiB on the user's macOS-hosted Venus): never assume either. */
+   int e = vw_scanout_create_dumb(ks->out.dev, sc->extent.width, sc->extent.height,
+                                  sc->extent.height, ks->fourcc, &ki->buf);
+   if (!e && vw_hostptr_plan(ki->buf->pitch, sc->extent.height, page, align, &plan) &&
+       plan.map_size > ki->buf->size) {
+      /* Too small to hold the rounded-up import: ask for a taller buffer. */
+      vw_scanout_destroy(ki->buf);
+      ki->buf = NULL;
+      e = vw_scanout_create_dumb(ks->out.dev, sc->extent.width, sc->extent.height,
+                                 plan.alloc_height, ks->fourcc, &ki->buf);
+   }
    if (e)
       return e == -ENOMEM ? VK_ERROR_OUT_OF_DEVICE_MEMORY : VK_ERROR_INITIALIZATION_FAILED;
+   struct vw_scanout_buffer *buf = ki->buf;
+   if (!vw_hostptr_plan(buf->pitch, sc->extent.height, page, align, &plan) ||
+       plan.map_size > buf->size || buf->pitch % ks->fmt->bytes_per_pixel) {
+      vw_dbg("kms: no host pointer import for pitch %u, size %llu, alignment %llu", buf->pitch,
+             (unsigned long long)buf->size, (unsigned long long)align);
+      return VK_ERROR_FEATURE_NOT_PRESENT;
+   }
+   if (vw_scanout_map(buf, plan.map_size, align > page ? align : page))
+      return VK_ERROR_OUT_OF_HOST_MEMORY;
    VkResult r = vw_image_create_local(sc, img);
    if (r != VK_SUCCESS)
       return r;
-   /* Host pointers import at the driver's alignment (16 KiB on the user's Venus), which
-    * need not be the page size: never assume either. */
-   VkDeviceSize align = dev->pdev->min_host_pointer_alignment;
-   struct vw_scanout_buffer *buf = ki->buf;
-   if (!align || ((uintptr_t)buf->map % align) || (buf->map_size % align) ||
-       buf->pitch % ks->fmt->bytes_per_pixel) {
-      vw_dbg("kms: host pointer %p size %zu pitch %u does not meet alignment %llu", buf->map,
-             buf->map_size, buf->pitch, (unsigned long long)align);
-      return VK_ERROR_FEATURE_NOT_PRESENT;
-   }
    struct vw_copy_target *t = &img->copy;
    VkExternalMemoryBufferCreateInfo ext = {
       .sType = VK_STRUCTURE_TYPE_EXTERNAL_MEMORY_BUFFER_CREATE_INFO,
@@ -375,7 +388,7 @@ create_hostptr_target(struct vw_swapchain *sc, struct vw_image *img, struct kms_
    VkBufferCreateInfo bci = {
       .sType = VK_STRUCTURE_TYPE_BUFFER_CREATE_INFO,
       .pNext = &ext,
-      .size = buf->map_size,
+      .size = plan.import_size,
       .usage = VK_BUFFER_USAGE_TRANSFER_DST_BIT,
       .sharingMode = VK_SHARING_MODE_EXCLUSIVE,
    };
@@ -404,7 +417,7 @@ create_hostptr_target(struct vw_swapchain *sc, struct vw_image *img, struct kms_
    VkMemoryAllocateInfo ai = {
       .sType = VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_INFO,
       .pNext = &import,
-      .allocationSize = buf->map_size,
+      .allocationSize = plan.import_size,
       .memoryTypeIndex = (uint32_t)type,
    };
    r = dev->next.AllocateMemory(dev->handle, &ai, NULL, &t->memory);
@@ -414,7 +427,7 @@ create_hostptr_target(struct vw_swapchain *sc, struct vw_image *img, struct kms_
    if (r != VK_SUCCESS)
       return r;
    t->map = buf->map;
-   t->size = buf->map_size;
+   t->size = plan.import_size;
    t->row_bytes = buf->pitch;
    t->row_pixels = buf->pitch / ks->fmt->bytes_per_pixel;
    t->coherent = true; /* the GPU writes, the kernel reads: nothing for the CPU to sync */
@@ -427,8 +440,10 @@ static VkResult
 create_copy_target(struct vw_swapchain *sc, struct vw_image *img, struct kms_image *ki)
 {
    struct kms_swapchain *ks = sc->backend_data;
-   int e = vw_scanout_create_dumb(ks->out.dev, sc->extent.width, sc->extent.height, ks->fourcc,
-                                  true, &ki->buf);
+   int e = vw_scanout_create_dumb(ks->out.dev, sc->extent.width, sc->extent.height,
+                                  sc->extent.height, ks->fourcc, &ki->buf);
+   if (!e)
+      e = vw_scanout_map(ki->buf, ki->buf->size, (uint64_t)sysconf(_SC_PAGESIZE));
    if (e)
       return e == -ENOMEM ? VK_ERROR_OUT_OF_DEVICE_MEMORY : VK_ERROR_INITIALIZATION_FAILED;
    VkResult r = vw_image_create_local(sc, img);

@@ -4,11 +4,13 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <drm_fourcc.h>
 #include <sys/mman.h>
 #include <xf86drm.h>
 
 #include "../log.h"
+#include "venus_wsi/hostptr_plan.h"
 
 static int
 add_framebuffer(struct vw_scanout_buffer *buf, uint64_t modifier, bool use_modifier)
@@ -28,7 +30,7 @@ add_framebuffer(struct vw_scanout_buffer *buf, uint64_t modifier, bool use_modif
 
 int
 vw_scanout_create_dumb(struct vw_kms_device *dev, uint32_t width, uint32_t height,
-                       uint32_t fourcc, bool map, struct vw_scanout_buffer **out)
+                       uint32_t alloc_height, uint32_t fourcc, struct vw_scanout_buffer **out)
 {
    struct vw_scanout_buffer *buf = calloc(1, sizeof(*buf));
    if (!buf)
@@ -42,10 +44,11 @@ vw_scanout_create_dumb(struct vw_kms_device *dev, uint32_t width, uint32_t heigh
    uint32_t bpp = fourcc == DRM_FORMAT_RGB565 ? 16 : 32;
    uint32_t pitch = 0;
    uint64_t size = 0;
-   int r = drmModeCreateDumbBuffer(dev->fd, width, height, bpp, 0, &buf->handle, &pitch, &size);
+   int r = drmModeCreateDumbBuffer(dev->fd, width, alloc_height < height ? height : alloc_height,
+                                   bpp, 0, &buf->handle, &pitch, &size);
    if (r) {
       r = r < 0 ? r : -r;
-      vw_err("kms: dumb buffer %ux%u: %s", width, height, strerror(-r));
+      vw_err("kms: dumb buffer %ux%u: %s", width, alloc_height, strerror(-r));
       free(buf);
       return r;
    }
@@ -57,24 +60,51 @@ vw_scanout_create_dumb(struct vw_kms_device *dev, uint32_t width, uint32_t heigh
       vw_scanout_destroy(buf);
       return r;
    }
-   if (map) {
-      uint64_t offset = 0;
-      r = drmModeMapDumbBuffer(dev->fd, buf->handle, &offset);
-      if (r) {
-         vw_scanout_destroy(buf);
-         return r < 0 ? r : -r;
-      }
-      void *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, dev->fd, (off_t)offset);
-      if (p == MAP_FAILED) {
-         r = -errno;
-         vw_err("kms: mapping a dumb buffer: %s", strerror(errno));
-         vw_scanout_destroy(buf);
-         return r;
-      }
-      buf->map = p;
-      buf->map_size = size;
-   }
    *out = buf;
+   return 0;
+}
+
+int
+vw_scanout_map(struct vw_scanout_buffer *buf, uint64_t size, uint64_t alignment)
+{
+   if (size > buf->size)
+      return -EINVAL;
+   uint64_t offset = 0;
+   int r = drmModeMapDumbBuffer(buf->dev->fd, buf->handle, &offset);
+   if (r)
+      return r < 0 ? r : -r;
+   uint64_t page = (uint64_t)sysconf(_SC_PAGESIZE);
+   void *want = NULL;
+   void *reserved = MAP_FAILED;
+   size_t reserved_len = 0;
+   if (alignment > page) {
+      /* mmap only promises page alignment: reserve room for an aligned start, map there. */
+      reserved_len = size + alignment;
+      reserved = mmap(NULL, reserved_len, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+      if (reserved == MAP_FAILED)
+         return -errno;
+      want = (void *)vw_align_up_ptr((uintptr_t)reserved, alignment);
+   }
+   void *p = mmap(want, size, PROT_READ | PROT_WRITE, MAP_SHARED | (want ? MAP_FIXED : 0),
+                  buf->dev->fd, (off_t)offset);
+   if (p == MAP_FAILED) {
+      r = -errno;
+      vw_err("kms: mapping a dumb buffer: %s", strerror(errno));
+      if (reserved != MAP_FAILED)
+         munmap(reserved, reserved_len);
+      return r;
+   }
+   if (reserved != MAP_FAILED) {
+      /* Give back the reservation around the mapping. */
+      uintptr_t start = (uintptr_t)reserved, end = start + reserved_len;
+      uintptr_t map_end = (uintptr_t)p + size;
+      if ((uintptr_t)p > start)
+         munmap(reserved, (uintptr_t)p - start);
+      if (end > map_end)
+         munmap((void *)map_end, end - map_end);
+   }
+   buf->map = p;
+   buf->map_size = size;
    return 0;
 }
 

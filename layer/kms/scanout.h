@@ -21,9 +21,13 @@ struct vw_scanout_buffer {
    struct vw_scanout_buffer *next_orphan;
 };
 
-/* A dumb buffer with a framebuffer; 'map' also maps it (page-aligned, whole pages). */
+/* A dumb buffer of 'alloc_height' rows (at least 'height') with a 'height'-row framebuffer
+ * over it. */
 int vw_scanout_create_dumb(struct vw_kms_device *dev, uint32_t width, uint32_t height,
-                           uint32_t fourcc, bool map, struct vw_scanout_buffer **out);
+                           uint32_t alloc_height, uint32_t fourcc, struct vw_scanout_buffer **out);
+/* Maps the first 'size' bytes of a dumb buffer at an address that is a multiple of
+ * 'alignment' (a power of two; more than the page size is fine). */
+int vw_scanout_map(struct vw_scanout_buffer *buf, uint64_t size, uint64_t alignment);
 /* A framebuffer over a dma-buf made elsewhere (path A). The fd stays the caller's. */
 int vw_scanout_import(struct vw_kms_device *dev, int fd, uint32_t width, uint32_t height,
                       uint32_t fourcc, uint32_t pitch, uint32_t offset, uint64_t modifier,

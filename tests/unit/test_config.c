@@ -59,6 +59,8 @@ every_variable(void **state)
       "VENUS_WSI_DRM_DEVICE", "/dev/dri/card1",
       "VENUS_WSI_KMS", "legacy",
       "VENUS_WSI_FENCE_TIMEOUT_MS", "2500",
+      "VENUS_WSI_HOSTPTR_ALIGN", "16384",
+      "VENUS_WSI_STATS_FILE", "/tmp/stats",
       NULL,
    };
    struct vw_config c = parse(env);
@@ -72,6 +74,8 @@ every_variable(void **state)
    assert_string_equal(c.drm_device, "/dev/dri/card1");
    assert_int_equal(c.kms_api, VW_KMS_LEGACY);
    assert_int_equal(c.fence_timeout_ms, 2500);
+   assert_int_equal(c.hostptr_align, 16384);
+   assert_string_equal(c.stats_file, "/tmp/stats");
    assert_int_equal(c.problems, 0);
 }
 
@@ -105,6 +109,7 @@ nonsense_keeps_defaults_and_is_counted(void **state)
       "VENUS_WSI_HIDE", "swapchain,wings",
       "VENUS_WSI_KMS", "fast",
       "VENUS_WSI_FENCE_TIMEOUT_MS", "-5",
+      "VENUS_WSI_HOSTPTR_ALIGN", "12288",
       NULL,
    };
    struct vw_config c = parse(env);
@@ -115,7 +120,8 @@ nonsense_keeps_defaults_and_is_counted(void **state)
    assert_int_equal(c.hide, VW_HIDE_SWAPCHAIN); /* the known word still counts */
    assert_int_equal(c.kms_api, VW_KMS_AUTO);
    assert_int_equal(c.fence_timeout_ms, 10000);
-   assert_int_equal(c.problems, 7);
+   assert_int_equal(c.hostptr_align, 0); /* not a power of two */
+   assert_int_equal(c.problems, 8);
 }
 
 static void

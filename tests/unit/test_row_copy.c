@@ -1,0 +1,81 @@
+/* Path D's CPU copy: damaged rectangles between buffers of different strides. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "venus_wsi/row_copy.h"
+
+#define W 64
+#define H 32
+
+static void
+fill(uint32_t *p, uint32_t stride_px, uint32_t v)
+{
+   for (uint32_t y = 0; y < H; y++)
+      for (uint32_t x = 0; x < stride_px; x++)
+         p[y * stride_px + x] = v + y * 1000 + x;
+}
+
+static void
+full_copy_with_equal_strides(void **state)
+{
+   uint32_t *src = malloc(W * H * 4), *dst = calloc(W * H, 4);
+   fill(src, W, 7);
+   struct vw_damage full = {.full = true};
+   assert_int_equal(vw_copy_damage(dst, W * 4, src, W * 4, 4, (VkExtent2D){W, H}, &full),
+                    W * H * 4);
+   assert_memory_equal(dst, src, W * H * 4);
+   free(src);
+   free(dst);
+}
+
+static void
+rectangles_only_between_different_strides(void **state)
+{
+   const uint32_t dst_stride = W + 16; /* a scanout pitch wider than the frame */
+   uint32_t *src = malloc(W * H * 4), *dst = calloc(dst_stride * H, 4);
+   fill(src, W, 1);
+   VkRect2D r[2] = {{{2, 3}, {5, 4}}, {{60, 30}, {10, 10}}}; /* the second is clipped */
+   struct vw_damage d = {.full = false, .count = 2, .rects = {r[0], r[1]}};
+   uint64_t bytes = vw_copy_damage(dst, dst_stride * 4, src, W * 4, 4, (VkExtent2D){W, H}, &d);
+   assert_int_equal(bytes, (5 * 4 + 4 * 2) * 4);
+   for (uint32_t y = 0; y < H; y++) {
+      for (uint32_t x = 0; x < W; x++) {
+         bool in = (x >= 2 && x < 7 && y >= 3 && y < 7) || (x >= 60 && y >= 30);
+         assert_int_equal(dst[y * dst_stride + x], in ? src[y * W + x] : 0);
+      }
+   }
+   free(src);
+   free(dst);
+}
+
+static void
+sixteen_bit_pixels(void **state)
+{
+   uint16_t src[8 * 4], dst[8 * 4] = {0};
+   for (int i = 0; i < 32; i++)
+      src[i] = (uint16_t)(i + 1);
+   VkRect2D r = {{1, 1}, {2, 2}};
+   struct vw_damage d = {.full = false, .count = 1, .rects = {r}};
+   vw_copy_damage(dst, 16, src, 16, 2, (VkExtent2D){8, 4}, &d);
+   assert_int_equal(dst[9], src[9]);
+   assert_int_equal(dst[10], src[10]);
+   assert_int_equal(dst[17], src[17]);
+   assert_int_equal(dst[8], 0);
+   assert_int_equal(dst[11], 0);
+}
+
+int
+main(void)
+{
+   const struct CMUnitTest tests[] = {
+      cmocka_unit_test(full_copy_with_equal_strides),
+      cmocka_unit_test(rectangles_only_between_different_strides),
+      cmocka_unit_test(sixteen_bit_pixels),
+   };
+   return cmocka_run_group_tests(tests, NULL, NULL);
+}
