@@ -664,6 +664,28 @@ test_array_layers(struct harness *h, VkSurfaceKHR surface, const struct options 
    vkDestroySwapchainKHR(h->device, sc, NULL);
 }
 
+/* Without any KMS card (this machine has no /dev/dri), VK_KHR_display offers no display and
+ * nothing breaks. */
+static void
+test_no_display(struct harness *h)
+{
+   char path[32];
+   for (int i = 0; i < 16; i++) {
+      snprintf(path, sizeof(path), "/dev/dri/card%d", i);
+      if (access(path, F_OK) == 0) {
+         printf("no-display check skipped: %s exists\n", path);
+         return;
+      }
+   }
+   uint32_t n = 99;
+   CHECK_VK(h, vkGetPhysicalDeviceDisplayPropertiesKHR(h->pdev, &n, NULL), VK_SUCCESS);
+   CHECK(h, n == 0, "%u displays without a DRM card", n);
+   uint32_t planes = 99;
+   CHECK_VK(h, vkGetPhysicalDeviceDisplayPlanePropertiesKHR(h->pdev, &planes, NULL), VK_SUCCESS);
+   CHECK(h, planes == 0, "%u display planes without a DRM card", planes);
+   printf("no KMS card: %u displays, %u planes\n", n, planes);
+}
+
 /* Controls: a deliberate misuse must be reported, or "zero messages" proves nothing. A
  * misuse of a swapchain the layer tolerates is seen only by a validation layer above it:
  * that proves where the validation layer sits. */
@@ -758,7 +780,7 @@ usage(void)
            "usage: vw-headless-test [--frames N] [--size WxH] [--tests a,b] [--expect-hz HZ]\n"
            "                        [--expect-owner layer|driver] [--app-layers L1,L2]\n"
            "                        [--validation above|below]\n"
-           "tests: queries, modes, timeouts, bound, mutable, layers, provoke, owner\n");
+           "tests: queries, modes, timeouts, bound, mutable, layers, nodisplay, provoke, owner\n");
 }
 
 int
@@ -790,7 +812,8 @@ main(int argc, char **argv)
 
    bool owner_only = !strcmp(o.tests, "owner");
    const char *inst_exts[] = {VK_KHR_SURFACE_EXTENSION_NAME, VK_EXT_HEADLESS_SURFACE_EXTENSION_NAME,
-                              VK_KHR_GET_SURFACE_CAPABILITIES_2_EXTENSION_NAME};
+                              VK_KHR_GET_SURFACE_CAPABILITIES_2_EXTENSION_NAME,
+                              VK_KHR_DISPLAY_EXTENSION_NAME};
    const char *dev_exts[] = {VK_KHR_SWAPCHAIN_EXTENSION_NAME,
                              VK_KHR_SWAPCHAIN_MUTABLE_FORMAT_EXTENSION_NAME};
    const char *layers[4];
@@ -806,7 +829,7 @@ main(int argc, char **argv)
       .layers = layers,
       .layer_count = nlayers,
       .instance_exts = inst_exts,
-      .instance_ext_count = owner_only ? 0 : 3,
+      .instance_ext_count = owner_only ? 0 : 4,
       .device_exts = dev_exts,
       .device_ext_count = 2,
    };
@@ -835,6 +858,8 @@ main(int argc, char **argv)
          provoke_swapchain_misuse(&h, surface, &o);
       vkDestroySurfaceKHR(h.instance, surface, NULL);
    }
+   if (wants(&o, "nodisplay") && !owner_only)
+      test_no_display(&h);
    if (wants(&o, "provoke"))
       test_provoke_validation(&h);
    uint32_t messages = h.validation_messages;

@@ -1161,10 +1161,12 @@ static void test_passthrough(void **state)
 	assert_int_equal(fcntl(p[0], F_GETFD) >= 0, 1);
 	close(p[0]);
 	close(p[1]);
-	/* close_range() of a mock fd is seen */
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || __GLIBC_MINOR__ >= 34)
+	/* close_range() of a mock fd is seen (glibc 2.34+ has the wrapper; musl has none) */
 	fd = open_card();
 	assert_int_equal(close_range((unsigned)fd, (unsigned)fd, 0), 0);
 	assert_false(mock_drm_is_mock_fd(fd));
+#endif
 }
 
 int main(void)
