@@ -251,7 +251,12 @@ vw_present_thread_start(struct vw_swapchain *sc)
       vw_err("swapchain: eventfd failed: errno %d", errno);
       return VK_ERROR_OUT_OF_HOST_MEMORY;
    }
-   int e = pthread_create(&sc->thread, NULL, present_thread_main, sc);
+   /* musl gives threads 128 KiB of stack; the driver, libdrm and libpng run on this one. */
+   pthread_attr_t attr;
+   pthread_attr_init(&attr);
+   pthread_attr_setstacksize(&attr, 1024 * 1024);
+   int e = pthread_create(&sc->thread, &attr, present_thread_main, sc);
+   pthread_attr_destroy(&attr);
    if (e) {
       vw_err("swapchain: cannot start the present thread: error %d", e);
       close(sc->wake_fd);

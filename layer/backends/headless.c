@@ -10,22 +10,13 @@
 
 #include "../log.h"
 #include "../png_dump.h"
+#include "../surface_caps.h"
 #include "../swapchain.h"
 #include "venus_wsi/format_table.h"
 
 struct headless_swapchain {
    uint64_t frame; /* frames the thread showed */
 };
-
-static bool
-format_presentable(struct vw_physical_device *pdev, VkFormat format)
-{
-   VkFormatProperties props;
-   pdev->instance->next.GetPhysicalDeviceFormatProperties(pdev->handle, format, &props);
-   VkFormatFeatureFlags need = VK_FORMAT_FEATURE_COLOR_ATTACHMENT_BIT |
-                               VK_FORMAT_FEATURE_TRANSFER_SRC_BIT;
-   return (props.optimalTilingFeatures & need) == need;
-}
 
 static VkResult
 headless_get_support(struct vw_surface *surface, struct vw_physical_device *pdev,
@@ -40,9 +31,6 @@ headless_get_capabilities(struct vw_surface *surface, struct vw_physical_device 
                           VkSurfaceCapabilitiesKHR *caps)
 {
    uint32_t max_dim = pdev->props.limits.maxImageDimension2D;
-   VkFormatProperties props;
-   pdev->instance->next.GetPhysicalDeviceFormatProperties(pdev->handle, VK_FORMAT_B8G8R8A8_UNORM,
-                                                          &props);
    *caps = (VkSurfaceCapabilitiesKHR){
       .minImageCount = 2,
       .maxImageCount = VW_MAX_IMAGES,
@@ -55,12 +43,8 @@ headless_get_capabilities(struct vw_surface *surface, struct vw_physical_device 
       .currentTransform = VK_SURFACE_TRANSFORM_IDENTITY_BIT_KHR,
       .supportedCompositeAlpha = VK_COMPOSITE_ALPHA_OPAQUE_BIT_KHR |
                                  VK_COMPOSITE_ALPHA_INHERIT_BIT_KHR,
-      .supportedUsageFlags = VK_IMAGE_USAGE_TRANSFER_SRC_BIT | VK_IMAGE_USAGE_TRANSFER_DST_BIT |
-                             VK_IMAGE_USAGE_SAMPLED_BIT | VK_IMAGE_USAGE_COLOR_ATTACHMENT_BIT |
-                             VK_IMAGE_USAGE_INPUT_ATTACHMENT_BIT,
+      .supportedUsageFlags = vw_surface_usage(pdev),
    };
-   if (props.optimalTilingFeatures & VK_FORMAT_FEATURE_STORAGE_IMAGE_BIT)
-      caps->supportedUsageFlags |= VK_IMAGE_USAGE_STORAGE_BIT;
    return VK_SUCCESS;
 }
 
@@ -68,28 +52,14 @@ static uint32_t
 headless_get_formats(struct vw_surface *surface, struct vw_physical_device *pdev,
                      VkSurfaceFormatKHR out[VW_MAX_SURFACE_FORMATS])
 {
-   uint32_t n = 0;
-   /* sRGB first, as a compositor would offer: apps that look for it find it. */
-   for (int srgb = 1; srgb >= 0; srgb--) {
-      for (uint32_t i = 0; i < vw_format_count() && n < VW_MAX_SURFACE_FORMATS; i++) {
-         const struct vw_format_info *f = vw_format_at(i);
-         VkFormat vk = srgb ? f->srgb : f->unorm;
-         if (vk != VK_FORMAT_UNDEFINED && format_presentable(pdev, vk))
-            out[n++] = (VkSurfaceFormatKHR){vk, VK_COLOR_SPACE_SRGB_NONLINEAR_KHR};
-      }
-   }
-   return n;
+   return vw_surface_formats(pdev, NULL, NULL, out);
 }
 
 static uint32_t
 headless_get_present_modes(struct vw_surface *surface, struct vw_physical_device *pdev,
                            VkPresentModeKHR modes[4])
 {
-   modes[0] = VK_PRESENT_MODE_FIFO_KHR;
-   modes[1] = VK_PRESENT_MODE_FIFO_RELAXED_KHR;
-   modes[2] = VK_PRESENT_MODE_MAILBOX_KHR;
-   modes[3] = VK_PRESENT_MODE_IMMEDIATE_KHR;
-   return 4;
+   return vw_surface_present_modes(modes);
 }
 
 static VkResult

@@ -17,6 +17,7 @@
 
 #include "../display.h"
 #include "../log.h"
+#include "../surface_caps.h"
 #include "../swapchain.h"
 #include "kms_commit.h"
 #include "scanout.h"
@@ -82,9 +83,6 @@ display_get_capabilities(struct vw_surface *surface, struct vw_physical_device *
    struct vw_display_surface *ds = display_surface(surface);
    if (ds->dev->gone)
       return VK_ERROR_SURFACE_LOST_KHR;
-   VkFormatProperties props;
-   pdev->instance->next.GetPhysicalDeviceFormatProperties(pdev->handle, VK_FORMAT_B8G8R8A8_UNORM,
-                                                          &props);
    *caps = (VkSurfaceCapabilitiesKHR){
       .minImageCount = 2,
       .maxImageCount = VW_MAX_IMAGES,
@@ -95,44 +93,24 @@ display_get_capabilities(struct vw_surface *surface, struct vw_physical_device *
       .supportedTransforms = VK_SURFACE_TRANSFORM_IDENTITY_BIT_KHR,
       .currentTransform = VK_SURFACE_TRANSFORM_IDENTITY_BIT_KHR,
       .supportedCompositeAlpha = VK_COMPOSITE_ALPHA_OPAQUE_BIT_KHR,
-      .supportedUsageFlags = VK_IMAGE_USAGE_TRANSFER_SRC_BIT | VK_IMAGE_USAGE_TRANSFER_DST_BIT |
-                             VK_IMAGE_USAGE_SAMPLED_BIT | VK_IMAGE_USAGE_COLOR_ATTACHMENT_BIT |
-                             VK_IMAGE_USAGE_INPUT_ATTACHMENT_BIT,
+      .supportedUsageFlags = vw_surface_usage(pdev),
    };
-   if (props.optimalTilingFeatures & VK_FORMAT_FEATURE_STORAGE_IMAGE_BIT)
-      caps->supportedUsageFlags |= VK_IMAGE_USAGE_STORAGE_BIT;
    return VK_SUCCESS;
 }
 
 static bool
-renderable(struct vw_physical_device *pdev, VkFormat format)
+plane_scans_out(const struct vw_format_info *f, const void *data)
 {
-   VkFormatProperties props;
-   pdev->instance->next.GetPhysicalDeviceFormatProperties(pdev->handle, format, &props);
-   VkFormatFeatureFlags need = VK_FORMAT_FEATURE_COLOR_ATTACHMENT_BIT |
-                               VK_FORMAT_FEATURE_TRANSFER_SRC_BIT;
-   return (props.optimalTilingFeatures & need) == need;
+   return vw_kms_plane_has_format(data, f->drm_format);
 }
 
-/* The plane's formats (IN_FORMATS, linear) that the driver can render and copy, as the
- * opaque X variants: virtio-gpu scans out XRGB8888 and refuses ARGB8888. */
+/* The plane's formats (IN_FORMATS, linear), as the opaque X variants: virtio-gpu scans out
+ * XRGB8888 and refuses ARGB8888. */
 static uint32_t
 display_get_formats(struct vw_surface *surface, struct vw_physical_device *pdev,
                     VkSurfaceFormatKHR out[VW_MAX_SURFACE_FORMATS])
 {
-   struct vw_display_surface *ds = display_surface(surface);
-   uint32_t n = 0;
-   for (int srgb = 1; srgb >= 0; srgb--) {
-      for (uint32_t i = 0; i < vw_format_count() && n < VW_MAX_SURFACE_FORMATS; i++) {
-         const struct vw_format_info *f = vw_format_at(i);
-         VkFormat vk = srgb ? f->srgb : f->unorm;
-         if (vk == VK_FORMAT_UNDEFINED || !vw_kms_plane_has_format(ds->crtc->primary, f->drm_format))
-            continue;
-         if (renderable(pdev, vk))
-            out[n++] = (VkSurfaceFormatKHR){vk, VK_COLOR_SPACE_SRGB_NONLINEAR_KHR};
-      }
-   }
-   return n;
+   return vw_surface_formats(pdev, plane_scans_out, display_surface(surface)->crtc->primary, out);
 }
 
 static uint32_t
@@ -141,11 +119,7 @@ display_get_present_modes(struct vw_surface *surface, struct vw_physical_device 
 {
    /* IMMEDIATE tears where the device flips asynchronously and acts like MAILBOX elsewhere
     * (a frame never waits for the refresh). */
-   modes[0] = VK_PRESENT_MODE_FIFO_KHR;
-   modes[1] = VK_PRESENT_MODE_FIFO_RELAXED_KHR;
-   modes[2] = VK_PRESENT_MODE_MAILBOX_KHR;
-   modes[3] = VK_PRESENT_MODE_IMMEDIATE_KHR;
-   return 4;
+   return vw_surface_present_modes(modes);
 }
 
 static VkResult
@@ -235,6 +209,28 @@ path_available(struct vw_swapchain *sc, enum vw_path path, bool forced)
    }
 }
 
+/* Memory of its own for 'img', with 'next' (export or import info) chained, bound to it. */
+static VkResult
+bind_dedicated(struct vw_device *dev, struct vw_image *img, VkDeviceSize size, uint32_t type,
+               const void *next)
+{
+   VkMemoryDedicatedAllocateInfo dedicated = {
+      .sType = VK_STRUCTURE_TYPE_MEMORY_DEDICATED_ALLOCATE_INFO,
+      .pNext = next,
+      .image = img->image,
+   };
+   VkMemoryAllocateInfo ai = {
+      .sType = VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_INFO,
+      .pNext = &dedicated,
+      .allocationSize = size,
+      .memoryTypeIndex = type,
+   };
+   VkResult r = dev->next.AllocateMemory(dev->handle, &ai, NULL, &img->memory);
+   if (r != VK_SUCCESS)
+      return r;
+   return dev->next.BindImageMemory(dev->handle, img->image, img->memory, 0);
+}
+
 /* Path A: a linear, exportable image whose memory the display imports as a dma-buf. */
 static VkResult
 create_export_image(struct vw_swapchain *sc, struct vw_image *img, struct kms_image *ki)
@@ -254,21 +250,7 @@ create_export_image(struct vw_swapchain *sc, struct vw_image *img, struct kms_im
       .sType = VK_STRUCTURE_TYPE_EXPORT_MEMORY_ALLOCATE_INFO,
       .handleTypes = VK_EXTERNAL_MEMORY_HANDLE_TYPE_DMA_BUF_BIT_EXT,
    };
-   VkMemoryDedicatedAllocateInfo dedicated = {
-      .sType = VK_STRUCTURE_TYPE_MEMORY_DEDICATED_ALLOCATE_INFO,
-      .pNext = &export_info,
-      .image = img->image,
-   };
-   VkMemoryAllocateInfo ai = {
-      .sType = VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_INFO,
-      .pNext = &dedicated,
-      .allocationSize = reqs.size,
-      .memoryTypeIndex = (uint32_t)type,
-   };
-   r = dev->next.AllocateMemory(dev->handle, &ai, NULL, &img->memory);
-   if (r != VK_SUCCESS)
-      return r;
-   r = dev->next.BindImageMemory(dev->handle, img->image, img->memory, 0);
+   r = bind_dedicated(dev, img, reqs.size, (uint32_t)type, &export_info);
    if (r != VK_SUCCESS)
       return r;
    VkImageSubresource sub = {VK_IMAGE_ASPECT_COLOR_BIT, 0, 0};
@@ -325,23 +307,10 @@ create_import_image(struct vw_swapchain *sc, struct vw_image *img, struct kms_im
       .handleType = VK_EXTERNAL_MEMORY_HANDLE_TYPE_DMA_BUF_BIT_EXT,
       .fd = fd,
    };
-   VkMemoryDedicatedAllocateInfo dedicated = {
-      .sType = VK_STRUCTURE_TYPE_MEMORY_DEDICATED_ALLOCATE_INFO,
-      .pNext = &import,
-      .image = img->image,
-   };
-   VkMemoryAllocateInfo ai = {
-      .sType = VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_INFO,
-      .pNext = &dedicated,
-      .allocationSize = reqs.size,
-      .memoryTypeIndex = (uint32_t)type,
-   };
-   r = dev->next.AllocateMemory(dev->handle, &ai, NULL, &img->memory);
-   if (r != VK_SUCCESS) {
+   r = bind_dedicated(dev, img, reqs.size, (uint32_t)type, &import);
+   if (!img->memory)
       close(fd); /* a successful import owns the fd; a failed one does not */
-      return r;
-   }
-   return dev->next.BindImageMemory(dev->handle, img->image, img->memory, 0);
+   return r;
 }
 
 /* Path C: the dumb buffer's own pages, mapped and imported as host memory, are where the

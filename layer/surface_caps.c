@@ -1,0 +1,51 @@
+#include "surface_caps.h"
+
+static VkFormatFeatureFlags
+optimal_features(struct vw_physical_device *pdev, VkFormat format)
+{
+   VkFormatProperties props;
+   pdev->instance->next.GetPhysicalDeviceFormatProperties(pdev->handle, format, &props);
+   return props.optimalTilingFeatures;
+}
+
+VkImageUsageFlags
+vw_surface_usage(struct vw_physical_device *pdev)
+{
+   VkImageUsageFlags usage = VK_IMAGE_USAGE_TRANSFER_SRC_BIT | VK_IMAGE_USAGE_TRANSFER_DST_BIT |
+                             VK_IMAGE_USAGE_SAMPLED_BIT | VK_IMAGE_USAGE_COLOR_ATTACHMENT_BIT |
+                             VK_IMAGE_USAGE_INPUT_ATTACHMENT_BIT;
+   if (optimal_features(pdev, VK_FORMAT_B8G8R8A8_UNORM) & VK_FORMAT_FEATURE_STORAGE_IMAGE_BIT)
+      usage |= VK_IMAGE_USAGE_STORAGE_BIT;
+   return usage;
+}
+
+uint32_t
+vw_surface_formats(struct vw_physical_device *pdev,
+                   bool (*keep)(const struct vw_format_info *f, const void *data), const void *data,
+                   VkSurfaceFormatKHR out[VW_MAX_SURFACE_FORMATS])
+{
+   const VkFormatFeatureFlags need = VK_FORMAT_FEATURE_COLOR_ATTACHMENT_BIT |
+                                     VK_FORMAT_FEATURE_TRANSFER_SRC_BIT;
+   uint32_t n = 0;
+   for (int srgb = 1; srgb >= 0; srgb--) {
+      for (uint32_t i = 0; i < vw_format_count() && n < VW_MAX_SURFACE_FORMATS; i++) {
+         const struct vw_format_info *f = vw_format_at(i);
+         VkFormat vk = srgb ? f->srgb : f->unorm;
+         if (vk == VK_FORMAT_UNDEFINED || (keep && !keep(f, data)))
+            continue;
+         if ((optimal_features(pdev, vk) & need) == need)
+            out[n++] = (VkSurfaceFormatKHR){vk, VK_COLOR_SPACE_SRGB_NONLINEAR_KHR};
+      }
+   }
+   return n;
+}
+
+uint32_t
+vw_surface_present_modes(VkPresentModeKHR modes[4])
+{
+   modes[0] = VK_PRESENT_MODE_FIFO_KHR;
+   modes[1] = VK_PRESENT_MODE_FIFO_RELAXED_KHR;
+   modes[2] = VK_PRESENT_MODE_MAILBOX_KHR;
+   modes[3] = VK_PRESENT_MODE_IMMEDIATE_KHR;
+   return 4;
+}

@@ -1,0 +1,22 @@
+/* What every backend's surfaces share: the usage the layer's images allow, the formats the
+ * driver can render and copy, and the present modes the present thread implements. */
+#pragma once
+
+#include <stdbool.h>
+#include <vulkan/vulkan.h>
+
+#include "instance.h"
+#include "venus_wsi/backend.h"
+#include "venus_wsi/format_table.h"
+
+/* supportedUsageFlags: what an optimal swapchain image of the preferred format allows. */
+VkImageUsageFlags vw_surface_usage(struct vw_physical_device *pdev);
+
+/* The table's formats the driver can render and copy from, sRGB first (as compositors offer
+ * them: apps that look for sRGB find it), kept only where 'keep' agrees (NULL: all). */
+uint32_t vw_surface_formats(struct vw_physical_device *pdev,
+                            bool (*keep)(const struct vw_format_info *f, const void *data),
+                            const void *data, VkSurfaceFormatKHR out[VW_MAX_SURFACE_FORMATS]);
+
+/* FIFO, FIFO_RELAXED, MAILBOX, IMMEDIATE: the present thread does all four everywhere. */
+uint32_t vw_surface_present_modes(VkPresentModeKHR modes[4]);
