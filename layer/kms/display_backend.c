@@ -184,28 +184,41 @@ dma_buf_image_ok(struct vw_swapchain *sc, bool import)
           props.imageFormatProperties.maxExtent.height >= sc->extent.height;
 }
 
-static bool
-path_available(struct vw_swapchain *sc, enum vw_path path, bool forced)
+/* NULL when 'path' can be tried here, else why not. */
+static const char *
+path_unavailable(struct vw_swapchain *sc, enum vw_path path, bool forced)
 {
    struct vw_device *dev = sc->dev;
    struct kms_swapchain *ks = sc->backend_data;
    switch (path) {
    case VW_PATH_EXPORT:
-      return dev->enabled.external_memory_dma_buf && ks->out.dev->prime_import &&
-             dma_buf_image_ok(sc, false);
+      if (!dev->enabled.external_memory_dma_buf)
+         return "the driver has no VK_EXT_external_memory_dma_buf";
+      if (!ks->out.dev->prime_import)
+         return "the KMS device imports no dma-bufs";
+      if (!dma_buf_image_ok(sc, false))
+         return "the driver exports no linear images of this kind as dma-bufs";
+      return NULL;
    case VW_PATH_IMPORT:
       /* Importing a KMS buffer into Venus has taken whole devices down on macOS hosts
        * (DESIGN.md section 7): only when asked for there. */
       if (dev->pdev->driver_id == VK_DRIVER_ID_MESA_VENUS && !forced)
-         return false;
-      return dev->enabled.external_memory_dma_buf && dev->enabled.image_drm_format_modifier &&
-             ks->out.dev->prime_export && ks->out.dev->dumb && dma_buf_image_ok(sc, true);
+         return "not tried on Venus unless VENUS_WSI_PATH=import";
+      if (!dev->enabled.external_memory_dma_buf || !dev->enabled.image_drm_format_modifier)
+         return "the driver lacks VK_EXT_external_memory_dma_buf or VK_EXT_image_drm_format_modifier";
+      if (!ks->out.dev->prime_export || !ks->out.dev->dumb)
+         return "the KMS device exports no dumb buffers";
+      if (!dma_buf_image_ok(sc, true))
+         return "the driver imports no linear dma-buf images of this kind";
+      return NULL;
    case VW_PATH_HOSTPTR:
-      return dev->enabled.external_memory_host && ks->out.dev->dumb;
+      if (!dev->enabled.external_memory_host)
+         return "the driver has no VK_EXT_external_memory_host";
+      return ks->out.dev->dumb ? NULL : "the KMS device has no dumb buffers";
    case VW_PATH_COPY:
-      return ks->out.dev->dumb;
+      return ks->out.dev->dumb ? NULL : "the KMS device has no dumb buffers";
    default:
-      return false;
+      return "unknown path";
    }
 }
 
@@ -552,8 +565,15 @@ display_create_swapchain(struct vw_swapchain *sc)
    for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
       enum vw_path p = order[i];
       bool forced = cfg->path == p;
-      if ((cfg->path != VW_PATH_AUTO && !forced) || !path_available(sc, p, forced))
+      if (cfg->path != VW_PATH_AUTO && !forced)
          continue;
+      const char *why = path_unavailable(sc, p, forced);
+      if (why) {
+         vw_dbg("swapchain: path %s: %s", vw_path_name(p), why);
+         if (forced)
+            vw_err("swapchain: VENUS_WSI_PATH=%s is not possible here: %s", vw_path_name(p), why);
+         continue;
+      }
       r = try_path(sc, p);
       if (r == VK_SUCCESS) {
          sc->path = p;
@@ -561,11 +581,8 @@ display_create_swapchain(struct vw_swapchain *sc)
       }
       vw_info("swapchain: path %s failed (%d), trying the next", vw_path_name(p), r);
    }
-   if (r != VK_SUCCESS) {
-      if (cfg->path != VW_PATH_AUTO)
-         vw_err("swapchain: VENUS_WSI_PATH=%s is not possible here", vw_path_name(cfg->path));
+   if (r != VK_SUCCESS)
       return r;
-   }
    sc->hold_displayed = true;
    /* Virtual displays complete flips as soon as the host has copied the frame: FIFO has to
     * keep the refresh itself. Real hardware flips on vblank and needs no help. */
