@@ -104,8 +104,10 @@ wait_for_frames(struct vw_swapchain *sc, uint64_t deadline_ns)
    uint64_t now = vw_now_ns();
    uint64_t limit = (uint64_t)vw_config_get()->fence_timeout_ms * 1000000ull;
    if (now - oldest_ns > limit) {
-      vw_err("swapchain %u: a frame has not finished on the GPU after %u ms", sc->serial,
-             vw_config_get()->fence_timeout_ms);
+      if (!sc->frames_lost)
+         vw_err("swapchain %u: a frame has not finished on the GPU after %u ms", sc->serial,
+                vw_config_get()->fence_timeout_ms);
+      sc->frames_lost = true;
       vw_swapchain_set_status_locked(sc, VK_ERROR_DEVICE_LOST);
       return;
    }
@@ -174,7 +176,10 @@ present_thread_main(void *arg)
    for (;;) {
       struct vw_present_queue *pq = &sc->pq;
       bool failed = sc->status < 0;
-      if (sc->stopping && pq->flipping < 0 && (pq->order_len == 0 || failed))
+      /* Going away: only once the GPU is done with every frame (its copy may still run),
+       * unless the device is lost or a frame never finished. */
+      if (sc->stopping && pq->flipping < 0 &&
+          (pq->order_len == 0 || sc->frames_lost || sc->status == VK_ERROR_DEVICE_LOST))
          break;
 
       if (pq->flipping >= 0) {
@@ -193,9 +198,13 @@ present_thread_main(void *arg)
          /* Nothing more reaches the screen; keep freeing finished frames so that a
           * destroy can complete, and wait for it. */
          collect_finished(sc);
-         pthread_mutex_unlock(&sc->lock);
-         sleep_until(sc, vw_now_ns() + FENCE_SLICE_NS);
-         pthread_mutex_lock(&sc->lock);
+         if (has_queued(pq) && !sc->frames_lost) {
+            wait_for_frames(sc, 0);
+         } else {
+            pthread_mutex_unlock(&sc->lock);
+            sleep_until(sc, vw_now_ns() + FENCE_SLICE_NS);
+            pthread_mutex_lock(&sc->lock);
+         }
          continue;
       }
 

@@ -85,6 +85,7 @@ struct vw_swapchain {
    struct vw_damage_log damage_log;
    bool retired;
    bool stopping;
+   bool frames_lost; /* a frame never finished on the GPU: its resources cannot be waited for */
    uint64_t presents;
    uint64_t rate_since_ns; /* for the frames/s log line */
    uint64_t rate_shown;
