@@ -401,6 +401,59 @@ test_timeouts_and_retirement(struct harness *h, VkSurfaceKHR surface, const stru
       frame_loop_destroy(&fresh, true);
 }
 
+/* A frame that does not finish within VENUS_WSI_FENCE_TIMEOUT_MS (run with 300): the
+ * swapchain fails with VK_ERROR_DEVICE_LOST instead of hanging, and still goes away cleanly
+ * once the GPU lets go. */
+static void
+test_stuck_frame(struct harness *h, VkSurfaceKHR surface, const struct options *o)
+{
+   VkSurfaceCapabilitiesKHR caps;
+   vkGetPhysicalDeviceSurfaceCapabilitiesKHR(h->pdev, surface, &caps);
+   struct frame_loop fl;
+   swapchains_created++;
+   VkResult r = frame_loop_create(&fl, h, surface, o->extent, VK_PRESENT_MODE_FIFO_KHR,
+                                  caps.minImageCount, VK_NULL_HANDLE, 0);
+   CHECK(h, r == VK_SUCCESS, "swapchain: %d", r);
+   if (r != VK_SUCCESS)
+      return;
+   VkFence f = make_fence(h);
+   uint32_t index;
+   CHECK_VK(h, vkAcquireNextImageKHR(h->device, fl.swapchain, 0, VK_NULL_HANDLE, f, &index),
+            VK_SUCCESS);
+   vkWaitForFences(h->device, 1, &f, VK_TRUE, UINT64_MAX);
+   vkResetFences(h->device, 1, &f);
+   VkEventCreateInfo eci = {.sType = VK_STRUCTURE_TYPE_EVENT_CREATE_INFO};
+   VkEvent gate;
+   vkCreateEvent(h->device, &eci, NULL, &gate);
+   submit_gated_transition(h, fl.cmd[0], fl.images[index], gate, VK_NULL_HANDLE);
+   CHECK_VK(h, present_one(h, fl.swapchain, index, VK_NULL_HANDLE), VK_SUCCESS);
+   /* Take the other images so the next acquire has to wait for the stuck one. Their
+    * fences signal only after the stuck work (same queue): do not wait for them. */
+   VkFence others[FRAME_LOOP_MAX_IMAGES];
+   uint32_t nothers = 0, other;
+   for (;;) {
+      others[nothers] = make_fence(h);
+      if (vkAcquireNextImageKHR(h->device, fl.swapchain, 0, VK_NULL_HANDLE, others[nothers],
+                                &other) != VK_SUCCESS)
+         break;
+      nothers++;
+   }
+   uint64_t t0 = harness_now_ns();
+   r = vkAcquireNextImageKHR(h->device, fl.swapchain, 5000000000ull, VK_NULL_HANDLE,
+                             others[nothers], &other);
+   double ms = (harness_now_ns() - t0) / 1e6;
+   printf("stuck frame: acquire returned %d after %.0f ms\n", r, ms);
+   CHECK(h, r == VK_ERROR_DEVICE_LOST, "acquire behind a stuck frame returned %d", r);
+   CHECK(h, ms < 2000, "the stuck frame was noticed only after %.0f ms", ms);
+   vkSetEvent(h->device, gate);
+   vkQueueWaitIdle(h->queue);
+   for (uint32_t i = 0; i <= nothers; i++)
+      vkDestroyFence(h->device, others[i], NULL);
+   vkDestroyFence(h->device, f, NULL);
+   vkDestroyEvent(h->device, gate, NULL);
+   frame_loop_destroy(&fl, true);
+}
+
 /* VkImageSwapchainCreateInfoKHR + VkBindImageMemorySwapchainInfoKHR: an app image bound to
  * a swapchain image's memory; a clear through it must show in the presented frame. */
 static void
@@ -780,7 +833,7 @@ usage(void)
            "usage: vw-headless-test [--frames N] [--size WxH] [--tests a,b] [--expect-hz HZ]\n"
            "                        [--expect-owner layer|driver] [--app-layers L1,L2]\n"
            "                        [--validation above|below]\n"
-           "tests: queries, modes, timeouts, bound, mutable, layers, nodisplay, provoke, owner\n");
+           "tests: queries, modes, timeouts, bound, mutable, layers, stuck, nodisplay, provoke, owner\n");
 }
 
 int
@@ -854,6 +907,8 @@ main(int argc, char **argv)
          test_mutable_format(&h, surface, &o);
       if (wants(&o, "layers"))
          test_array_layers(&h, surface, &o);
+      if (wants(&o, "stuck"))
+         test_stuck_frame(&h, surface, &o);
       if (wants(&o, "provoke") && o.validation)
          provoke_swapchain_misuse(&h, surface, &o);
       vkDestroySurfaceKHR(h.instance, surface, NULL);
