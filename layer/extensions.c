@@ -3,8 +3,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Keep these lists and manifest/VkLayer_venus_wsi.json.in in step: the loader takes the
- * manifest's word for what a layer offers before the layer is even loaded. */
+/* The instance list must match manifest/VkLayer_venus_wsi.json.in: the loader takes the
+ * manifest's word for instance extensions before the layer is loaded. The device list is
+ * offered only through vw_EnumerateDeviceExtensionProperties (see manifest/meson.build). */
 const VkExtensionProperties vw_instance_extensions[] = {
    {VK_KHR_SURFACE_EXTENSION_NAME, 25},
    {VK_EXT_HEADLESS_SURFACE_EXTENSION_NAME, 1},

@@ -17,6 +17,11 @@ manifest="$prefix/share/vulkan/implicit_layer.d/VkLayer_venus_wsi.json"
 lib=$(sed -n 's/.*"library_path": *"\([^"]*\)".*/\1/p' "$manifest")
 [ -f "$lib" ] || { echo "FAIL: library_path $lib does not exist"; exit 1; }
 grep -q '"DISABLE_VENUS_WSI": *"1"' "$manifest" || { echo "FAIL: no disable_environment"; exit 1; }
+# Device extensions in an implicit manifest end up in the driver's own extension list, and
+# 'auto' would take a driver without a swapchain for one with it.
+if grep -q '"device_extensions"' "$manifest"; then
+    echo "FAIL: the implicit manifest lists device extensions"; exit 1
+fi
 echo "installed $manifest -> $lib"
 
 unset VK_INSTANCE_LAYERS VK_ADD_LAYER_PATH VK_LAYER_PATH || true
