@@ -63,3 +63,22 @@ vm_assert_unmounted() {
 vm_usage() {
 	awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"
 }
+
+# The Venus host tree: a Debian 13 root with QEMU 10 (virtio-gpu-gl, Venus),
+# virglrenderer + virgl_render_server, host lavapipe and Xvfb (tools/vm/build-venus-host).
+VM_VENUS_HOST=$VM_CACHE/venus-host
+
+# Retry a command up to ${VENUS_WSI_VM_ATTEMPTS:-3} times; $1 is a label for the log.
+vm_retry() {
+	local label=$1 n=1 attempts=${VENUS_WSI_VM_ATTEMPTS:-3}
+	shift
+	until "$@"; do
+		if [ $n -ge "$attempts" ]; then
+			vm_log "$label failed $n times, giving up"
+			return 1
+		fi
+		vm_log "$label failed (attempt $n/$attempts), retrying in $((n * 10)) s"
+		sleep $((n * 10))
+		n=$((n + 1))
+	done
+}
