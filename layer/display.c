@@ -15,7 +15,7 @@ vw_physical_device_kms(struct vw_physical_device *pdev)
    pthread_mutex_lock(&inst->kms_lock);
    if (!inst->kms_tried) {
       inst->kms_tried = true;
-      inst->kms = vw_kms_open();
+      inst->kms = vw_kms_open(pdev->drm_primary_known ? &pdev->drm_primary : NULL);
    }
    struct vw_kms_device *dev = inst->kms;
    pthread_mutex_unlock(&inst->kms_lock);
@@ -45,7 +45,8 @@ static struct vw_kms_mode *
 mode_of(struct vw_kms_device *dev, VkDisplayModeKHR handle)
 {
    for (uint32_t i = 0; dev && i < dev->connector_count; i++)
-      for (struct vw_kms_mode *m = dev->connectors[i].modes; m; m = m->next)
+      for (struct vw_kms_mode *m = vw_kms_mode_next(&dev->connectors[i].modes); m;
+           m = vw_kms_mode_next(&m->next))
          if ((VkDisplayModeKHR)(uintptr_t)m == handle)
             return m;
    return NULL;
@@ -61,7 +62,8 @@ static const struct vw_kms_mode *
 preferred_mode(const struct vw_kms_connector *c)
 {
    const struct vw_kms_mode *first = NULL;
-   for (const struct vw_kms_mode *m = c->modes; m; m = m->next) {
+   for (const struct vw_kms_mode *m = vw_kms_mode_next(&c->modes); m;
+        m = vw_kms_mode_next(&m->next)) {
       if (!m->listed)
          continue;
       if (m->info.type & DRM_MODE_TYPE_PREFERRED)
@@ -205,13 +207,14 @@ vw_GetDisplayPlaneSupportedDisplaysKHR(VkPhysicalDevice pdev, uint32_t plane, ui
    return vw_outarray(count, displays, all, n, sizeof(all[0]));
 }
 
-#define MAX_MODES 64
+#define MAX_MODES 256
 
 static uint32_t
 listed_modes(struct vw_kms_connector *c, VkDisplayModePropertiesKHR *out)
 {
    uint32_t n = 0;
-   for (struct vw_kms_mode *m = c->modes; m && n < MAX_MODES; m = m->next) {
+   for (struct vw_kms_mode *m = vw_kms_mode_next(&c->modes); m && n < MAX_MODES;
+        m = vw_kms_mode_next(&m->next)) {
       if (!m->listed)
          continue;
       out[n++] = (VkDisplayModePropertiesKHR){
@@ -287,7 +290,8 @@ vw_CreateDisplayModeKHR(VkPhysicalDevice pdev, VkDisplayKHR display,
    if (!c || !p->visibleRegion.width || !p->visibleRegion.height || !p->refreshRate)
       return VK_ERROR_INITIALIZATION_FAILED;
    /* A listed mode within half a hertz is that mode. */
-   for (struct vw_kms_mode *m = c->modes; m; m = m->next) {
+   for (struct vw_kms_mode *m = vw_kms_mode_next(&c->modes); m;
+        m = vw_kms_mode_next(&m->next)) {
       int32_t diff = (int32_t)m->refresh_mhz - (int32_t)p->refreshRate;
       if (m->listed && m->info.hdisplay == p->visibleRegion.width &&
           m->info.vdisplay == p->visibleRegion.height && diff > -500 && diff < 500) {
@@ -313,7 +317,7 @@ vw_CreateDisplayModeKHR(VkPhysicalDevice pdev, VkDisplayKHR display,
    struct vw_kms_mode **tail = &c->modes;
    while (*tail)
       tail = &(*tail)->next;
-   *tail = m;
+   vw_kms_mode_link(tail, m);
    pthread_mutex_unlock(&dev->lock);
    *out = (VkDisplayModeKHR)(uintptr_t)m;
    return VK_SUCCESS;
@@ -324,8 +328,10 @@ plane_caps(struct vw_kms_device *dev, VkDisplayModeKHR mode_handle, uint32_t pla
            VkDisplayPlaneCapabilitiesKHR *caps)
 {
    struct vw_kms_mode *m = mode_of(dev, mode_handle);
-   if (!m || plane >= plane_count(dev))
+   if (!m || plane >= plane_count(dev)) {
+      vw_err("vkGetDisplayPlaneCapabilitiesKHR: unknown display mode or plane %u", plane);
       return VK_ERROR_INITIALIZATION_FAILED;
+   }
    /* A primary plane covers its CRTC exactly: no scaling, no positioning. */
    VkExtent2D e = {m->info.hdisplay, m->info.vdisplay};
    *caps = (VkDisplayPlaneCapabilitiesKHR){
@@ -377,12 +383,8 @@ vw_CreateDisplayPlaneSurfaceKHR(VkInstance instance, const VkDisplaySurfaceCreat
              m->connector->name);
       return VK_ERROR_INITIALIZATION_FAILED;
    }
-   if (ci->imageExtent.width != m->info.hdisplay || ci->imageExtent.height != m->info.vdisplay) {
-      vw_err("vkCreateDisplayPlaneSurfaceKHR: %ux%u images on a %ux%u mode need scaling the "
-             "plane cannot do", ci->imageExtent.width, ci->imageExtent.height, m->info.hdisplay,
-             m->info.vdisplay);
-      return VK_ERROR_INITIALIZATION_FAILED;
-   }
+   /* An image size the plane cannot scale to is the swapchain's failure: the surface itself
+    * may only fail for want of memory. */
    struct vw_surface *surface = calloc(1, sizeof(*surface));
    struct vw_display_surface *ds = calloc(1, sizeof(*ds));
    if (!surface || !ds) {

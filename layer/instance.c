@@ -196,6 +196,7 @@ init_physical_devices(struct vw_instance *inst)
    inst->pdevs = calloc(inst->pdev_count ? inst->pdev_count : 1, sizeof(*inst->pdevs));
    if (!handles || !inst->pdevs) {
       free(handles);
+      inst->pdev_count = 0; /* nothing for destroy_instance_record to walk */
       return VK_ERROR_OUT_OF_HOST_MEMORY;
    }
    r = inst->next.EnumeratePhysicalDevices(inst->handle, &inst->pdev_count, handles);

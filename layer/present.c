@@ -217,8 +217,10 @@ vw_QueuePresentKHR(VkQueue queue, const VkPresentInfoKHR *info)
       ours += scs[i] != NULL;
    }
    if (ours == 0) {
-      if (!dev->next.QueuePresentKHR)
+      if (!dev->next.QueuePresentKHR) {
+         vw_err("vkQueuePresentKHR: no swapchain of the layer's and the driver has none");
          return VK_ERROR_SURFACE_LOST_KHR;
+      }
       if (q)
          pthread_mutex_lock(&q->lock);
       VkResult r = dev->next.QueuePresentKHR(queue, info);
@@ -229,9 +231,10 @@ vw_QueuePresentKHR(VkQueue queue, const VkPresentInfoKHR *info)
    if (ours != count || !q) {
       /* A binary semaphore can be waited once: splitting its wait between the driver's
        * present and the layer's would need a semaphore of the layer in between. */
-      vw_err("vkQueuePresentKHR: one present mixing layer and driver swapchains (%u of %u)",
+      vw_err("vkQueuePresentKHR: one present mixing layer and driver swapchains (%u of %u)"
+             " is not supported: present them separately",
              ours, count);
-      return VK_ERROR_INITIALIZATION_FAILED;
+      return VK_ERROR_SURFACE_LOST_KHR;
    }
 
    const VkPresentRegionsKHR *regions = NULL;
@@ -251,9 +254,20 @@ vw_QueuePresentKHR(VkQueue queue, const VkPresentInfoKHR *info)
       }
       struct vw_image *img = &sc->images[idx];
       struct vw_damage app_damage;
-      read_damage(sc, regions && i < regions->swapchainCount ? &regions->pRegions[i] : NULL,
+      read_damage(sc,
+                  regions && regions->pRegions && i < regions->swapchainCount
+                     ? &regions->pRegions[i]
+                     : NULL,
                   &app_damage);
       pthread_mutex_lock(&sc->lock);
+      if (sc->pq.state[idx] != VW_IMAGE_ACQUIRED) {
+         /* Its fence and command buffer may still be in use by an earlier present. */
+         pthread_mutex_unlock(&sc->lock);
+         vw_err("vkQueuePresentKHR: image %u of swapchain %u was not acquired", idx,
+                sc->serial);
+         results[i] = VK_ERROR_OUT_OF_DATE_KHR;
+         continue;
+      }
       bool shown = !sc->retired && sc->status >= 0;
       img->present_serial = vw_damage_log_record(&sc->damage_log, &app_damage);
       img->present_number = sc->presents; /* counted up once the frame is queued */
@@ -264,7 +278,6 @@ vw_QueuePresentKHR(VkQueue queue, const VkPresentInfoKHR *info)
                              sc->extent, &img->damage);
          if (!copy_granularity_ok(dev, q->family))
             img->damage.full = true;
-         img->copied_serial = img->present_serial;
          img->copy_this_frame = img->damage.full || img->damage.count;
       }
       pthread_mutex_unlock(&sc->lock);
@@ -325,6 +338,25 @@ vw_QueuePresentKHR(VkQueue queue, const VkPresentInfoKHR *info)
                results[j] = results[i];
          break;
       }
+      if (results[i] != VK_SUCCESS) {
+         /* Unsignal its chain semaphore, or the next present signals it twice. */
+         VkSubmitInfo unsignal = {.sType = VK_STRUCTURE_TYPE_SUBMIT_INFO,
+                                  .waitSemaphoreCount = 1,
+                                  .pWaitSemaphores = &img->chain_semaphore,
+                                  .pWaitDstStageMask = &chain_stage};
+         dev->next.QueueSubmit(queue, 1, &unsignal, VK_NULL_HANDLE);
+      }
+   }
+   if (first == count && nwait) {
+      /* Every swapchain failed before its submit; the app's semaphores are still consumed,
+       * as they would be by a present the presentation engine rejects. */
+      VkSubmitInfo consume = {.sType = VK_STRUCTURE_TYPE_SUBMIT_INFO,
+                              .waitSemaphoreCount = nwait,
+                              .pWaitSemaphores = info->pWaitSemaphores,
+                              .pWaitDstStageMask = stages};
+      VkResult cr = dev->next.QueueSubmit(queue, 1, &consume, VK_NULL_HANDLE);
+      if (cr != VK_SUCCESS)
+         vw_err("vkQueuePresentKHR: could not consume the wait semaphores: %d", cr);
    }
    pthread_mutex_unlock(&q->lock);
    if (stages != wait_stages)
@@ -338,6 +370,10 @@ vw_QueuePresentKHR(VkQueue queue, const VkPresentInfoKHR *info)
       if (results[i] == VK_SUCCESS) {
          bool discard = sc->retired || sc->status < 0;
          sc->images[idx].queued_ns = now;
+         sc->images[idx].fence_in_flight = true;
+         /* Only a submitted copy brings the copy target up to date. */
+         if (sc->images[idx].copy_this_frame)
+            sc->images[idx].copied_serial = sc->images[idx].present_serial;
          if (!vw_pq_queue(&sc->pq, idx, discard)) {
             vw_err("vkQueuePresentKHR: image %u of swapchain %u was not acquired", idx,
                    sc->serial);

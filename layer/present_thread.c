@@ -70,6 +70,7 @@ collect_finished(struct vw_swapchain *sc)
          vw_swapchain_set_status_locked(sc, r);
          return;
       }
+      sc->images[idx].fence_in_flight = false;
       uint32_t before = sc->pq.order_len;
       uint32_t n = vw_pq_mark_ready(&sc->pq, idx, vw_now_ns(), released);
       vw_swapchain_images_released_locked(sc, n);
@@ -186,6 +187,10 @@ present_thread_main(void *arg)
          bool shown = false;
          pthread_mutex_unlock(&sc->lock);
          VkResult r = sc->backend->wait_flip(sc, sc->wake_fd, FLIP_SLICE_NS, &shown);
+         /* A wake-up (a present, a stop, the flip event itself) ends the wait early; read it
+          * off, or every later wait ends at once and the thread spins until the flip. */
+         if (r >= 0 && !shown)
+            drain_wake(sc->wake_fd);
          pthread_mutex_lock(&sc->lock);
          if (r < 0)
             flip_failed(sc, r);
@@ -290,6 +295,11 @@ vw_present_thread_stop(struct vw_swapchain *sc)
       pthread_join(sc->thread, NULL);
       sc->thread_started = false;
    }
+}
+
+void
+vw_present_thread_close_wake(struct vw_swapchain *sc)
+{
    if (sc->wake_fd >= 0) {
       close(sc->wake_fd);
       sc->wake_fd = -1;

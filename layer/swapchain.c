@@ -118,11 +118,29 @@ free_swapchain(struct vw_swapchain *sc)
    vw_swapchain_destroy_images(sc);
    if (sc->backend->destroy_swapchain)
       sc->backend->destroy_swapchain(sc);
+   vw_present_thread_close_wake(sc);
    pthread_cond_destroy(&sc->image_freed);
    pthread_mutex_destroy(&sc->lock);
    free(sc->families);
    free(sc->view_formats);
    free(sc);
+}
+
+/* Inner failures (a format, a forced path's missing feature) are not among the codes
+ * vkCreateSwapchainKHR may return. */
+static VkResult
+creation_result(VkResult r)
+{
+   switch (r) {
+   case VK_ERROR_OUT_OF_HOST_MEMORY:
+   case VK_ERROR_OUT_OF_DEVICE_MEMORY:
+   case VK_ERROR_DEVICE_LOST:
+   case VK_ERROR_SURFACE_LOST_KHR:
+   case VK_ERROR_NATIVE_WINDOW_IN_USE_KHR:
+      return r;
+   default:
+      return VK_ERROR_INITIALIZATION_FAILED;
+   }
 }
 
 static VkResult
@@ -157,8 +175,11 @@ vw_CreateSwapchainKHR(VkDevice device, const VkSwapchainCreateInfoKHR *ci,
       return VK_ERROR_INITIALIZATION_FAILED;
    struct vw_surface *surface = vw_surface_from_handle(ci->surface);
    if (!surface) {
-      if (!dev->next.CreateSwapchainKHR)
+      if (!dev->next.CreateSwapchainKHR) {
+         vw_err("vkCreateSwapchainKHR: the surface is not the layer's and the driver has no "
+                "swapchain");
          return VK_ERROR_SURFACE_LOST_KHR;
+      }
       return dev->next.CreateSwapchainKHR(device, ci, alloc, out);
    }
    struct vw_swapchain *old = vw_swapchain_from_handle(ci->oldSwapchain);
@@ -207,7 +228,7 @@ vw_CreateSwapchainKHR(VkDevice device, const VkSwapchainCreateInfoKHR *ci,
       vw_err("vkCreateSwapchainKHR: %ux%u format %d failed: %d", ci->imageExtent.width,
              ci->imageExtent.height, ci->imageFormat, r);
       free_swapchain(sc);
-      return r;
+      return creation_result(r);
    }
    vw_info("swapchain %u: %ux%u format %d, %u images, present mode %d, %s backend, path %s",
            sc->serial, sc->extent.width, sc->extent.height, sc->format, sc->image_count,
@@ -238,6 +259,26 @@ write_stats(const struct vw_swapchain *sc)
    fclose(f);
 }
 
+/* After a frame was declared lost the present thread stopped waiting for the GPU; the
+ * destroy waits once more, as long again, before anything is freed. True when nothing of
+ * the swapchain's is still in use (or the device is lost, when freeing is allowed). */
+static bool
+frames_let_go(struct vw_swapchain *sc)
+{
+   if (!sc->frames_lost)
+      return true;
+   VkFence fences[VW_MAX_IMAGES];
+   uint32_t n = 0;
+   for (uint32_t i = 0; i < sc->image_count; i++)
+      if (sc->images[i].fence_in_flight)
+         fences[n++] = sc->images[i].present_fence;
+   if (!n)
+      return true;
+   uint64_t timeout = (uint64_t)vw_config_get()->fence_timeout_ms * 1000000ull;
+   VkResult r = sc->dev->next.WaitForFences(sc->dev->handle, n, fences, VK_TRUE, timeout);
+   return r != VK_TIMEOUT;
+}
+
 VKAPI_ATTR void VKAPI_CALL
 vw_DestroySwapchainKHR(VkDevice device, VkSwapchainKHR handle, const VkAllocationCallbacks *alloc)
 {
@@ -251,6 +292,12 @@ vw_DestroySwapchainKHR(VkDevice device, VkSwapchainKHR handle, const VkAllocatio
       return;
    }
    vw_present_thread_stop(sc);
+   if (!frames_let_go(sc)) {
+      /* Freeing memory the GPU may still write is worse than leaking it. */
+      vw_err("swapchain %u: frames still not finished on the GPU; leaking the swapchain",
+             sc->serial);
+      return;
+   }
    vw_dbg("swapchain %u: destroyed after %llu presents, %llu shown, %llu skipped", sc->serial,
           (unsigned long long)sc->pq.presented, (unsigned long long)sc->pq.shown,
           (unsigned long long)sc->pq.skipped);

@@ -33,6 +33,7 @@ struct vw_image {
    VkDeviceSize memory_offset;
    struct vw_copy_target copy;
    VkFence present_fence;   /* signalled when the present submit is done with the image */
+   bool fence_in_flight;    /* submitted and not yet seen signalled (lock held) */
    VkSemaphore chain_semaphore; /* made on demand for presents to several swapchains */
    VkCommandBuffer cmd;
    uint32_t cmd_family;
@@ -116,6 +117,8 @@ uint64_t vw_thread_cpu_ns(void);
 /* present_thread.c */
 VkResult vw_present_thread_start(struct vw_swapchain *sc);
 void vw_present_thread_stop(struct vw_swapchain *sc);
+/* After the backend has let go of the swapchain: flip events may be routed to wake_fd until then. */
+void vw_present_thread_close_wake(struct vw_swapchain *sc);
 void vw_present_thread_wake(struct vw_swapchain *sc);
 
 VKAPI_ATTR VkResult VKAPI_CALL vw_CreateSwapchainKHR(VkDevice device,

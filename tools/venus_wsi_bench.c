@@ -165,6 +165,11 @@ run_path(const char *self, struct run *run, uint32_t frames, VkExtent2D size)
       snprintf(modes, sizeof(modes), "%ux%u@60", size.width, size.height);
       snprintf(frames_s, sizeof(frames_s), "%u", frames);
       snprintf(damage_s, sizeof(damage_s), "%u", run->damage);
+      /* The layer of this build tree, unless the caller chose one. */
+      if (!getenv("VK_INSTANCE_LAYERS") && !getenv("VK_LOADER_LAYERS_ENABLE")) {
+         setenv("VK_ADD_LAYER_PATH", VW_BUILD_LAYER_DIR, 1);
+         setenv("VK_INSTANCE_LAYERS", "VK_LAYER_VENUS_wsi", 1);
+      }
       setenv("VENUS_WSI", "force", 1);
       setenv("VENUS_WSI_PATH", run->path, 1);
       setenv("VENUS_WSI_HIDE", run->hide, 1);

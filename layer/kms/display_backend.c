@@ -518,8 +518,18 @@ display_create_swapchain(struct vw_swapchain *sc)
    if (kms->gone)
       return VK_ERROR_SURFACE_LOST_KHR;
    if (sc->extent.width != ds->extent.width || sc->extent.height != ds->extent.height ||
-       sc->layers != 1)
+       sc->layers != 1) {
+      vw_err("swapchain: %ux%u images in %u layers on a %ux%u display surface", sc->extent.width,
+             sc->extent.height, sc->layers, ds->extent.width, ds->extent.height);
       return VK_ERROR_INITIALIZATION_FAILED;
+   }
+   if (ds->extent.width != ds->mode->info.hdisplay ||
+       ds->extent.height != ds->mode->info.vdisplay) {
+      vw_err("swapchain: %ux%u images on a %ux%u mode need scaling the primary plane cannot do",
+             ds->extent.width, ds->extent.height, ds->mode->info.hdisplay,
+             ds->mode->info.vdisplay);
+      return VK_ERROR_INITIALIZATION_FAILED;
+   }
    if (!vw_kms_ensure_master(kms))
       return VK_ERROR_INITIALIZATION_FAILED;
    vw_kms_refresh_connectors(kms, false);
@@ -543,8 +553,10 @@ display_create_swapchain(struct vw_swapchain *sc)
       .connector = ds->connector,
       .mode = ds->mode->info,
    };
-   if (!ks->fmt || !vw_kms_plane_has_format(ds->crtc->primary, ks->fourcc))
+   if (!ks->fmt || !vw_kms_plane_has_format(ds->crtc->primary, ks->fourcc)) {
+      vw_err("swapchain: the plane cannot scan out format %d", sc->format);
       return VK_ERROR_FORMAT_NOT_SUPPORTED;
+   }
 
    pthread_mutex_lock(&kms->lock);
    bool busy = ds->crtc->users && ds->crtc->owner != ds;
@@ -589,9 +601,6 @@ display_create_swapchain(struct vw_swapchain *sc)
    sc->refresh_period_ns = kms->virtual_connectors && ds->mode->refresh_mhz
                               ? 1000000000000ull / ds->mode->refresh_mhz
                               : 0;
-   pthread_mutex_lock(&kms->lock);
-   ds->crtc->notify_fd = -1;
-   pthread_mutex_unlock(&kms->lock);
    ks->last_check_ns = now_ns();
    return VK_SUCCESS;
 }
@@ -734,7 +743,9 @@ display_destroy_swapchain(struct vw_swapchain *sc)
       vw_kms_drain_flips(&ks->out, LOST_FLIP_NS);
       int32_t on_screen = sc->pq.displayed;
       pthread_mutex_lock(&kms->lock);
-      crtc->notify_fd = -1;
+      /* A newer swapchain on this CRTC may have taken the flip notifications over. */
+      if (crtc->notify_fd == sc->wake_fd)
+         crtc->notify_fd = -1;
       crtc->users--;
       bool last = crtc->users == 0;
       if (last)

@@ -98,7 +98,7 @@ update_modes(struct vw_kms_connector *c, const drmModeConnector *conn)
       m->info = conn->modes[i];
       m->refresh_mhz = vw_kms_mode_refresh_mhz(&m->info);
       m->listed = true;
-      *tail = m;
+      vw_kms_mode_link(tail, m);
       tail = &m->next;
       changed = true;
    }
@@ -325,7 +325,7 @@ try_open(const char *path)
 }
 
 struct vw_kms_device *
-vw_kms_open(void)
+vw_kms_open(const dev_t *preferred)
 {
    const struct vw_config *cfg = vw_config_get();
    struct vw_kms_device *dev = NULL;
@@ -335,6 +335,13 @@ vw_kms_open(void)
          vw_err("kms: VENUS_WSI_DRM_DEVICE=%s has no KMS display", cfg->drm_device);
    } else {
       char path[32];
+      /* The card the driver renders on first: a VM may also have a firmware or bochs card. */
+      for (int i = 0; preferred && i < 16 && !dev; i++) {
+         struct stat st;
+         snprintf(path, sizeof(path), "/dev/dri/card%d", i);
+         if (stat(path, &st) == 0 && st.st_rdev == *preferred)
+            dev = try_open(path);
+      }
       for (int i = 0; i < 16 && !dev; i++) {
          snprintf(path, sizeof(path), "/dev/dri/card%d", i);
          dev = try_open(path);

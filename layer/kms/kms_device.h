@@ -34,6 +34,21 @@ struct vw_kms_mode {
    struct vw_kms_mode *next;
 };
 
+/* Mode lists only grow, under the device lock, while display queries on app threads walk
+ * them without it: a node is linked only once it is complete, and walkers read the links
+ * with acquire so that they see it complete (weakly ordered CPUs such as aarch64). */
+static inline struct vw_kms_mode *
+vw_kms_mode_next(struct vw_kms_mode *const *link)
+{
+   return __atomic_load_n(link, __ATOMIC_ACQUIRE);
+}
+
+static inline void
+vw_kms_mode_link(struct vw_kms_mode **link, struct vw_kms_mode *m)
+{
+   __atomic_store_n(link, m, __ATOMIC_RELEASE);
+}
+
 struct vw_kms_connector {
    uint32_t id;
    char name[32];
@@ -98,9 +113,10 @@ struct vw_kms_device {
    bool gone; /* the device went away (ENODEV): every later use fails */
 };
 
-/* Opens the device named by VENUS_WSI_DRM_DEVICE, or the first /dev/dri/card* with KMS
- * and a connected connector. NULL (and one log line) when there is none. */
-struct vw_kms_device *vw_kms_open(void);
+/* Opens the device named by VENUS_WSI_DRM_DEVICE, or else the card 'preferred' (a device
+ * number, may be NULL) if it has KMS and a connected connector, or else the first
+ * /dev/dri/card* that has. NULL (and one log line) when there is none. */
+struct vw_kms_device *vw_kms_open(const dev_t *preferred);
 void vw_kms_close(struct vw_kms_device *dev);
 
 /* Re-reads connectors (state and modes). Returns true when anything changed. */
