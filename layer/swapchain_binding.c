@@ -30,6 +30,55 @@ vw_CreateImage(VkDevice device, const VkImageCreateInfo *ci, const VkAllocationC
    return dev->next.CreateImage(device, &sc->image_ci, alloc, out);
 }
 
+/* The driver's image for one app bind through a layer swapchain: swapchain info out, the
+ * image's memory in; the structures that may ride along with it are kept. */
+struct rebound {
+   VkBindImageMemoryDeviceGroupInfo group;
+#ifdef VK_STRUCTURE_TYPE_BIND_MEMORY_STATUS_KHR
+   VkBindMemoryStatusKHR status;
+#endif
+};
+
+static bool
+rebind(const VkBindImageMemoryInfo *in, VkBindImageMemoryInfo *out, struct rebound *keep)
+{
+   const VkBindImageMemorySwapchainInfoKHR *b = NULL;
+   for (const VkBaseInStructure *s = in->pNext; s; s = s->pNext)
+      if (s->sType == VK_STRUCTURE_TYPE_BIND_IMAGE_MEMORY_SWAPCHAIN_INFO_KHR)
+         b = (const void *)s;
+   *out = *in;
+   struct vw_swapchain *sc = b ? vw_swapchain_from_handle(b->swapchain) : NULL;
+   if (!sc)
+      return true; /* not a layer swapchain's: the driver binds it as the app asked */
+   if (b->imageIndex >= sc->image_count) {
+      vw_err("vkBindImageMemory2: swapchain %u has no image %u", sc->serial, b->imageIndex);
+      return false;
+   }
+   out->memory = sc->images[b->imageIndex].memory;
+   out->memoryOffset = sc->images[b->imageIndex].memory_offset;
+   out->pNext = NULL;
+   VkBaseOutStructure **tail = (VkBaseOutStructure **)&out->pNext;
+   for (const VkBaseInStructure *s = in->pNext; s; s = s->pNext) {
+      VkBaseOutStructure *copy = NULL;
+      if (s->sType == VK_STRUCTURE_TYPE_BIND_IMAGE_MEMORY_DEVICE_GROUP_INFO) {
+         keep->group = *(const VkBindImageMemoryDeviceGroupInfo *)s;
+         copy = (VkBaseOutStructure *)&keep->group;
+      }
+#ifdef VK_STRUCTURE_TYPE_BIND_MEMORY_STATUS_KHR
+      else if (s->sType == VK_STRUCTURE_TYPE_BIND_MEMORY_STATUS_KHR) {
+         keep->status = *(const VkBindMemoryStatusKHR *)s;
+         copy = (VkBaseOutStructure *)&keep->status;
+      }
+#endif
+      if (copy) {
+         copy->pNext = NULL;
+         *tail = copy;
+         tail = &copy->pNext;
+      }
+   }
+   return true;
+}
+
 VKAPI_ATTR VkResult VKAPI_CALL
 vw_BindImageMemory2(VkDevice device, uint32_t count, const VkBindImageMemoryInfo *infos)
 {
@@ -43,38 +92,19 @@ vw_BindImageMemory2(VkDevice device, uint32_t count, const VkBindImageMemoryInfo
       return dev->next.BindImageMemory2(device, count, infos);
 
    VkBindImageMemoryInfo *fixed = calloc(count, sizeof(*fixed));
-   VkBindImageMemoryDeviceGroupInfo *groups = calloc(count, sizeof(*groups));
-   if (!fixed || !groups) {
+   struct rebound *keep = calloc(count, sizeof(*keep));
+   if (!fixed || !keep) {
       free(fixed);
-      free(groups);
+      free(keep);
       return VK_ERROR_OUT_OF_HOST_MEMORY;
    }
    VkResult r = VK_SUCCESS;
-   for (uint32_t i = 0; i < count && r == VK_SUCCESS; i++) {
-      fixed[i] = infos[i];
-      fixed[i].pNext = NULL;
-      for (const VkBaseInStructure *s = infos[i].pNext; s; s = s->pNext) {
-         if (s->sType == VK_STRUCTURE_TYPE_BIND_IMAGE_MEMORY_SWAPCHAIN_INFO_KHR) {
-            const VkBindImageMemorySwapchainInfoKHR *b = (const void *)s;
-            struct vw_swapchain *sc = vw_swapchain_from_handle(b->swapchain);
-            if (!sc || b->imageIndex >= sc->image_count) {
-               vw_err("vkBindImageMemory2: unknown swapchain or image %u", b->imageIndex);
-               r = VK_ERROR_OUT_OF_DEVICE_MEMORY;
-               break;
-            }
-            fixed[i].memory = sc->images[b->imageIndex].memory;
-            fixed[i].memoryOffset = sc->images[b->imageIndex].memory_offset;
-         } else if (s->sType == VK_STRUCTURE_TYPE_BIND_IMAGE_MEMORY_DEVICE_GROUP_INFO) {
-            /* The one other structure that may ride along: keep it. */
-            groups[i] = *(const VkBindImageMemoryDeviceGroupInfo *)s;
-            groups[i].pNext = NULL;
-            fixed[i].pNext = &groups[i];
-         }
-      }
-   }
+   for (uint32_t i = 0; i < count && r == VK_SUCCESS; i++)
+      if (!rebind(&infos[i], &fixed[i], &keep[i]))
+         r = VK_ERROR_OUT_OF_DEVICE_MEMORY;
    if (r == VK_SUCCESS)
       r = dev->next.BindImageMemory2(device, count, fixed);
    free(fixed);
-   free(groups);
+   free(keep);
    return r;
 }
