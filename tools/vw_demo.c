@@ -2,11 +2,23 @@
  * presented through the layer's swapchain: on the headless surface (frames land as PNGs in
  * VENUS_WSI_DUMP_DIR) or on a display through VK_KHR_display (--display). */
 #include <math.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "display_surface.h"
 #include "frame_loop.h"
+
+/* Ctrl-C or a TERM (as the VM harness sends) ends the loop, so the swapchain and surface are
+ * destroyed as an app would: the layer gives the display back and writes its statistics. */
+static volatile sig_atomic_t stop_requested;
+
+static void
+request_stop(int sig)
+{
+   (void)sig;
+   stop_requested = 1;
+}
 
 static uint32_t
 scene(uint64_t frame, VkExtent2D e, uint8_t bg[3], struct scene_rect rects[FRAME_LOOP_MAX_RECTS])
@@ -127,13 +139,21 @@ main(int argc, char **argv)
    int rc = 0;
    if (r == VK_SUCCESS) {
       fl.scene = scene;
+      struct sigaction sa = {.sa_handler = request_stop};
+      sigemptyset(&sa.sa_mask);
+      sigaction(SIGINT, &sa, NULL);
+      sigaction(SIGTERM, &sa, NULL);
       uint64_t t0 = harness_now_ns();
-      for (uint32_t f = 0; f < frames && r >= 0; f++)
+      uint32_t drawn = 0;
+      while (drawn < frames && r >= 0 && !stop_requested) {
          r = frame_loop_draw(&fl);
+         drawn++;
+      }
       double secs = (harness_now_ns() - t0) / 1e9;
       printf("venus-wsi-demo: %u frames %ux%u in %.2f s (%.1f frames/s), present mode %d, on the "
-             "layer's %s surface\n", frames, fl.extent.width, fl.extent.height, secs,
-             frames / secs, mode, display ? "display" : "headless");
+             "layer's %s surface%s\n", drawn, fl.extent.width, fl.extent.height, secs,
+             drawn / secs, mode, display ? "display" : "headless",
+             stop_requested ? " (stopped by a signal)" : "");
       frame_loop_destroy(&fl, true);
    }
    if (r < 0) {

@@ -204,8 +204,14 @@ path_unavailable(struct vw_swapchain *sc, enum vw_path path, bool forced)
        * (DESIGN.md section 7): only when asked for there. */
       if (dev->pdev->driver_id == VK_DRIVER_ID_MESA_VENUS && !forced)
          return "not tried on Venus unless VENUS_WSI_PATH=import";
-      if (!dev->enabled.external_memory_dma_buf || !dev->enabled.image_drm_format_modifier)
-         return "the driver lacks VK_EXT_external_memory_dma_buf or VK_EXT_image_drm_format_modifier";
+      if (!dev->enabled.external_memory_dma_buf)
+         return "the driver has no VK_EXT_external_memory_dma_buf";
+      /* Its dependencies are core only from 1.2: below that the layer cannot enable it
+       * behind the app's back. */
+      if (!dev->enabled.image_drm_format_modifier)
+         return dev->pdev->api_version < VK_API_VERSION_1_2
+                   ? "VK_EXT_image_drm_format_modifier needs an app on Vulkan 1.2 or later"
+                   : "the driver has no VK_EXT_image_drm_format_modifier";
       if (!ks->out.dev->prime_export || !ks->out.dev->dumb)
          return "the KMS device exports no dumb buffers";
       if (!dma_buf_image_ok(sc, true))
