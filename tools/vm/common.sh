@@ -4,7 +4,17 @@
 VM_TOOLS_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 VM_REPO_DIR=$(cd "$VM_TOOLS_DIR/../.." && pwd)
 VM_CACHE=${VENUS_WSI_VM_CACHE:-${HOME:-/root}/.cache/venus-wsi}
-VM_ROOT=$VM_CACHE/rootfs          # the finished guest tree (plain Debian 13 root)
+# The guest's architecture: amd64 (default) or arm64 (VENUS_WSI_VM_ARCH; aarch64 and
+# x86_64 are accepted too). Everything per guest (tree, project build, install list, logs)
+# gets a suffix on arm64, so both guests live side by side in one cache; the .deb cache is
+# shared (file names carry the architecture).
+case ${VENUS_WSI_VM_ARCH:-amd64} in
+amd64|x86_64) VM_ARCH=amd64 VM_SUFFIX="" VM_MULTIARCH=x86_64-linux-gnu ;;
+arm64|aarch64) VM_ARCH=arm64 VM_SUFFIX=-arm64 VM_MULTIARCH=aarch64-linux-gnu ;;
+*) printf 'vm: error: VENUS_WSI_VM_ARCH=%s: use amd64 or arm64\n' "$VENUS_WSI_VM_ARCH" >&2; exit 1 ;;
+esac
+export VENUS_WSI_VM_ARCH=$VM_ARCH # the scripts this one runs see the same guest
+VM_ROOT=$VM_CACHE/rootfs$VM_SUFFIX # the finished guest tree (plain Debian 13 root)
 VM_DEBS=$VM_CACHE/debs            # downloaded .deb files, kept across rebuilds
 VM_LOGS=$VM_CACHE/logs            # one log per script run
 VM_STAMP_NAME=.venus-wsi-vm-stamp # inside the tree, written last
@@ -81,4 +91,29 @@ vm_retry() {
 		sleep $((n * 10))
 		n=$((n + 1))
 	done
+}
+
+# A foreign guest tree (arm64 on an x86_64 host) runs under qemu-user: chroot needs the
+# kernel's binfmt_misc to hand aarch64 ELF files to qemu-aarch64-static, registered with
+# the F flag (the interpreter is opened at registration, so it works inside the chroot).
+# binfmt_misc is not mounted by default here; mount it and register qemu-user-static's own
+# entry (its /usr/lib/binfmt.d file, as systemd-binfmt or binfmt-support would) if missing.
+vm_need_binfmt() {
+	local host entry conf=/usr/lib/binfmt.d/qemu-aarch64.conf
+	host=$(uname -m)
+	[ "$VM_ARCH" = arm64 ] && [ "$host" != aarch64 ] || return 0
+	entry=/proc/sys/fs/binfmt_misc/qemu-aarch64
+	if [ ! -e /proc/sys/fs/binfmt_misc/register ]; then
+		mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc ||
+			vm_die "cannot mount binfmt_misc at /proc/sys/fs/binfmt_misc (needed to chroot into the arm64 tree)"
+	fi
+	if [ ! -e "$entry" ]; then
+		[ -f "$conf" ] || vm_die "no $conf: install qemu-user-static (tools/vm/install-host-deps)"
+		vm_log "registering qemu-aarch64 with binfmt_misc ($conf)"
+		grep -v '^#' "$conf" | grep . | head -n1 >/proc/sys/fs/binfmt_misc/register ||
+			[ -e "$entry" ] || vm_die "could not register qemu-aarch64 with binfmt_misc"
+	fi
+	grep -qx enabled "$entry" || echo 1 >"$entry"
+	grep -q '^flags:.*F' "$entry" ||
+		vm_die "qemu-aarch64 is registered without the F flag ($entry): chroot cannot find its interpreter; re-register it from $conf"
 }
