@@ -5,7 +5,11 @@
  * Each path runs in a child process (the layer reads VENUS_WSI_PATH once per process):
  * IMMEDIATE presents, so nothing waits for a refresh; the layer's present thread CPU time
  * comes back through VENUS_WSI_STATS_FILE. Lavapipe's own work (rendering, the GPU copy,
- * which lavapipe does on the CPU) is not the layer's and is reported apart, as process CPU. */
+ * which lavapipe does on the CPU) is not the layer's and is reported apart, as process CPU.
+ * The figures are averages over the swapchain's life, warm-up included: the first write to
+ * each scanout buffer's pages (page faults) and the full frames until buffer age covers
+ * every image. 1000 presents make that a few percent of the total; at 300 it was a fifth
+ * of the 10%-damage figure. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -123,6 +127,8 @@ memcpy_frame_ns(size_t bytes, int ring)
    return t[15];
 }
 
+#define MAX_REPEAT 15
+
 struct run {
    const char *path;     /* VENUS_WSI_PATH */
    uint32_t damage;      /* percent, 0 = full */
@@ -175,6 +181,10 @@ run_path(const char *self, struct run *run, uint32_t frames, VkExtent2D size)
       setenv("VENUS_WSI_HIDE", run->hide, 1);
       setenv("VENUS_WSI_STATS_FILE", stats, 1);
       setenv("VW_MOCK_DRM_MODES", modes, 1);
+      /* The mock's copy of each flipped frame into its "host" screen stands for work QEMU
+       * does on the host; in the bench's process it would run beside the layer on these
+       * two cores and take memory bandwidth from it. Reading the live buffer costs nothing. */
+      setenv("VW_MOCK_DRM_SCANOUT", "live", 1);
       execl(self, self, "--child", result, frames_s, damage_s, (char *)NULL);
       _exit(127);
    }
@@ -216,18 +226,22 @@ main(int argc, char **argv)
       damage_percent = (uint32_t)atoi(argv[4]);
       return run_child((uint32_t)atoi(argv[3]), argv[2]);
    }
-   uint32_t frames = 300;
+   uint32_t frames = 1000, repeat = 3;
    VkExtent2D size = {1920, 1080};
    for (int i = 1; i < argc; i++) {
       if (!strcmp(argv[i], "--frames") && i + 1 < argc)
          frames = (uint32_t)atoi(argv[++i]);
       else if (!strcmp(argv[i], "--size") && i + 1 < argc)
          sscanf(argv[++i], "%ux%u", &size.width, &size.height);
+      else if (!strcmp(argv[i], "--repeat") && i + 1 < argc)
+         repeat = (uint32_t)atoi(argv[++i]);
       else {
-         fprintf(stderr, "usage: venus-wsi-bench [--frames N] [--size WxH]\n");
+         fprintf(stderr, "usage: venus-wsi-bench [--frames N] [--size WxH] [--repeat N]\n");
          return 2;
       }
    }
+   if (repeat < 1 || repeat > MAX_REPEAT)
+      repeat = 3;
    struct run runs[] = {
       {.path = "export", .hide = "none"},  {.path = "import", .hide = "none"},
       {.path = "hostptr", .hide = "none"},
@@ -235,14 +249,32 @@ main(int argc, char **argv)
       {.path = "hostptr", .damage = 10, .hide = "none"},
    };
    size_t nruns = sizeof(runs) / sizeof(runs[0]);
-   for (size_t i = 0; i < nruns; i++)
-      run_path("/proc/self/exe", &runs[i], frames, size);
+   /* Round after round over every configuration, so that whatever else the machine does
+    * spreads over all of them; each keeps its median round (by layer CPU per frame). */
+   static struct run rounds[MAX_REPEAT][sizeof(runs) / sizeof(runs[0])];
+   for (uint32_t k = 0; k < repeat; k++)
+      for (size_t i = 0; i < nruns; i++) {
+         rounds[k][i] = runs[i];
+         run_path("/proc/self/exe", &rounds[k][i], frames, size);
+      }
+   for (size_t i = 0; i < nruns; i++) {
+      struct run *pick[MAX_REPEAT];
+      for (uint32_t k = 0; k < repeat; k++)
+         pick[k] = &rounds[k][i];
+      for (uint32_t a = 1; a < repeat; a++)
+         for (uint32_t b = a; b > 0 && pick[b]->layer_ms < pick[b - 1]->layer_ms; b--) {
+            struct run *t = pick[b];
+            pick[b] = pick[b - 1];
+            pick[b - 1] = t;
+         }
+      runs[i] = *pick[repeat / 2];
+   }
    size_t frame_bytes = (size_t)size.width * size.height * 4;
    double cached_ms = memcpy_frame_ns(frame_bytes, 1) / 1e6;
    double memcpy_ms = memcpy_frame_ns(frame_bytes, 4) / 1e6;
 
    printf("venus-wsi-bench: %u presents per path at %ux%u on the mock virtio-gpu display, "
-          "IMMEDIATE\n", frames, size.width, size.height);
+          "IMMEDIATE; the median of %u rounds\n", frames, size.width, size.height, repeat);
    printf("one memcpy of a %ux%u XRGB8888 frame (%.1f MB), median of 31: %.3f ms from memory "
           "(4 frame pairs cycled: the peer below), %.3f ms cache to cache (1 pair)\n\n",
           size.width, size.height, frame_bytes / 1e6, memcpy_ms, cached_ms);

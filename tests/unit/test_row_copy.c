@@ -69,6 +69,46 @@ sixteen_bit_pixels(void **state)
    assert_int_equal(dst[11], 0);
 }
 
+/* Rows long enough for the streaming stores, at every alignment of source and destination
+ * and with tails that are no multiple of the 64-byte block: exact bytes, nothing outside. */
+static void
+streamed_rows_at_every_alignment(void **state)
+{
+   enum { SW = 700, SH = 6, STRIDE = SW * 4 + 64 };
+   uint8_t *src = malloc(STRIDE * SH + 64), *dst = malloc(STRIDE * SH + 64);
+   for (size_t i = 0; i < STRIDE * SH + 64; i++)
+      src[i] = (uint8_t)(i * 131 + 7);
+   for (uint32_t so = 0; so < 16; so += 3) {
+      for (uint32_t doff = 0; doff < 16; doff++) {
+         for (uint32_t w = 64; w <= SW; w += 91) { /* 256 .. 2800 bytes per row */
+            memset(dst, 0xee, STRIDE * SH + 64);
+            VkRect2D r = {{3, 1}, {w - 3, 4}};
+            struct vw_damage d = {.full = false, .count = 1, .rects = {r}};
+            uint64_t bytes = vw_copy_damage(dst + doff, STRIDE, src + so, STRIDE, 4,
+                                            (VkExtent2D){SW, SH}, &d);
+            assert_int_equal(bytes, (uint64_t)(w - 3) * 4 * 4);
+            for (uint32_t y = 0; y < SH; y++) {
+               for (uint32_t x = 0; x < STRIDE; x++) {
+                  bool in = y >= 1 && y < 5 && x >= 12 && x < w * 4;
+                  uint8_t want = in ? src[so + y * STRIDE + x] : 0xee;
+                  if (dst[doff + y * STRIDE + x] != want)
+                     fail_msg("src+%u dst+%u w %u: byte (%u, %u) is %u, not %u", so, doff, w,
+                              x, y, dst[doff + y * STRIDE + x], want);
+               }
+            }
+         }
+      }
+   }
+   /* A full frame whose rows fill the stride: one long span. */
+   memset(dst, 0, STRIDE * SH + 64);
+   struct vw_damage full = {.full = true};
+   vw_copy_damage(dst + 5, STRIDE, src + 1, STRIDE, 4, (VkExtent2D){STRIDE / 4, SH}, &full);
+   assert_memory_equal(dst + 5, src + 1, (size_t)STRIDE * SH);
+   assert_int_equal(dst[5 + STRIDE * SH], 0);
+   free(src);
+   free(dst);
+}
+
 int
 main(void)
 {
@@ -76,6 +116,7 @@ main(void)
       cmocka_unit_test(full_copy_with_equal_strides),
       cmocka_unit_test(rectangles_only_between_different_strides),
       cmocka_unit_test(sixteen_bit_pixels),
+      cmocka_unit_test(streamed_rows_at_every_alignment),
    };
    return cmocka_run_group_tests(tests, NULL, NULL);
 }
