@@ -245,8 +245,12 @@ bind_dedicated(struct vw_device *dev, struct vw_image *img, VkDeviceSize size, u
       .memoryTypeIndex = type,
    };
    VkResult r = dev->next.AllocateMemory(dev->handle, &ai, NULL, &img->memory);
-   if (r != VK_SUCCESS)
+   if (r != VK_SUCCESS) {
+      /* A failed call leaves its output undefined; callers tell the two failures apart by
+       * img->memory (an import's fd is owned only by memory that exists). */
+      img->memory = VK_NULL_HANDLE;
       return r;
+   }
    return dev->next.BindImageMemory(dev->handle, img->image, img->memory, 0);
 }
 
