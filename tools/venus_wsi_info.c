@@ -2,7 +2,6 @@
  * device with the driver features the scanout paths need, whether the layer takes over WSI
  * there, the displays it offers, and with --probe tries every scanout path on the first
  * display (each in a child process: the layer reads VENUS_WSI_PATH once per process). */
-#include <dlfcn.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -18,14 +17,6 @@ has_ext(const VkExtensionProperties *e, uint32_t n, const char *name)
       if (!strcmp(e[i].extensionName, name))
          return true;
    return false;
-}
-
-static bool
-from_layer(PFN_vkVoidFunction fn)
-{
-   Dl_info info;
-   return fn && dladdr((void *)fn, &info) && info.dli_fname &&
-          strstr(info.dli_fname, "VkLayer_venus_wsi");
 }
 
 static void
@@ -213,7 +204,7 @@ main(int argc, char **argv)
    vkEnumeratePhysicalDevices(h.instance, &n, pdevs);
    for (uint32_t i = 0; i < n; i++)
       print_device(pdevs[i]);
-   bool layer = from_layer(vkGetDeviceProcAddr(h.device, "vkQueuePresentKHR"));
+   bool layer = harness_fn_from_layer(vkGetDeviceProcAddr(h.device, "vkQueuePresentKHR"));
    printf("WSI on the first device: %s\n",
           layer ? "the venus-wsi layer" : "the driver (the layer passes through)");
    print_displays(&h);

@@ -1,5 +1,6 @@
 #include "harness.h"
 
+#include <dlfcn.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -10,6 +11,14 @@ harness_now_ns(void)
    struct timespec ts;
    clock_gettime(CLOCK_MONOTONIC, &ts);
    return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+bool
+harness_fn_from_layer(PFN_vkVoidFunction fn)
+{
+   Dl_info info;
+   return fn && dladdr((void *)fn, &info) && info.dli_fname &&
+          strstr(info.dli_fname, "VkLayer_venus_wsi") != NULL;
 }
 
 static VKAPI_ATTR VkBool32 VKAPI_CALL

@@ -53,4 +53,9 @@ void harness_finish(struct harness *h);
    } while (0)
 
 uint64_t harness_now_ns(void);
+
+/* Whether a command pointer lands in the venus-wsi layer's library (dladdr): device commands
+ * come straight from the layer that answered vkGetDeviceProcAddr, so this shows who
+ * implements WSI. */
+bool harness_fn_from_layer(PFN_vkVoidFunction fn);
 int32_t harness_memory_type(struct harness *h, uint32_t bits, VkMemoryPropertyFlags flags);

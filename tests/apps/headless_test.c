@@ -2,7 +2,6 @@
  * mode with pixel checks of the frames the layer dumps, acquire timeouts, swapchain
  * retirement, the Vulkan 1.1 swapchain pieces, and pass-through in 'auto' mode. Run it
  * with the Khronos validation layer above or below the layer: any message fails it. */
-#include <dlfcn.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -800,15 +799,6 @@ test_provoke_validation(struct harness *h)
 }
 
 /* Which library answers a command: the layer's, or the next one's (pass-through). */
-static bool
-from_layer(PFN_vkVoidFunction fn)
-{
-   Dl_info info;
-   if (!fn || !dladdr((void *)fn, &info) || !info.dli_fname)
-      return false;
-   return strstr(info.dli_fname, "VkLayer_venus_wsi") != NULL;
-}
-
 /* Device commands come straight from the layer that answered vkGetDeviceProcAddr (the
  * loader adds no trampoline), so their library shows whether the layer sits on the hot
  * path. Instance commands always go through the loader's trampolines: not checked here. */
@@ -819,7 +809,7 @@ test_owner(struct harness *h, const struct options *o)
    static const char *device_cmds[] = {"vkQueuePresentKHR", "vkAcquireNextImageKHR",
                                        "vkCreateSwapchainKHR", "vkQueueSubmit"};
    for (size_t i = 0; i < sizeof(device_cmds) / sizeof(device_cmds[0]); i++) {
-      bool layer = from_layer(vkGetDeviceProcAddr(h->device, device_cmds[i]));
+      bool layer = harness_fn_from_layer(vkGetDeviceProcAddr(h->device, device_cmds[i]));
       printf("%s -> %s\n", device_cmds[i], layer ? "venus-wsi layer" : "next layer/driver");
       CHECK(h, layer == want_layer, "%s answered by the %s", device_cmds[i],
             layer ? "layer" : "driver");
