@@ -5,6 +5,8 @@
 #include <stdint.h>
 #include <vulkan/vulkan.h>
 
+#define VW_LAYER_NAME "VK_LAYER_VENUS_wsi"
+
 extern const VkExtensionProperties vw_instance_extensions[];
 extern const uint32_t vw_instance_extension_count;
 extern const VkExtensionProperties vw_device_extensions[];

@@ -5,10 +5,12 @@
 #include <sys/sysmacros.h>
 #include <vulkan/vk_layer.h>
 
+#include "driver_instance_exts.h"
 #include "extensions.h"
 #include "handle_map.h"
 #include "kms/kms_device.h"
 #include "log.h"
+#include "takeover_probe.h"
 #include "venus_wsi/config.h"
 
 static struct vw_handle_map instance_map = VW_HANDLE_MAP_INIT;
@@ -210,10 +212,9 @@ init_physical_devices(struct vw_instance *inst)
 }
 
 /* In 'force' the layer answers every headless and display surface itself, so the driver
- * need not see those extensions. VK_KHR_surface stays: the driver keeps its own VK_KHR_swapchain where it
- * has one, and that depends on it. In 'auto' nothing is known about the drivers until the
- * instance exists, so the app's list goes down as it is: the loader's terminator drops
- * what a driver lacks. */
+ * need not see those extensions. VK_KHR_surface stays: the driver keeps its own
+ * VK_KHR_swapchain where it has one, and that depends on it. In 'auto' the app's list goes
+ * down as it is: the loader's terminator drops what a driver lacks. */
 static void
 strip_instance_extensions(struct vw_name_list *list)
 {
@@ -235,6 +236,38 @@ decide_active(struct vw_instance *inst, enum vw_mode mode)
    return false;
 }
 
+/* The first extension the app enabled that only the layer's manifest offered (no loaded
+ * driver lists it), or NULL. With no driver visible nothing is known, and NULL is returned:
+ * the loader's own check and terminator stay in charge. */
+static const char *
+extension_only_the_layer_offers(const VkInstanceCreateInfo *ci)
+{
+   struct vw_driver_exts drivers = vw_driver_instance_exts();
+   if (!drivers.drivers)
+      return NULL;
+   for (uint32_t i = 0; i < ci->enabledExtensionCount; i++) {
+      const char *name = ci->ppEnabledExtensionNames[i];
+      if (vw_ext_in_props(name, vw_instance_extensions, vw_instance_extension_count) &&
+          !vw_driver_exts_has(&drivers, name))
+         return name;
+   }
+   return NULL;
+}
+
+static void
+note_app_extensions(struct vw_instance *inst, const VkInstanceCreateInfo *ci)
+{
+   const char *const *names = ci->ppEnabledExtensionNames;
+   uint32_t n = ci->enabledExtensionCount;
+   inst->app_ext.surface = vw_ext_in_names(VK_KHR_SURFACE_EXTENSION_NAME, names, n);
+   inst->app_ext.headless_surface = vw_ext_in_names(VK_EXT_HEADLESS_SURFACE_EXTENSION_NAME, names, n);
+   inst->app_ext.surface_caps2 =
+      vw_ext_in_names(VK_KHR_GET_SURFACE_CAPABILITIES_2_EXTENSION_NAME, names, n);
+   inst->app_ext.display = vw_ext_in_names(VK_KHR_DISPLAY_EXTENSION_NAME, names, n);
+   inst->app_ext.display_props2 =
+      vw_ext_in_names(VK_KHR_GET_DISPLAY_PROPERTIES_2_EXTENSION_NAME, names, n);
+}
+
 VKAPI_ATTR VkResult VKAPI_CALL
 vw_CreateInstance(const VkInstanceCreateInfo *ci, const VkAllocationCallbacks *alloc,
                   VkInstance *out)
@@ -251,48 +284,52 @@ vw_CreateInstance(const VkInstanceCreateInfo *ci, const VkAllocationCallbacks *a
    if (!next_create)
       return VK_ERROR_INITIALIZATION_FAILED;
 
+   /* The probe instance only asks what the layer would do; it changes nothing. */
+   bool probe = vw_takeover_probing();
+   enum vw_takeover takeover = probe ? VW_TAKEOVER_NO : vw_takeover_known();
+   /* An extension only the layer can give (the loader accepted it on the manifest's word):
+    * refused before anything is created where the layer passes through, as the loader
+    * refuses it without the layer; where that is not known yet ('auto' with no earlier
+    * question about extensions), the app's request makes the layer take over. */
+   const char *layer_only = probe ? NULL : extension_only_the_layer_offers(ci);
+   if (layer_only && takeover == VW_TAKEOVER_NO) {
+      vw_err("vkCreateInstance: %s is not offered: the layer passes through (VENUS_WSI=%s) "
+             "and no driver has it", layer_only, vw_mode_name(cfg->mode));
+      return VK_ERROR_EXTENSION_NOT_PRESENT;
+   }
+
    struct vw_instance *inst = calloc(1, sizeof(*inst));
    if (!inst)
       return VK_ERROR_OUT_OF_HOST_MEMORY;
    inst->next_gipa = next_gipa;
    pthread_mutex_init(&inst->kms_lock, NULL);
-   inst->app_ext.surface = vw_ext_in_names(VK_KHR_SURFACE_EXTENSION_NAME,
-                                           ci->ppEnabledExtensionNames, ci->enabledExtensionCount);
-   inst->app_ext.headless_surface =
-      vw_ext_in_names(VK_EXT_HEADLESS_SURFACE_EXTENSION_NAME, ci->ppEnabledExtensionNames,
-                      ci->enabledExtensionCount);
-   inst->app_ext.surface_caps2 =
-      vw_ext_in_names(VK_KHR_GET_SURFACE_CAPABILITIES_2_EXTENSION_NAME,
-                      ci->ppEnabledExtensionNames, ci->enabledExtensionCount);
-   inst->app_ext.display = vw_ext_in_names(VK_KHR_DISPLAY_EXTENSION_NAME,
-                                           ci->ppEnabledExtensionNames, ci->enabledExtensionCount);
-   inst->app_ext.display_props2 =
-      vw_ext_in_names(VK_KHR_GET_DISPLAY_PROPERTIES_2_EXTENSION_NAME, ci->ppEnabledExtensionNames,
-                      ci->enabledExtensionCount);
+   note_app_extensions(inst, ci);
 
    VkInstanceCreateInfo down = *ci;
    VkApplicationInfo app = {.sType = VK_STRUCTURE_TYPE_APPLICATION_INFO};
    if (ci->pApplicationInfo)
       app = *ci->pApplicationInfo;
-   if (app.apiVersion == 0)
-      app.apiVersion = VK_API_VERSION_1_0;
+   uint32_t app_version = app.apiVersion ? app.apiVersion : VK_API_VERSION_1_0;
+   inst->api_version = app_version;
    struct vw_name_list exts = {0};
-   if (cfg->mode != VW_MODE_OFF) {
+   if (takeover != VW_TAKEOVER_NO && app_version < VK_API_VERSION_1_1) {
       /* The layer's own work (dedicated allocations, external memory queries,
-       * properties2) is core 1.1; every driver the layer targets has 1.1. */
-      if (app.apiVersion < VK_API_VERSION_1_1)
-         app.apiVersion = VK_API_VERSION_1_1;
+       * properties2) is core 1.1; every driver the layer targets has 1.1. Raised only when
+       * the layer may take over: unknown only for an app that creates an instance in
+       * 'auto' without asking for the instance extensions first. */
+      app.apiVersion = VK_API_VERSION_1_1;
       down.pApplicationInfo = &app;
+      inst->api_version = app.apiVersion;
+   }
+   if (cfg->mode == VW_MODE_FORCE) {
       if (!vw_name_list_init(&exts, ci->ppEnabledExtensionNames, ci->enabledExtensionCount, 0)) {
          free(inst);
          return VK_ERROR_OUT_OF_HOST_MEMORY;
       }
-      if (cfg->mode == VW_MODE_FORCE)
-         strip_instance_extensions(&exts);
+      strip_instance_extensions(&exts);
       down.enabledExtensionCount = exts.count;
       down.ppEnabledExtensionNames = exts.names;
    }
-   inst->api_version = app.apiVersion;
 
    link->u.pLayerInfo = link->u.pLayerInfo->pNext;
    VkResult r = next_create(&down, alloc, out);
@@ -313,12 +350,21 @@ vw_CreateInstance(const VkInstanceCreateInfo *ci, const VkAllocationCallbacks *a
       destroy(*out, alloc);
       return r;
    }
-   inst->active = decide_active(inst, cfg->mode);
-   for (uint32_t i = 0; i < inst->pdev_count; i++)
+   bool wanted = decide_active(inst, probe ? VW_MODE_AUTO : cfg->mode) || layer_only;
+   if (probe)
+      vw_takeover_report(wanted);
+   inst->active = !probe && wanted;
+   if (inst->active && inst->api_version < VK_API_VERSION_1_1) {
+      /* Only if the drivers changed since the probe: the layer cannot work on 1.0. */
+      vw_err("vkCreateInstance: the instance below is Vulkan 1.0; the layer passes through");
+      inst->active = false;
+   }
+   for (uint32_t i = 0; i < inst->pdev_count && !probe; i++)
       vw_info("instance: %s: driver %s VK_KHR_swapchain", inst->pdevs[i].props.deviceName,
               inst->pdevs[i].drv.swapchain ? "has" : "lacks");
-   vw_info("instance: mode %s, layer %s WSI", vw_mode_name(cfg->mode),
-           inst->active ? "implements" : "passes through");
+   if (!probe)
+      vw_info("instance: mode %s, layer %s WSI", vw_mode_name(cfg->mode),
+              inst->active ? "implements" : "passes through");
 
    if (!vw_map_insert(&instance_map, vw_dispatch_key(*out), inst)) {
       PFN_vkDestroyInstance destroy = inst->next.DestroyInstance;
@@ -352,11 +398,13 @@ VKAPI_ATTR VkResult VKAPI_CALL
 vw_EnumerateDeviceExtensionProperties(VkPhysicalDevice handle, const char *layer_name,
                                       uint32_t *count, VkExtensionProperties *props)
 {
-   if (layer_name && !strcmp(layer_name, "VK_LAYER_VENUS_wsi"))
-      return vw_outarray(count, props, vw_device_extensions, vw_device_extension_count,
-                         sizeof(*props));
-
    struct vw_physical_device *pdev = vw_physical_device_from_handle(handle);
+   if (layer_name && !strcmp(layer_name, VW_LAYER_NAME)) {
+      /* Passing through, the layer implements nothing on this device. */
+      uint32_t n = !pdev || layer_offers_on(pdev) ? vw_device_extension_count : 0;
+      return vw_outarray(count, props, vw_device_extensions, n, sizeof(*props));
+   }
+
    if (!pdev)
       return VK_ERROR_INITIALIZATION_FAILED;
    const struct vw_instance_dispatch *next = &pdev->instance->next;

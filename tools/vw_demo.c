@@ -64,6 +64,22 @@ scene(uint64_t frame, VkExtent2D e, uint8_t bg[3], struct scene_rect rects[FRAME
    return n;
 }
 
+/* As a careful app does: ask before enabling, so a missing surface is a message. */
+static bool
+instance_offers(const char *name)
+{
+   uint32_t n = 0;
+   if (vkEnumerateInstanceExtensionProperties(NULL, &n, NULL) != VK_SUCCESS)
+      return false;
+   VkExtensionProperties *props = calloc(n ? n : 1, sizeof(*props));
+   bool found = false;
+   if (props && vkEnumerateInstanceExtensionProperties(NULL, &n, props) >= 0)
+      for (uint32_t i = 0; i < n && !found; i++)
+         found = !strcmp(props[i].extensionName, name);
+   free(props);
+   return found;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -100,9 +116,17 @@ main(int argc, char **argv)
          return 2;
       }
    }
-   const char *inst_exts[] = {VK_KHR_SURFACE_EXTENSION_NAME,
-                              display ? VK_KHR_DISPLAY_EXTENSION_NAME
-                                      : VK_EXT_HEADLESS_SURFACE_EXTENSION_NAME};
+   const char *surface_ext =
+      display ? VK_KHR_DISPLAY_EXTENSION_NAME : VK_EXT_HEADLESS_SURFACE_EXTENSION_NAME;
+   if (!instance_offers(surface_ext)) {
+      fprintf(stderr,
+              "venus-wsi-demo: %s is not offered here: neither the driver nor the layer "
+              "provides it (the layer takes over only where the driver has no swapchain, or "
+              "with VENUS_WSI=force)\n",
+              surface_ext);
+      return 1;
+   }
+   const char *inst_exts[] = {VK_KHR_SURFACE_EXTENSION_NAME, surface_ext};
    const char *dev_exts[] = {VK_KHR_SWAPCHAIN_EXTENSION_NAME};
    struct harness_options ho = {
       .instance_exts = inst_exts,
