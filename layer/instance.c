@@ -242,6 +242,12 @@ decide_active(struct vw_instance *inst, enum vw_mode mode)
 static const char *
 extension_only_the_layer_offers(const VkInstanceCreateInfo *ci)
 {
+   bool any = false;
+   for (uint32_t i = 0; i < ci->enabledExtensionCount && !any; i++)
+      any = vw_ext_in_props(ci->ppEnabledExtensionNames[i], vw_instance_extensions,
+                            vw_instance_extension_count);
+   if (!any)
+      return NULL; /* spares the look at the drivers */
    struct vw_driver_exts drivers = vw_driver_instance_exts();
    if (!drivers.drivers)
       return NULL;
@@ -400,7 +406,8 @@ vw_EnumerateDeviceExtensionProperties(VkPhysicalDevice handle, const char *layer
 {
    struct vw_physical_device *pdev = vw_physical_device_from_handle(handle);
    if (layer_name && !strcmp(layer_name, VW_LAYER_NAME)) {
-      /* Passing through, the layer implements nothing on this device. */
+      /* Passing through, what the loader says of a disabled layer: its manifest lists no
+       * device extensions (see manifest/meson.build). */
       uint32_t n = !pdev || layer_offers_on(pdev) ? vw_device_extension_count : 0;
       return vw_outarray(count, props, vw_device_extensions, n, sizeof(*props));
    }

@@ -84,17 +84,10 @@ vw_pre_EnumerateInstanceExtensionProperties(
    const VkEnumerateInstanceExtensionPropertiesChain *chain, const char *layer_name,
    uint32_t *count, VkExtensionProperties *props)
 {
-   bool asks_for_layer = layer_name && !strcmp(layer_name, VW_LAYER_NAME);
-   if (layer_name && !asks_for_layer)
+   /* Asked by name, the answer describes the layer (the manifest), as the loader gives it
+    * for a disabled layer too. */
+   if (layer_name || vw_takeover_decide(loader_function(chain)) != VW_TAKEOVER_NO)
       return call_down(chain, layer_name, count, props);
-   if (vw_takeover_decide(loader_function(chain)) != VW_TAKEOVER_NO)
-      return call_down(chain, layer_name, count, props);
-
-   if (asks_for_layer) {
-      /* Passing through, the layer implements nothing. */
-      *count = 0;
-      return VK_SUCCESS;
-   }
    VkExtensionProperties *all = NULL;
    uint32_t n = 0;
    VkResult r = list_from_below(chain, &all, &n);
