@@ -1,10 +1,26 @@
 #include "venus_wsi/config.h"
 
+#include <ctype.h>
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/auxv.h>
+
+/* One line for each value the layer cannot use: which variable, what value, what instead. */
+__attribute__((format(printf, 2, 3))) static void
+note(struct vw_config *cfg, const char *fmt, ...)
+{
+   cfg->problems++;
+   if (cfg->note_count == VW_CONFIG_MAX_NOTES)
+      return;
+   va_list ap;
+   va_start(ap, fmt);
+   vsnprintf(cfg->notes[cfg->note_count++], VW_CONFIG_NOTE_LEN, fmt, ap);
+   va_end(ap);
+}
 
 static const char *
 env_or_null(vw_getenv_fn get, const char *name)
@@ -13,9 +29,29 @@ env_or_null(vw_getenv_fn get, const char *name)
    return (v && *v) ? v : NULL;
 }
 
+/* A word or number without the blanks around it (' force' is 'force'). */
+static const char *
+trimmed(const char *s, char *buf, size_t size)
+{
+   while (isspace((unsigned char)*s))
+      s++;
+   size_t n = strlen(s);
+   while (n && isspace((unsigned char)s[n - 1]))
+      n--;
+   if (n >= size)
+      n = size - 1; /* too long for any word: it will not match */
+   memcpy(buf, s, n);
+   buf[n] = '\0';
+   return buf;
+}
+
 static bool
 parse_u32(const char *s, uint32_t min, uint32_t max, uint32_t *out)
 {
+   char buf[32];
+   s = trimmed(s, buf, sizeof(buf));
+   if (!isdigit((unsigned char)s[0]))
+      return false; /* strtoull would take "-5" as a huge number */
    char *end = NULL;
    unsigned long long v = strtoull(s, &end, 10);
    if (end == s || *end != '\0' || v < min || v > max)
@@ -24,37 +60,89 @@ parse_u32(const char *s, uint32_t min, uint32_t max, uint32_t *out)
    return true;
 }
 
+/* A number in [min, max] or the default, with a note naming both. */
 static void
-copy_path(char *dst, const char *src, uint32_t *problems)
+read_u32(struct vw_config *cfg, vw_getenv_fn get, const char *name, uint32_t min, uint32_t max,
+         uint32_t *out)
+{
+   const char *v = env_or_null(get, name);
+   if (v && !parse_u32(v, min, max, out))
+      note(cfg, "%s='%.64s' is not a whole number from %u to %u; using %u", name, v, min, max,
+           *out);
+}
+
+/* One of 'words' (index into 'values'), or the default, with a note listing the choices. */
+static bool
+read_word(struct vw_config *cfg, vw_getenv_fn get, const char *name, const char *const *words,
+          const int *values, size_t n, const char *fallback, int *out)
+{
+   const char *v = env_or_null(get, name);
+   if (!v)
+      return false;
+   char buf[32];
+   const char *w = trimmed(v, buf, sizeof(buf));
+   for (size_t i = 0; i < n; i++) {
+      if (!strcasecmp(w, words[i])) {
+         *out = values[i];
+         return true;
+      }
+   }
+   note(cfg, "%s='%.64s' is not understood; using %s", name, v, fallback);
+   return false;
+}
+
+static bool
+copy_path(struct vw_config *cfg, const char *name, const char *src, char *dst,
+          const char *consequence)
 {
    size_t n = strlen(src);
    if (n >= VW_CONFIG_PATH_MAX) {
-      (*problems)++;
+      note(cfg, "%s is %zu bytes long, more than %d; %s", name, n, VW_CONFIG_PATH_MAX - 1,
+           consequence);
       dst[0] = '\0';
-      return;
+      return false;
    }
    memcpy(dst, src, n + 1);
+   return true;
 }
 
-static int
-parse_debug(const char *s, uint32_t *problems)
+static void
+read_mode(struct vw_config *cfg, vw_getenv_fn get)
 {
-   static const struct { const char *word; int level; } words[] = {
-      {"off", 0}, {"error", 1}, {"info", 2}, {"debug", 3},
-   };
-   for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
-      if (!strcasecmp(s, words[i].word))
-         return words[i].level;
-   uint32_t n;
-   if (parse_u32(s, 0, 100, &n))
-      /* VENUS_WSI_DEBUG=1 is what people type: show errors and decisions. */
-      return n == 0 ? 0 : (n == 1 ? 2 : 3);
-   (*problems)++;
-   return 2;
+   /* '1'/'on' are what people type to switch a thing on: here that means 'force'. */
+   static const char *const words[] = {"auto", "force", "on", "1", "yes", "true",
+                                       "off", "0", "no", "false"};
+   static const int values[] = {VW_MODE_AUTO, VW_MODE_FORCE, VW_MODE_FORCE, VW_MODE_FORCE,
+                                VW_MODE_FORCE, VW_MODE_FORCE, VW_MODE_OFF, VW_MODE_OFF,
+                                VW_MODE_OFF, VW_MODE_OFF};
+   int mode = VW_MODE_AUTO;
+   read_word(cfg, get, "VENUS_WSI", words, values, sizeof(values) / sizeof(values[0]),
+             "auto (the choices are auto, force and off)", &mode);
+   cfg->mode = (enum vw_mode)mode;
 }
 
-static uint32_t
-parse_hide(const char *s, uint32_t *problems)
+static void
+read_debug(struct vw_config *cfg, vw_getenv_fn get)
+{
+   static const char *const words[] = {"off", "error", "info", "debug"};
+   static const int values[] = {0, 1, 2, 3};
+   const char *v = env_or_null(get, "VENUS_WSI_DEBUG");
+   if (!v)
+      return;
+   uint32_t n;
+   if (parse_u32(v, 0, 100, &n)) {
+      /* VENUS_WSI_DEBUG=1 is what people type: show errors and decisions. */
+      cfg->debug = n == 0 ? 0 : (n == 1 ? 2 : 3);
+      return;
+   }
+   int level = 2;
+   read_word(cfg, get, "VENUS_WSI_DEBUG", words, values, 4,
+             "1 (errors and decisions; the choices are 0-2, off, error, info, debug)", &level);
+   cfg->debug = level;
+}
+
+static void
+read_hide(struct vw_config *cfg, vw_getenv_fn get)
 {
    static const struct { const char *word; uint32_t bits; } words[] = {
       {"swapchain", VW_HIDE_SWAPCHAIN}, {"dmabuf", VW_HIDE_DMABUF},
@@ -62,26 +150,40 @@ parse_hide(const char *s, uint32_t *problems)
       {"extfd", VW_HIDE_EXTFD},         {"venus", VW_HIDE_VENUS},
       {"none", 0},
    };
-   uint32_t bits = 0;
+   const char *v = env_or_null(get, "VENUS_WSI_HIDE");
+   if (!v)
+      return;
    char buf[256];
-   if (strlen(s) >= sizeof(buf)) {
-      (*problems)++;
-      return 0;
+   if (strlen(v) >= sizeof(buf)) {
+      note(cfg, "VENUS_WSI_HIDE is too long (%zu bytes); nothing is hidden", strlen(v));
+      return;
    }
-   strcpy(buf, s);
+   strcpy(buf, v);
    char *save = NULL;
-   for (char *tok = strtok_r(buf, ",: ", &save); tok; tok = strtok_r(NULL, ",: ", &save)) {
+   for (char *tok = strtok_r(buf, ",: \t", &save); tok; tok = strtok_r(NULL, ",: \t", &save)) {
       bool found = false;
       for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
          if (!strcasecmp(tok, words[i].word)) {
-            bits |= words[i].bits;
+            cfg->hide |= words[i].bits;
             found = true;
          }
       }
       if (!found)
-         (*problems)++;
+         note(cfg, "VENUS_WSI_HIDE: '%.32s' is not swapchain, dmabuf, hostptr, syncfd, extfd, "
+                   "venus or none; ignored", tok);
    }
-   return bits;
+}
+
+static void
+read_hostptr_align(struct vw_config *cfg, vw_getenv_fn get)
+{
+   const char *v = env_or_null(get, "VENUS_WSI_HOSTPTR_ALIGN");
+   if (v && (!parse_u32(v, 1, 1u << 30, &cfg->hostptr_align) ||
+             (cfg->hostptr_align & (cfg->hostptr_align - 1)))) {
+      cfg->hostptr_align = 0;
+      note(cfg, "VENUS_WSI_HOSTPTR_ALIGN='%.64s' is not a power of two up to 2^30; using the "
+                "driver's alignment", v);
+   }
 }
 
 void
@@ -92,80 +194,75 @@ vw_config_parse(struct vw_config *cfg, vw_getenv_fn get)
    cfg->dump_every = 1;
    cfg->fence_timeout_ms = 10000;
 
+   read_mode(cfg, get);
+   read_debug(cfg, get);
    const char *v;
-   if ((v = env_or_null(get, "VENUS_WSI"))) {
-      if (!strcasecmp(v, "auto"))
-         cfg->mode = VW_MODE_AUTO;
-      else if (!strcasecmp(v, "force") || !strcasecmp(v, "on"))
-         cfg->mode = VW_MODE_FORCE;
-      else if (!strcasecmp(v, "off") || !strcmp(v, "0"))
-         cfg->mode = VW_MODE_OFF;
-      else
-         cfg->problems++;
-   }
-   if ((v = env_or_null(get, "VENUS_WSI_DEBUG")))
-      cfg->debug = parse_debug(v, &cfg->problems);
    if ((v = env_or_null(get, "VENUS_WSI_DUMP_DIR")))
-      copy_path(cfg->dump_dir, v, &cfg->problems);
-   if ((v = env_or_null(get, "VENUS_WSI_DUMP_EVERY")) &&
-       !parse_u32(v, 1, UINT32_MAX, &cfg->dump_every))
-      cfg->problems++;
-   if ((v = env_or_null(get, "VENUS_WSI_HEADLESS_HZ")) &&
-       !parse_u32(v, 0, 1000, &cfg->headless_hz))
-      cfg->problems++;
-   if ((v = env_or_null(get, "VENUS_WSI_PATH"))) {
-      static const char *names[] = {"auto", "export", "import", "hostptr", "copy"};
-      bool found = false;
-      for (unsigned i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-         if (!strcasecmp(v, names[i])) {
-            cfg->path = (enum vw_path)i;
-            found = true;
-         }
-      }
-      if (!found)
-         cfg->problems++;
-   }
-   if ((v = env_or_null(get, "VENUS_WSI_HIDE")))
-      cfg->hide = parse_hide(v, &cfg->problems);
-   if ((v = env_or_null(get, "VENUS_WSI_DRM_DEVICE")))
-      copy_path(cfg->drm_device, v, &cfg->problems);
-   if ((v = env_or_null(get, "VENUS_WSI_KMS"))) {
-      if (!strcasecmp(v, "legacy"))
-         cfg->kms_api = VW_KMS_LEGACY;
-      else if (!strcasecmp(v, "auto") || !strcasecmp(v, "atomic"))
-         cfg->kms_api = VW_KMS_AUTO;
-      else
-         cfg->problems++;
-   }
-   if ((v = env_or_null(get, "VENUS_WSI_HOSTPTR_ALIGN")) &&
-       (!parse_u32(v, 1, 1u << 30, &cfg->hostptr_align) ||
-        (cfg->hostptr_align & (cfg->hostptr_align - 1)))) {
-      cfg->hostptr_align = 0;
-      cfg->problems++;
-   }
+      copy_path(cfg, "VENUS_WSI_DUMP_DIR", v, cfg->dump_dir, "no frames are dumped");
+   read_u32(cfg, get, "VENUS_WSI_DUMP_EVERY", 1, UINT32_MAX, &cfg->dump_every);
+   read_u32(cfg, get, "VENUS_WSI_HEADLESS_HZ", 0, 1000, &cfg->headless_hz);
+   static const char *const paths[] = {"auto", "export", "import", "hostptr", "copy"};
+   static const int path_values[] = {VW_PATH_AUTO, VW_PATH_EXPORT, VW_PATH_IMPORT,
+                                     VW_PATH_HOSTPTR, VW_PATH_COPY};
+   int path = VW_PATH_AUTO;
+   read_word(cfg, get, "VENUS_WSI_PATH", paths, path_values, 5,
+             "auto (the choices are auto, export, import, hostptr, copy)", &path);
+   cfg->path = (enum vw_path)path;
+   read_hide(cfg, get);
+   if ((v = env_or_null(get, "VENUS_WSI_DRM_DEVICE")) &&
+       !copy_path(cfg, "VENUS_WSI_DRM_DEVICE", v, cfg->drm_device,
+                  "no display is used (no other card is tried in its place)"))
+      cfg->drm_device_refused = true;
+   static const char *const kms[] = {"auto", "atomic", "legacy"};
+   static const int kms_values[] = {VW_KMS_AUTO, VW_KMS_AUTO, VW_KMS_LEGACY};
+   int api = VW_KMS_AUTO;
+   read_word(cfg, get, "VENUS_WSI_KMS", kms, kms_values, 3,
+             "auto (the choices are auto, atomic, legacy)", &api);
+   cfg->kms_api = (enum vw_kms_api)api;
+   read_hostptr_align(cfg, get);
    if ((v = env_or_null(get, "VENUS_WSI_STATS_FILE")))
-      copy_path(cfg->stats_file, v, &cfg->problems);
-   if ((v = env_or_null(get, "VENUS_WSI_FENCE_TIMEOUT_MS")) &&
-       !parse_u32(v, 1, 3600u * 1000u, &cfg->fence_timeout_ms))
-      cfg->problems++;
+      copy_path(cfg, "VENUS_WSI_STATS_FILE", v, cfg->stats_file, "no statistics are written");
+   read_u32(cfg, get, "VENUS_WSI_FENCE_TIMEOUT_MS", 1, 3600u * 1000u, &cfg->fence_timeout_ms);
 }
 
 static struct vw_config global_config;
 static pthread_once_t global_once = PTHREAD_ONCE_INIT;
 
-static const char *
-real_getenv(const char *name)
+const char *
+vw_config_getenv(const char *name)
 {
-   return getenv(name);
+   return secure_getenv(name);
+}
+
+extern char **environ;
+
+/* In secure execution every setting is ignored: say so once if any was given. */
+static void
+note_ignored_settings(void)
+{
+   if (!getauxval(AT_SECURE))
+      return;
+   for (char **e = environ; e && *e; e++) {
+      if (!strncmp(*e, "VENUS_WSI", 9)) {
+         fprintf(stderr, "venus-wsi: a set-user-ID or privileged program: VENUS_WSI_* "
+                         "settings are ignored, defaults used\n");
+         return;
+      }
+   }
 }
 
 static void
 load_global(void)
 {
-   vw_config_parse(&global_config, real_getenv);
-   if (global_config.problems && global_config.debug)
-      fprintf(stderr, "venus-wsi: %u VENUS_WSI_* value(s) not understood; defaults used\n",
-              global_config.problems);
+   vw_config_parse(&global_config, vw_config_getenv);
+   note_ignored_settings();
+   /* Always printed, whatever VENUS_WSI_DEBUG says: a setting that silently does nothing
+    * costs users more than a line on stderr. */
+   for (uint32_t i = 0; i < global_config.note_count; i++)
+      fprintf(stderr, "venus-wsi: %s\n", global_config.notes[i]);
+   if (global_config.problems > global_config.note_count)
+      fprintf(stderr, "venus-wsi: ... and %u more VENUS_WSI_* problems\n",
+              global_config.problems - global_config.note_count);
 }
 
 const struct vw_config *

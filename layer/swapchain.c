@@ -10,6 +10,7 @@
 #include "handle_map.h"
 #include "log.h"
 #include "queue_sync.h"
+#include "stats_file.h"
 #include "venus_wsi/acquire_wait.h"
 #include "venus_wsi/format_table.h"
 
@@ -244,19 +245,16 @@ write_stats(const struct vw_swapchain *sc)
    const char *path = vw_config_get()->stats_file;
    if (!path[0])
       return;
-   FILE *f = fopen(path, "a");
-   if (!f) {
-      vw_err("cannot append to VENUS_WSI_STATS_FILE=%s", path);
-      return;
-   }
-   fprintf(f,
-           "swapchain=%u backend=%s path=%s width=%u height=%u present_mode=%d presents=%llu "
-           "shown=%llu skipped=%llu present_cpu_ns=%llu copy_bytes=%llu\n",
-           sc->serial, sc->backend->name, vw_path_name(sc->path), sc->extent.width,
-           sc->extent.height, sc->present_mode, (unsigned long long)sc->pq.presented,
-           (unsigned long long)sc->pq.shown, (unsigned long long)sc->pq.skipped,
-           (unsigned long long)sc->stats.present_cpu_ns, (unsigned long long)sc->stats.copy_bytes);
-   fclose(f);
+   char line[512];
+   snprintf(line, sizeof(line),
+            "swapchain=%u backend=%s path=%s width=%u height=%u present_mode=%d presents=%llu "
+            "shown=%llu skipped=%llu present_cpu_ns=%llu copy_bytes=%llu\n",
+            sc->serial, sc->backend->name, vw_path_name(sc->path), sc->extent.width,
+            sc->extent.height, sc->present_mode, (unsigned long long)sc->pq.presented,
+            (unsigned long long)sc->pq.shown, (unsigned long long)sc->pq.skipped,
+            (unsigned long long)sc->stats.present_cpu_ns,
+            (unsigned long long)sc->stats.copy_bytes);
+   vw_stats_append(path, line);
 }
 
 /* After a frame was declared lost the present thread stopped waiting for the GPU; the

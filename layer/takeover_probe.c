@@ -95,17 +95,6 @@ probe(const void *loader_fn)
    return answer;
 }
 
-/* The loader closes the layer library after this question and opens it again for
- * vkCreateInstance: the answer must outlive that, so the library stays loaded. */
-static void
-stay_loaded(void)
-{
-   Dl_info self;
-   if (!dladdr((void *)&probe_answer, &self) || !self.dli_fname ||
-       !dlopen(self.dli_fname, RTLD_NOW | RTLD_NOLOAD | RTLD_NODELETE))
-      vw_err("auto mode: cannot keep the layer loaded; its answer may be asked again");
-}
-
 enum vw_takeover
 vw_takeover_decide(const void *loader_fn)
 {
@@ -116,7 +105,6 @@ vw_takeover_decide(const void *loader_fn)
    if (!atomic_load(&probe_done)) {
       atomic_store(&probe_answer, probe(loader_fn));
       atomic_store(&probe_done, true);
-      stay_loaded();
    }
    pthread_mutex_unlock(&probe_lock);
    return vw_takeover_known();

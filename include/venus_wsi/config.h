@@ -36,6 +36,8 @@ enum vw_hide_bits {
 };
 
 #define VW_CONFIG_PATH_MAX 512
+#define VW_CONFIG_MAX_NOTES 16
+#define VW_CONFIG_NOTE_LEN 200
 
 struct vw_config {
    enum vw_mode mode;
@@ -52,14 +54,24 @@ struct vw_config {
    /* At least this host-pointer import alignment (tests play a 16 KiB Venus host on a
     * 4 KiB one); 0 = the driver's. */
    uint32_t hostptr_align;
+   /* VENUS_WSI_DRM_DEVICE was set but unusable: no display rather than another card. */
+   bool drm_device_refused;
    uint32_t problems;         /* count of values that could not be parsed */
+   /* One line per problem: the variable, its value, and what is used instead. */
+   uint32_t note_count;
+   char notes[VW_CONFIG_MAX_NOTES][VW_CONFIG_NOTE_LEN];
 };
 
 typedef const char *(*vw_getenv_fn)(const char *name);
 
-/* Fills 'cfg' from the variables 'get' returns; unknown values keep defaults and are
- * counted in cfg->problems (and logged once the log exists). */
+/* Fills 'cfg' from the variables 'get' returns; values not understood keep defaults, are
+ * counted in cfg->problems and described in cfg->notes. Words and numbers may carry
+ * surrounding blanks; paths are taken as they are. */
 void vw_config_parse(struct vw_config *cfg, vw_getenv_fn get);
+
+/* The real environment as the layer reads it: nothing in a set-user-ID, set-group-ID or
+ * file-capability process (secure execution), as the loader does for its own variables. */
+const char *vw_config_getenv(const char *name);
 
 /* The process-wide settings, parsed from the real environment on first use. */
 const struct vw_config *vw_config_get(void);

@@ -138,7 +138,7 @@ dump_frame(struct vw_swapchain *sc, struct vw_image *img, uint64_t number)
       };
       dev->next.InvalidateMappedMemoryRanges(dev->handle, 1, &range);
    }
-   char path[VW_CONFIG_PATH_MAX + 64];
+   char path[VW_PNG_PATH_MAX];
    snprintf(path, sizeof(path), "%s/sc%u-frame%06llu.png", cfg->dump_dir, sc->serial,
             (unsigned long long)number);
    vw_png_write(path, vw_format_from_vk(sc->format), img->copy.map, sc->extent.width,

@@ -329,6 +329,8 @@ vw_kms_open(const dev_t *preferred)
 {
    const struct vw_config *cfg = vw_config_get();
    struct vw_kms_device *dev = NULL;
+   if (cfg->drm_device_refused)
+      return NULL; /* said once at start-up; another card would surprise whoever set it */
    if (cfg->drm_device[0]) {
       dev = try_open(cfg->drm_device);
       if (!dev)

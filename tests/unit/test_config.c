@@ -133,6 +133,79 @@ overlong_path_is_refused(void **state)
    struct vw_config c = parse(env);
    assert_string_equal(c.dump_dir, "");
    assert_int_equal(c.problems, 1);
+   assert_non_null(strstr(c.notes[0], "VENUS_WSI_DUMP_DIR"));
+   assert_non_null(strstr(c.notes[0], "no frames are dumped"));
+}
+
+/* An unusable device name must not quietly become /dev/dri/card0. */
+static void
+overlong_drm_device_means_no_display(void **state)
+{
+   static char longpath[VW_CONFIG_PATH_MAX + 10];
+   memset(longpath, 'c', sizeof(longpath) - 1);
+   const char *env[] = {"VENUS_WSI_DRM_DEVICE", longpath, NULL};
+   struct vw_config c = parse(env);
+   assert_true(c.drm_device_refused);
+   assert_string_equal(c.drm_device, "");
+   assert_int_equal(c.note_count, 1);
+   assert_non_null(strstr(c.notes[0], "no display is used"));
+   const char *fine[] = {"VENUS_WSI_DRM_DEVICE", "/dev/dri/card1", NULL};
+   assert_false(parse(fine).drm_device_refused);
+}
+
+/* Each bad value: one line naming the variable, the value and what is used instead. */
+static void
+every_problem_is_described(void **state)
+{
+   const char *env[] = {
+      "VENUS_WSI", "sometimes",
+      "VENUS_WSI_DEBUG", "loud",
+      "VENUS_WSI_DUMP_EVERY", "0",
+      "VENUS_WSI_HEADLESS_HZ", "60Hz",
+      "VENUS_WSI_PATH", "teleport",
+      "VENUS_WSI_HIDE", "swapchain,wings",
+      "VENUS_WSI_KMS", "fast",
+      "VENUS_WSI_FENCE_TIMEOUT_MS", "-5",
+      "VENUS_WSI_HOSTPTR_ALIGN", "12288",
+      NULL,
+   };
+   struct vw_config c = parse(env);
+   static const char *const expected[][3] = {
+      {"VENUS_WSI=", "'sometimes'", "using auto"},
+      {"VENUS_WSI_DEBUG", "'loud'", "using 1"},
+      {"VENUS_WSI_DUMP_EVERY", "'0'", "using 1"},
+      {"VENUS_WSI_HEADLESS_HZ", "'60Hz'", "using 0"},
+      {"VENUS_WSI_PATH", "'teleport'", "using auto"},
+      {"VENUS_WSI_HIDE", "'wings'", "ignored"},
+      {"VENUS_WSI_KMS", "'fast'", "using auto"},
+      {"VENUS_WSI_HOSTPTR_ALIGN", "'12288'", "driver's alignment"},
+      {"VENUS_WSI_FENCE_TIMEOUT_MS", "'-5'", "using 10000"},
+   };
+   assert_int_equal(c.note_count, sizeof(expected) / sizeof(expected[0]));
+   assert_int_equal(c.problems, c.note_count);
+   for (uint32_t i = 0; i < c.note_count; i++)
+      for (int k = 0; k < 3; k++)
+         if (!strstr(c.notes[i], expected[i][k]))
+            fail_msg("note %u '%s' lacks '%s'", i, c.notes[i], expected[i][k]);
+}
+
+/* What people type: blanks around words and numbers, and 1/0 for on/off. */
+static void
+blanks_and_switch_words(void **state)
+{
+   const char *blank[] = {"VENUS_WSI", " force", "VENUS_WSI_HEADLESS_HZ", "60 ",
+                          "VENUS_WSI_PATH", "\tcopy\n", NULL};
+   struct vw_config c = parse(blank);
+   assert_int_equal(c.mode, VW_MODE_FORCE);
+   assert_int_equal(c.headless_hz, 60);
+   assert_int_equal(c.path, VW_PATH_COPY);
+   assert_int_equal(c.problems, 0);
+   const char *one[] = {"VENUS_WSI", "1", NULL};
+   assert_int_equal(parse(one).mode, VW_MODE_FORCE);
+   const char *zero[] = {"VENUS_WSI", "0", NULL};
+   assert_int_equal(parse(zero).mode, VW_MODE_OFF);
+   const char *yes[] = {"VENUS_WSI", "On", NULL};
+   assert_int_equal(parse(yes).mode, VW_MODE_FORCE);
 }
 
 int
@@ -144,6 +217,9 @@ main(void)
       cmocka_unit_test(modes_and_words),
       cmocka_unit_test(nonsense_keeps_defaults_and_is_counted),
       cmocka_unit_test(overlong_path_is_refused),
+      cmocka_unit_test(overlong_drm_device_means_no_display),
+      cmocka_unit_test(every_problem_is_described),
+      cmocka_unit_test(blanks_and_switch_words),
    };
    return cmocka_run_group_tests(tests, NULL, NULL);
 }
