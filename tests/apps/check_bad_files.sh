@@ -13,9 +13,9 @@ failed=0
 fail() { echo "FAIL: $*"; failed=1; }
 run_demo() { # log, frames, extra env...
    log=$1 frames=$2; shift 2
-   env "$@" timeout 60 "$demo" --frames "$frames" --size 64x48 > "$log" 2>&1
+   env "$@" timeout -k 5 60 "$demo" --frames "$frames" --size 64x48 > "$log" 2>&1
    status=$?
-   [ $status -eq 124 ] && fail "the demo hung (${*})"
+   [ $status -eq 124 ] || [ $status -eq 137 ] && fail "the demo hung (${*})"
    return $status
 }
 
