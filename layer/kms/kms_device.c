@@ -11,6 +11,7 @@
 #include <xf86drm.h>
 
 #include "../log.h"
+#include "scanout.h"
 #include "venus_wsi/config.h"
 
 static uint32_t
@@ -226,6 +227,7 @@ read_resources(struct vw_kms_device *dev)
       c->id = res->crtcs[i];
       c->index = (uint32_t)i;
       c->notify_fd = -1;
+      pthread_mutex_init(&c->commit_lock, NULL);
       c->prop.active = find_prop(dev->fd, c->id, DRM_MODE_OBJECT_CRTC, "ACTIVE", NULL);
       c->prop.mode_id = find_prop(dev->fd, c->id, DRM_MODE_OBJECT_CRTC, "MODE_ID", NULL);
       for (uint32_t p = 0; p < dev->plane_count && !c->primary; p++)
@@ -245,9 +247,26 @@ any_connected(const struct vw_kms_device *dev)
    return false;
 }
 
+/* Buffers still left to the CRTCs (a display that never took the layer's last commit
+ * back, on a kernel without CLOSEFB): freeing them is the last chance before the file goes. */
+static void
+free_orphans(struct vw_kms_device *dev)
+{
+   for (uint32_t i = 0; dev->crtcs && i < dev->crtc_count; i++) {
+      while (dev->crtcs[i].orphans) {
+         struct vw_scanout_buffer *b = dev->crtcs[i].orphans;
+         dev->crtcs[i].orphans = b->next_orphan;
+         vw_scanout_destroy(b);
+      }
+   }
+}
+
 static void
 free_device(struct vw_kms_device *dev)
 {
+   free_orphans(dev);
+   for (uint32_t i = 0; dev->crtcs && i < dev->crtc_count; i++)
+      pthread_mutex_destroy(&dev->crtcs[i].commit_lock);
    for (uint32_t i = 0; dev->connectors && i < dev->connector_count; i++) {
       struct vw_kms_mode *m = dev->connectors[i].modes;
       while (m) {
@@ -441,6 +460,7 @@ on_flip(int fd, unsigned sequence, unsigned sec, unsigned usec, unsigned crtc_id
       return;
    /* One flip is in flight per CRTC at a time: the event completes the latest. */
    crtc->flip_done = crtc->flip_serial;
+   crtc->flip_unconfirmed = false;
    crtc->flip_done_ns = (uint64_t)sec * 1000000000ull + (uint64_t)usec * 1000ull;
    if (crtc->notify_fd >= 0) {
       uint64_t one = 1;

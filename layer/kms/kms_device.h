@@ -76,16 +76,24 @@ struct vw_kms_crtc {
    uint32_t saved_fb;
    uint32_t saved_connector;
 
-   /* Live state; guarded by the device lock. */
+   /* Commits here one at a time, and the state above and the first group below with them.
+    * Held across KMS calls that may block (SetCrtc waits for a pending flip) and across the
+    * bounded waits of a restore, so a new swapchain's first commit cannot slip in between.
+    * Taken before the device lock, never while holding it. */
+   pthread_mutex_t commit_lock;
    bool mode_set;           /* the layer has set a mode here */
    drmModeModeInfo mode;
    uint32_t mode_blob;
    uint32_t connector;
+   uint32_t fb;             /* the layer's framebuffer in the CRTC's committed state, or 0 */
+
+   /* Guarded by the device lock. */
    uint32_t users;          /* swapchains presenting here */
    const void *owner;       /* the surface those swapchains belong to */
    uint64_t flip_serial;    /* last flip committed */
    uint64_t flip_done;      /* last flip completed (event or given up on) */
    uint64_t flip_done_ns;
+   bool flip_unconfirmed;   /* flip_done was given up on, not confirmed by an event */
    int notify_fd;           /* eventfd of the swapchain waiting for the flip, or -1 */
    /* Buffers of destroyed swapchains still on screen: freed once something else is. */
    struct vw_scanout_buffer *orphans;

@@ -1,9 +1,10 @@
 /* cmocka tests of the layer's display backend, driven the way apps drive it: through the
  * loader and the layer on lavapipe, against the mock virtio-gpu KMS device linked into this
  * executable (so the layer's libdrm calls land in it). Every present mode with what is on
- * the mock's screen and the flip sequence checked, CRTC restore over a console, and each
- * injected KMS fault -> the VkResult the app sees, with no fd, GEM handle, framebuffer or
- * mapping left behind. VENUS_WSI_PATH picks the scanout path per run. */
+ * the mock's screen and the flip sequence checked, CRTC restore over a console, a flip that
+ * never completes (teardown in about a second), and each injected KMS fault -> the VkResult
+ * the app sees, with no fd, GEM handle, framebuffer or mapping left behind. VENUS_WSI_PATH
+ * picks the scanout path per run. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -518,6 +519,126 @@ run_fault(void **state)
    assert_int_equal(h.validation_messages, 0);
 }
 
+/* --- a flip that never completes (the host stops answering) --- */
+
+#define TEARDOWN_LIMIT_NS 1500000000ull
+
+/* The kernel gives up on a stuck flip after 10 s per blocking call; 3 s here still shows any
+ * blocking call the layer makes during teardown, and keeps the test short. */
+static void
+reset_with_flip_timeout(unsigned ms)
+{
+   struct mock_drm_config cfg;
+   mock_drm_config_default(&cfg);
+   cfg.flip_timeout_ms = ms;
+   mock_drm_config_from_env(&cfg);
+   mock_drm_reset(&cfg);
+}
+
+/* What a display server starting later does: it becomes master and turns the CRTC off,
+ * waiting out the stuck flip as the kernel makes it. Whatever the layer left on the screen
+ * is freed then. */
+static void
+later_display_server_turns_off(struct harness *h)
+{
+   mock_drm_clear_faults();
+   int fd = open("/dev/dri/card0", O_RDWR | O_CLOEXEC);
+   CHECK(h, fd >= 0 && drmIsMaster(fd), "a later display server could not become master");
+   if (fd < 0)
+      return;
+   drmModeRes *res = drmModeGetResources(fd);
+   if (res && res->count_crtcs)
+      drmModeSetCrtc(fd, res->crtcs[0], 0, 0, 0, NULL, 0, NULL);
+   drmModeFreeResources(res);
+   close(fd);
+}
+
+/* Draws until the mock has taken one more commit than 'commits' (the stuck flip). */
+static bool
+draw_until_committed(struct frame_loop *fl, uint64_t commits)
+{
+   struct mock_drm_commit c;
+   for (int i = 0; i < 50; i++) {
+      if (frame_loop_draw(fl) != VK_SUCCESS)
+         return false;
+      for (int t = 0; t < 100; t++) {
+         for (uint64_t seq = commits; seq < mock_drm_commit_count(); seq++)
+            if (mock_drm_commit_get(seq, &c) && c.result == 0)
+               return true;
+         usleep(1000);
+      }
+   }
+   return false;
+}
+
+/* A flip that never completes, with the swapchain destroyed once it has failed or at once:
+ * either way the teardown waits about a second at most, and nothing is left behind. */
+static void
+stuck_flip(bool destroy_at_once)
+{
+   const struct options *o = &opts;
+   reset_with_flip_timeout(3000);
+   struct harness h;
+   assert_true(start(&h, o));
+   VkExtent2D extent;
+   VkSurfaceKHR surface = display_surface_create(&h, &extent, NULL);
+   assert_true(surface != VK_NULL_HANDLE);
+   struct frame_loop fl;
+   assert_int_equal(frame_loop_create(&fl, &h, surface, extent, VK_PRESENT_MODE_FIFO_KHR, 3,
+                                      VK_NULL_HANDLE, swapchains_created++),
+                    VK_SUCCESS);
+   for (int i = 0; i < 10; i++)
+      CHECK_VK(&h, frame_loop_draw(&fl), VK_SUCCESS);
+   mock_drm_wait_flips(10, 2000);
+   mock_drm_inject("stuck_flip:3");
+   uint64_t t0 = harness_now_ns();
+   VkResult seen = VK_SUCCESS;
+   if (destroy_at_once) {
+      CHECK(&h, draw_until_committed(&fl, mock_drm_commit_count()), "no flip got stuck");
+   } else {
+      for (int i = 0; i < 200 && seen == VK_SUCCESS; i++)
+         seen = frame_loop_draw(&fl);
+   }
+   double fail_s = (harness_now_ns() - t0) / 1e9;
+   frame_loop_destroy(&fl, false);
+
+   t0 = harness_now_ns();
+   vkDestroySwapchainKHR(h.device, fl.swapchain, NULL);
+   uint64_t destroy_ns = harness_now_ns() - t0;
+   vkDestroySurfaceKHR(h.instance, surface, NULL);
+   t0 = harness_now_ns();
+   harness_finish(&h);
+   uint64_t finish_ns = harness_now_ns() - t0;
+   if (destroy_at_once)
+      printf("stuck flip, destroyed at once: ");
+   else
+      printf("stuck flip: swapchain failed with %d after %.2f s; ", seen, fail_s);
+   printf("vkDestroySwapchainKHR %.3f s, device and instance teardown %.3f s\n",
+          destroy_ns / 1e9, finish_ns / 1e9);
+   CHECK(&h, destroy_at_once || seen == VK_ERROR_OUT_OF_DATE_KHR, "a stuck flip: %d, expected %d",
+         seen, VK_ERROR_OUT_OF_DATE_KHR);
+   CHECK(&h, destroy_ns < TEARDOWN_LIMIT_NS, "vkDestroySwapchainKHR took %.3f s",
+         destroy_ns / 1e9);
+   CHECK(&h, finish_ns < TEARDOWN_LIMIT_NS, "device and instance teardown took %.3f s",
+         finish_ns / 1e9);
+   later_display_server_turns_off(&h);
+   check_nothing_leaked(&h, "stuck flip");
+   assert_int_equal(h.failures, 0);
+   assert_int_equal(h.validation_messages, 0);
+}
+
+static void
+stuck_flip_teardown(void **state)
+{
+   stuck_flip(false);
+}
+
+static void
+stuck_flip_destroy_at_once(void **state)
+{
+   stuck_flip(true);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -528,18 +649,23 @@ main(int argc, char **argv)
          opts.app_layers = argv[++i];
       else if (!strcmp(argv[i], "--validation") && i + 1 < argc)
          opts.validation = argv[++i];
+      else if (!strcmp(argv[i], "--filter") && i + 1 < argc)
+         cmocka_set_test_filter(argv[++i]);
       else {
          fprintf(stderr, "usage: vw-display-test [--frames N] [--app-layers L] "
-                         "[--validation above|below]   (CMOCKA_TEST_ABORT, cmocka filters apply)\n");
+                         "[--validation above|below] [--filter 'test name pattern']   "
+                         "(CMOCKA_TEST_ABORT applies)\n");
          return 2;
       }
    }
-   struct CMUnitTest tests[3 + sizeof(fault_cases) / sizeof(fault_cases[0])] = {
+   struct CMUnitTest tests[5 + sizeof(fault_cases) / sizeof(fault_cases[0])] = {
       cmocka_unit_test(present_modes),
       cmocka_unit_test(restore_console),
       cmocka_unit_test(incremental_present),
+      cmocka_unit_test(stuck_flip_teardown),
+      cmocka_unit_test(stuck_flip_destroy_at_once),
    };
-   size_t n = 3;
+   size_t n = 5;
    for (size_t i = 0; i < sizeof(fault_cases) / sizeof(fault_cases[0]); i++, n++)
       tests[n] = (struct CMUnitTest){fault_cases[i].name, run_fault, NULL, NULL,
                                      (void *)&fault_cases[i]};
