@@ -55,6 +55,7 @@ struct kms_swapchain {
    uint64_t pending_since_ns;
    uint64_t last_check_ns;
    bool counted_user;
+   bool holds_master;
    bool lost_flip_logged;
 };
 
@@ -547,8 +548,6 @@ display_create_swapchain(struct vw_swapchain *sc)
              ds->mode->info.vdisplay);
       return VK_ERROR_INITIALIZATION_FAILED;
    }
-   if (!vw_kms_ensure_master(kms))
-      return VK_ERROR_INITIALIZATION_FAILED;
    vw_kms_refresh_connectors(kms, false);
    if (!mode_still_valid(ds)) {
       vw_err("swapchain: %s is %s", ds->connector->name,
@@ -560,6 +559,9 @@ display_create_swapchain(struct vw_swapchain *sc)
    if (!ks)
       return VK_ERROR_OUT_OF_HOST_MEMORY;
    sc->backend_data = ks;
+   ks->holds_master = vw_kms_hold_master(kms);
+   if (!ks->holds_master)
+      return VK_ERROR_INITIALIZATION_FAILED;
    ks->ds = ds;
    ks->app_next = sc->image_ci.pNext;
    ks->fmt = vw_format_from_vk(sc->format);
@@ -834,6 +836,8 @@ display_destroy_swapchain(struct vw_swapchain *sc)
       }
    }
    free_scanout_buffers(ks, -1);
+   if (ks->holds_master)
+      vw_kms_release_master(ks->out.dev);
    free(ks);
    sc->backend_data = NULL;
 }

@@ -292,6 +292,11 @@ try_open(const char *path)
       vw_dbg("kms: cannot open %s: %s", path, strerror(errno));
       return NULL;
    }
+   /* Opening a primary node nobody is master of makes the opener master. An app that only
+    * looks at the displays must not keep a display server started later from the screen:
+    * let go at once; the file may take master back when a swapchain needs it. */
+   if (drmIsMaster(fd))
+      drmDropMaster(fd);
    struct vw_kms_device *dev = calloc(1, sizeof(*dev));
    if (!dev) {
       close(fd);
@@ -339,7 +344,6 @@ try_open(const char *path)
       free_device(dev);
       return NULL;
    }
-   dev->master = drmIsMaster(fd);
    return dev;
 }
 
@@ -369,9 +373,9 @@ vw_kms_open(const dev_t *preferred)
          vw_err("kms: no /dev/dri/card* with KMS and a connected display");
    }
    if (dev)
-      vw_info("kms: %s (%s), %s KMS, %u connector(s), %u CRTC(s), %s", dev->path, dev->driver,
-              dev->atomic ? "atomic" : "legacy", dev->connector_count, dev->crtc_count,
-              dev->master ? "DRM master" : "not DRM master yet");
+      vw_info("kms: %s (%s), %s KMS, %u connector(s), %u CRTC(s); DRM master only while a "
+              "swapchain presents", dev->path, dev->driver, dev->atomic ? "atomic" : "legacy",
+              dev->connector_count, dev->crtc_count);
    return dev;
 }
 
@@ -383,18 +387,33 @@ vw_kms_close(struct vw_kms_device *dev)
 }
 
 bool
-vw_kms_ensure_master(struct vw_kms_device *dev)
+vw_kms_hold_master(struct vw_kms_device *dev)
 {
    pthread_mutex_lock(&dev->lock);
    if (!dev->gone && !drmIsMaster(dev->fd))
       drmSetMaster(dev->fd); /* succeeds only when nobody holds master */
    dev->master = !dev->gone && drmIsMaster(dev->fd);
    bool master = dev->master;
+   if (master)
+      dev->master_holds++;
    pthread_mutex_unlock(&dev->lock);
    if (!master)
       vw_err("kms: %s is held by another DRM master (a compositor or display server?)",
              dev->path);
    return master;
+}
+
+void
+vw_kms_release_master(struct vw_kms_device *dev)
+{
+   pthread_mutex_lock(&dev->lock);
+   if (dev->master_holds && --dev->master_holds == 0 && !dev->gone) {
+      /* Fails harmlessly when master was revoked meanwhile (a VT switch). */
+      drmDropMaster(dev->fd);
+      dev->master = false;
+      vw_dbg("kms: %s: no swapchain left, DRM master dropped", dev->path);
+   }
+   pthread_mutex_unlock(&dev->lock);
 }
 
 bool

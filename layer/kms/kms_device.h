@@ -110,6 +110,7 @@ struct vw_kms_device {
    bool async_flip;
    bool modifiers;
    bool master;
+   uint32_t master_holds; /* swapchains that need master; it is dropped when none does */
    bool virtual_connectors; /* virtio-gpu & co: any mode goes, flips are not paced */
 
    uint32_t connector_count, crtc_count, plane_count;
@@ -130,8 +131,12 @@ void vw_kms_close(struct vw_kms_device *dev);
 /* Re-reads connectors (state and modes). Returns true when anything changed. */
 bool vw_kms_refresh_connectors(struct vw_kms_device *dev, bool probe);
 
-/* Makes sure the layer holds DRM master, taking it if nobody does. */
-bool vw_kms_ensure_master(struct vw_kms_device *dev);
+/* A swapchain needs DRM master: taken if nobody holds it (a file that was master before may
+ * take it back without privileges). False, with one log line, when another master has it.
+ * Every true is paired with vw_kms_release_master. */
+bool vw_kms_hold_master(struct vw_kms_device *dev);
+/* Drops master once no swapchain holds it, so a display server started later can have it. */
+void vw_kms_release_master(struct vw_kms_device *dev);
 
 struct vw_kms_connector *vw_kms_find_connector(struct vw_kms_device *dev, uint32_t id);
 struct vw_kms_crtc *vw_kms_find_crtc(struct vw_kms_device *dev, uint32_t id);

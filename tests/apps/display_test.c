@@ -519,6 +519,73 @@ run_fault(void **state)
    assert_int_equal(h.validation_messages, 0);
 }
 
+/* --- DRM master: held only while a swapchain presents --- */
+
+static bool
+master_held(void)
+{
+   struct mock_drm_stats s;
+   mock_drm_get_stats(&s);
+   return s.master_held;
+}
+
+/* Opening a primary node nobody is master of makes the opener master: an app that only looks
+ * at the displays must leave it to a display server, and the layer must let go of it when
+ * its last swapchain goes. */
+static void
+master_only_while_presenting(void **state)
+{
+   const struct options *o = &opts;
+   mock_drm_reset(NULL);
+   struct harness h;
+   assert_true(start(&h, o));
+   VkExtent2D extent;
+   VkSurfaceKHR surface = display_surface_create(&h, &extent, NULL);
+   assert_true(surface != VK_NULL_HANDLE);
+   struct mock_drm_stats s;
+   mock_drm_get_stats(&s);
+   CHECK(&h, s.files == 1, "the layer has %u DRM files open, expected its one", s.files);
+   CHECK(&h, !s.master_held, "the layer is DRM master after only enumerating displays");
+
+   /* A display server starting now gets master; the app cannot present meanwhile. */
+   int server = open("/dev/dri/card0", O_RDWR | O_CLOEXEC);
+   CHECK(&h, server >= 0 && drmIsMaster(server), "a display server could not become master");
+   struct frame_loop fl;
+   VkResult r = frame_loop_create(&fl, &h, surface, extent, VK_PRESENT_MODE_FIFO_KHR, 3,
+                                  VK_NULL_HANDLE, swapchains_created++);
+   CHECK(&h, r == VK_ERROR_INITIALIZATION_FAILED, "a swapchain while another is master: %d", r);
+   frame_loop_destroy(&fl, r == VK_SUCCESS);
+   close(server);
+
+   r = frame_loop_create(&fl, &h, surface, extent, VK_PRESENT_MODE_FIFO_KHR, 3, VK_NULL_HANDLE,
+                         swapchains_created++);
+   CHECK(&h, r == VK_SUCCESS, "a swapchain once the display server left: %d", r);
+   if (r == VK_SUCCESS) {
+      CHECK(&h, master_held(), "presenting without DRM master");
+      for (int i = 0; i < 5; i++)
+         CHECK_VK(&h, frame_loop_draw(&fl), VK_SUCCESS);
+      /* A hand-over keeps master: the new swapchain presents. */
+      struct frame_loop next;
+      r = frame_loop_create(&next, &h, surface, extent, VK_PRESENT_MODE_MAILBOX_KHR, 3,
+                            fl.swapchain, swapchains_created++);
+      CHECK(&h, r == VK_SUCCESS, "the second swapchain: %d", r);
+      frame_loop_destroy(&fl, true);
+      if (r == VK_SUCCESS) {
+         CHECK(&h, master_held(), "master dropped while a swapchain still presents");
+         CHECK_VK(&h, frame_loop_draw(&next), VK_SUCCESS);
+         frame_loop_destroy(&next, true);
+      }
+      CHECK(&h, !master_held(), "still DRM master after the last swapchain went");
+   }
+   printf("master: not held after enumerating, held while presenting, dropped after: %s\n",
+          h.failures ? "no" : "yes");
+   vkDestroySurfaceKHR(h.instance, surface, NULL);
+   harness_finish(&h);
+   check_nothing_leaked(&h, "master");
+   assert_int_equal(h.failures, 0);
+   assert_int_equal(h.validation_messages, 0);
+}
+
 /* --- a flip that never completes (the host stops answering) --- */
 
 #define TEARDOWN_LIMIT_NS 1500000000ull
@@ -658,14 +725,15 @@ main(int argc, char **argv)
          return 2;
       }
    }
-   struct CMUnitTest tests[5 + sizeof(fault_cases) / sizeof(fault_cases[0])] = {
+   struct CMUnitTest tests[6 + sizeof(fault_cases) / sizeof(fault_cases[0])] = {
       cmocka_unit_test(present_modes),
       cmocka_unit_test(restore_console),
       cmocka_unit_test(incremental_present),
+      cmocka_unit_test(master_only_while_presenting),
       cmocka_unit_test(stuck_flip_teardown),
       cmocka_unit_test(stuck_flip_destroy_at_once),
    };
-   size_t n = 5;
+   size_t n = 6;
    for (size_t i = 0; i < sizeof(fault_cases) / sizeof(fault_cases[0]); i++, n++)
       tests[n] = (struct CMUnitTest){fault_cases[i].name, run_fault, NULL, NULL,
                                      (void *)&fault_cases[i]};
