@@ -535,6 +535,11 @@ display_create_swapchain(struct vw_swapchain *sc)
    struct vw_kms_device *kms = ds->dev;
    if (kms->gone)
       return VK_ERROR_SURFACE_LOST_KHR;
+   if (vw_kms_opened_elsewhere(kms)) {
+      vw_err("swapchain: %s was opened by the parent of this fork() child, which presents "
+             "there", kms->path);
+      return VK_ERROR_SURFACE_LOST_KHR;
+   }
    if (sc->extent.width != ds->extent.width || sc->extent.height != ds->extent.height ||
        sc->layers != 1) {
       vw_err("swapchain: %ux%u images in %u layers on a %ux%u display surface", sc->extent.width,

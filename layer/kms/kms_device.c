@@ -248,15 +248,18 @@ any_connected(const struct vw_kms_device *dev)
 }
 
 /* Buffers still left to the CRTCs (a display that never took the layer's last commit
- * back, on a kernel without CLOSEFB): freeing them is the last chance before the file goes. */
+ * back, on a kernel without CLOSEFB): freeing them is the last chance before the file goes.
+ * A fork() child shares the file with its parent and only forgets them. */
 static void
 free_orphans(struct vw_kms_device *dev)
 {
+   bool ours = !vw_kms_opened_elsewhere(dev);
    for (uint32_t i = 0; dev->crtcs && i < dev->crtc_count; i++) {
       while (dev->crtcs[i].orphans) {
          struct vw_scanout_buffer *b = dev->crtcs[i].orphans;
          dev->crtcs[i].orphans = b->next_orphan;
-         vw_scanout_destroy(b);
+         if (ours)
+            vw_scanout_destroy(b);
       }
    }
 }
@@ -303,6 +306,7 @@ try_open(const char *path)
       return NULL;
    }
    dev->fd = fd;
+   dev->pid = getpid();
    pthread_mutex_init(&dev->lock, NULL);
    snprintf(dev->path, sizeof(dev->path), "%s", path);
    struct stat st;
@@ -384,6 +388,12 @@ vw_kms_close(struct vw_kms_device *dev)
 {
    if (dev)
       free_device(dev);
+}
+
+bool
+vw_kms_opened_elsewhere(const struct vw_kms_device *dev)
+{
+   return dev->pid != getpid();
 }
 
 bool

@@ -111,6 +111,7 @@ struct vw_kms_device {
    bool modifiers;
    bool master;
    uint32_t master_holds; /* swapchains that need master; it is dropped when none does */
+   pid_t pid;             /* the opener: a fork() child shares the DRM file and must not use it */
    bool virtual_connectors; /* virtio-gpu & co: any mode goes, flips are not paced */
 
    uint32_t connector_count, crtc_count, plane_count;
@@ -137,6 +138,10 @@ bool vw_kms_refresh_connectors(struct vw_kms_device *dev, bool probe);
 bool vw_kms_hold_master(struct vw_kms_device *dev);
 /* Drops master once no swapchain holds it, so a display server started later can have it. */
 void vw_kms_release_master(struct vw_kms_device *dev);
+
+/* Whether the device was opened by another process (this is a fork() child): the DRM file,
+ * its framebuffers and handles are shared with the parent, which still uses them. */
+bool vw_kms_opened_elsewhere(const struct vw_kms_device *dev);
 
 struct vw_kms_connector *vw_kms_find_connector(struct vw_kms_device *dev, uint32_t id);
 struct vw_kms_crtc *vw_kms_find_crtc(struct vw_kms_device *dev, uint32_t id);

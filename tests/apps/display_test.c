@@ -10,7 +10,9 @@
 #include <stddef.h>
 #include <cmocka.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/mman.h>
+#include <sys/wait.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -586,6 +588,146 @@ master_only_while_presenting(void **state)
    assert_int_equal(h.validation_messages, 0);
 }
 
+/* --- fork(): a child shares the DRM file but has no present thread --- */
+
+#define CHILD_CALL_LIMIT_NS 2000000000ull
+
+/* Bits of the child's exit code. */
+enum {
+   CHILD_ACQUIRE_WRONG = 1,     /* no error, or not within the limit */
+   CHILD_PRESENT_WRONG = 2,
+   CHILD_DESTROY_SLOW = 4,
+   CHILD_FREED_PARENTS = 8,     /* buffers or framebuffers of the shared DRM file went */
+   CHILD_CREATE_WRONG = 16,     /* a new swapchain on the parent's display */
+};
+
+static bool
+within_limit(uint64_t t0)
+{
+   return harness_now_ns() - t0 <= CHILD_CALL_LIMIT_NS;
+}
+
+static int
+child_uses_display_swapchain(struct harness *h, struct frame_loop *fl, uint32_t held,
+                             VkFence fence)
+{
+   int wrong = 0;
+   struct mock_drm_stats before, after;
+   mock_drm_get_stats(&before);
+   uint64_t t0 = harness_now_ns();
+   uint32_t index;
+   VkResult r = vkAcquireNextImageKHR(h->device, fl->swapchain, 3000000000ull, VK_NULL_HANDLE,
+                                      fence, &index);
+   if (r >= 0 || !within_limit(t0))
+      wrong |= CHILD_ACQUIRE_WRONG;
+   t0 = harness_now_ns();
+   VkPresentInfoKHR pi = {
+      .sType = VK_STRUCTURE_TYPE_PRESENT_INFO_KHR,
+      .swapchainCount = 1,
+      .pSwapchains = &fl->swapchain,
+      .pImageIndices = &held,
+   };
+   r = vkQueuePresentKHR(h->queue, &pi);
+   if (r >= 0 || !within_limit(t0))
+      wrong |= CHILD_PRESENT_WRONG;
+   t0 = harness_now_ns();
+   vkDestroySwapchainKHR(h->device, fl->swapchain, NULL);
+   if (!within_limit(t0))
+      wrong |= CHILD_DESTROY_SLOW;
+   mock_drm_get_stats(&after);
+   if (after.handles != before.handles || after.fbs != before.fbs ||
+       after.mappings != before.mappings || after.commits != before.commits)
+      wrong |= CHILD_FREED_PARENTS;
+   struct frame_loop other;
+   r = frame_loop_create(&other, h, fl->surface, fl->extent, VK_PRESENT_MODE_FIFO_KHR, 3,
+                         VK_NULL_HANDLE, 0);
+   if (r != VK_ERROR_SURFACE_LOST_KHR)
+      wrong |= CHILD_CREATE_WRONG;
+   return wrong;
+}
+
+static int
+wait_child(pid_t pid, uint64_t limit_ns)
+{
+   uint64_t t0 = harness_now_ns();
+   int status = 0;
+   while (waitpid(pid, &status, WNOHANG) == 0) {
+      if (harness_now_ns() - t0 > limit_ns) {
+         kill(pid, SIGKILL);
+         waitpid(pid, &status, 0);
+         return -1;
+      }
+      usleep(10000);
+   }
+   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+/* The child fails cleanly and touches nothing of the parent's; the parent presents on. */
+static void
+fork_child_leaves_display_alone(void **state)
+{
+   const struct options *o = &opts;
+   mock_drm_reset(NULL);
+   struct harness h;
+   assert_true(start(&h, o));
+   VkExtent2D extent;
+   VkSurfaceKHR surface = display_surface_create(&h, &extent, NULL);
+   assert_true(surface != VK_NULL_HANDLE);
+   struct frame_loop fl;
+   assert_int_equal(frame_loop_create(&fl, &h, surface, extent, VK_PRESENT_MODE_FIFO_KHR, 3,
+                                      VK_NULL_HANDLE, swapchains_created++),
+                    VK_SUCCESS);
+   for (int i = 0; i < 10; i++)
+      CHECK_VK(&h, frame_loop_draw(&fl), VK_SUCCESS);
+   vkQueueWaitIdle(h.queue);
+   VkFenceCreateInfo fci = {.sType = VK_STRUCTURE_TYPE_FENCE_CREATE_INFO};
+   VkFence held_fence, child_fence;
+   vkCreateFence(h.device, &fci, NULL, &held_fence);
+   vkCreateFence(h.device, &fci, NULL, &child_fence);
+   uint32_t held = 0;
+   CHECK_VK(&h, vkAcquireNextImageKHR(h.device, fl.swapchain, 5000000000ull, VK_NULL_HANDLE,
+                                      held_fence, &held),
+            VK_SUCCESS);
+   vkWaitForFences(h.device, 1, &held_fence, VK_TRUE, UINT64_MAX);
+   /* Every frame on screen and the mock's event thread idle: the child gets the mock's lock
+    * free (fork copies a lock held by another thread as held forever). */
+   CHECK(&h, screen_shows_frame(fl.frames - 1, extent, 2000), "the last frame is not on screen");
+   usleep(100000);
+
+   fflush(stdout);
+   fflush(stderr);
+   pid_t pid = fork();
+   if (pid == 0)
+      _exit(child_uses_display_swapchain(&h, &fl, held, child_fence));
+   int code = pid > 0 ? wait_child(pid, 10000000000ull) : -1;
+   printf("fork: child exit code %d (0: acquire and present failed, destroy returned, each "
+          "within 2 s; nothing of the parent's freed; no swapchain on the parent's display)\n",
+          code);
+   CHECK(&h, code == 0, "the fork() child %s (code %d: 1 acquire, 2 present, 4 destroy, "
+         "8 freed the parent's buffers, 16 created a swapchain)",
+         code < 0 ? "hung and was killed" : "saw wrong results", code);
+
+   VkPresentInfoKHR pi = {
+      .sType = VK_STRUCTURE_TYPE_PRESENT_INFO_KHR,
+      .swapchainCount = 1,
+      .pSwapchains = &fl.swapchain,
+      .pImageIndices = &held,
+   };
+   CHECK_VK(&h, vkQueuePresentKHR(h.queue, &pi), VK_SUCCESS);
+   for (int i = 0; i < 30; i++)
+      CHECK_VK(&h, frame_loop_draw(&fl), VK_SUCCESS);
+   CHECK(&h, screen_shows_frame(fl.frames - 1, extent, 2000),
+         "the parent's last frame is not on screen after the fork");
+   frame_loop_destroy(&fl, true);
+   vkDestroyFence(h.device, held_fence, NULL);
+   vkDestroyFence(h.device, child_fence, NULL);
+   vkDestroySurfaceKHR(h.instance, surface, NULL);
+   harness_finish(&h);
+   check_nothing_leaked(&h, "fork");
+   assert_int_equal(h.failures, 0);
+   assert_int_equal(h.validation_messages, 0);
+}
+
 /* --- a flip that never completes (the host stops answering) --- */
 
 #define TEARDOWN_LIMIT_NS 1500000000ull
@@ -725,15 +867,16 @@ main(int argc, char **argv)
          return 2;
       }
    }
-   struct CMUnitTest tests[6 + sizeof(fault_cases) / sizeof(fault_cases[0])] = {
+   struct CMUnitTest tests[7 + sizeof(fault_cases) / sizeof(fault_cases[0])] = {
       cmocka_unit_test(present_modes),
       cmocka_unit_test(restore_console),
       cmocka_unit_test(incremental_present),
       cmocka_unit_test(master_only_while_presenting),
       cmocka_unit_test(stuck_flip_teardown),
       cmocka_unit_test(stuck_flip_destroy_at_once),
+      cmocka_unit_test(fork_child_leaves_display_alone),
    };
-   size_t n = 6;
+   size_t n = 7;
    for (size_t i = 0; i < sizeof(fault_cases) / sizeof(fault_cases[0]); i++, n++)
       tests[n] = (struct CMUnitTest){fault_cases[i].name, run_fault, NULL, NULL,
                                      (void *)&fault_cases[i]};
