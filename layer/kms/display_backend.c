@@ -615,7 +615,13 @@ display_create_swapchain(struct vw_swapchain *sc)
          sc->path = p;
          break;
       }
-      vw_info("swapchain: path %s failed (%d), trying the next", vw_path_name(p), r);
+      if (forced) {
+         vw_err("swapchain: VENUS_WSI_PATH=%s failed (%d); no other path is tried",
+                vw_path_name(p), r);
+         break;
+      }
+      vw_info("swapchain: path %s failed (%d)%s", vw_path_name(p), r,
+              i + 1 < sizeof(order) / sizeof(order[0]) ? ", trying the next" : "; none left");
    }
    if (r != VK_SUCCESS)
       return r;
