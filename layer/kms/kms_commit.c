@@ -218,6 +218,88 @@ legacy_show(struct vw_kms_output *out, uint32_t fb, const struct vw_damage *dama
    return 0;
 }
 
+/* --- waiting for a CRTC that may be busy: never past a deadline --- */
+
+#define RESTORE_RETRY_MS 5
+
+static uint64_t
+ms_left(uint64_t deadline_ns)
+{
+   uint64_t now = now_ns();
+   return now < deadline_ns ? (deadline_ns - now) / 1000000 : 0;
+}
+
+/* Lets the display get on with a pending flip for a few ms, reading its events meanwhile. */
+static void
+pause_for_display(struct vw_kms_device *dev, uint64_t deadline_ns)
+{
+   uint64_t left = ms_left(deadline_ns);
+   struct pollfd pfd = {.fd = dev->fd, .events = POLLIN};
+   if (poll(&pfd, 1, left < RESTORE_RETRY_MS ? (int)left : RESTORE_RETRY_MS) > 0 &&
+       (pfd.revents & POLLIN))
+      vw_kms_dispatch_events(dev);
+}
+
+/* Legacy SetCrtc always blocks, for a pending flip too: where the layer's last flip was
+ * never confirmed, a flip of the same framebuffer (which never blocks) shows first whether
+ * the CRTC is free. -EBUSY when it stays busy past the deadline. */
+static int
+legacy_wait_idle(struct vw_kms_output *out, uint64_t deadline_ns)
+{
+   struct vw_kms_device *dev = out->dev;
+   struct vw_kms_crtc *crtc = out->crtc;
+   uint64_t serial = 0;
+   int r;
+   for (;;) {
+      pthread_mutex_lock(&dev->lock);
+      uint64_t s = crtc->flip_serial + 1;
+      r = drmModePageFlip(dev->fd, crtc->id, crtc->fb, DRM_MODE_PAGE_FLIP_EVENT, dev) ? -errno
+                                                                                     : 0;
+      if (r == 0)
+         crtc->flip_serial = serial = s;
+      pthread_mutex_unlock(&dev->lock);
+      if (r != -EBUSY || !ms_left(deadline_ns))
+         break;
+      pause_for_display(dev, deadline_ns);
+   }
+   if (r == -EBUSY)
+      return r;
+   if (r)
+      return 0; /* no flips here at all, or refused for a reason SetCrtc reports too */
+   return vw_kms_wait_flip(out, serial, -1, ms_left(deadline_ns) * 1000000) == 1 ? 0 : -EBUSY;
+}
+
+/* The CRTC's committed framebuffer is 'fb': the flip to it may still be pending. Otherwise
+ * someone else has set the CRTC since (off, or their own picture) and the probe flip would
+ * be refused for that. */
+static bool
+crtc_holds_fb(struct vw_kms_device *dev, const struct vw_kms_crtc *crtc, uint32_t fb)
+{
+   drmModeCrtc *c = drmModeGetCrtc(dev->fd, crtc->id);
+   bool holds = c && c->buffer_id == fb;
+   drmModeFreeCrtc(c);
+   return holds;
+}
+
+static int
+legacy_settle(struct vw_kms_output *out, uint64_t deadline_ns)
+{
+   struct vw_kms_device *dev = out->dev;
+   struct vw_kms_crtc *crtc = out->crtc;
+   pthread_mutex_lock(&dev->lock);
+   bool unconfirmed = crtc->flip_unconfirmed;
+   pthread_mutex_unlock(&dev->lock);
+   if (!unconfirmed || !crtc->fb || out->legacy_setcrtc_only)
+      return 0;
+   if (!crtc_holds_fb(dev, crtc, crtc->fb)) {
+      pthread_mutex_lock(&dev->lock);
+      crtc->flip_unconfirmed = false;
+      pthread_mutex_unlock(&dev->lock);
+      return 0;
+   }
+   return legacy_wait_idle(out, deadline_ns);
+}
+
 int
 vw_kms_show(struct vw_kms_output *out, uint32_t fb, VkExtent2D extent,
             const struct vw_damage *damage, bool async, enum vw_flip_result *result,
@@ -226,10 +308,17 @@ vw_kms_show(struct vw_kms_output *out, uint32_t fb, VkExtent2D extent,
    struct vw_kms_device *dev = out->dev;
    struct vw_kms_crtc *crtc = out->crtc;
    pthread_mutex_lock(&crtc->commit_lock);
+   /* A legacy mode set would block behind a flip that never completes: busy instead, which
+    * the caller retries a few times. */
+   int r = !dev->atomic && needs_modeset(out) ? legacy_settle(out, now_ns()) : 0;
+   if (r) {
+      pthread_mutex_unlock(&crtc->commit_lock);
+      return r;
+   }
    /* The device lock stays held from a nonblocking commit to its serial being recorded: the
     * flip event, read by any thread, must find the serial it completes. */
    pthread_mutex_lock(&dev->lock);
-   int r = -ENODEV;
+   r = -ENODEV;
    if (!dev->gone) {
       save_crtc_state(out);
       uint64_t s = crtc->flip_serial + 1;
@@ -308,27 +397,7 @@ vw_kms_drain_flips(struct vw_kms_output *out, uint64_t deadline_ns)
    return confirmed;
 }
 
-/* --- restore: nothing waits past the caller's deadline --- */
-
-#define RESTORE_RETRY_MS 5
-
-static uint64_t
-ms_left(uint64_t deadline_ns)
-{
-   uint64_t now = now_ns();
-   return now < deadline_ns ? (deadline_ns - now) / 1000000 : 0;
-}
-
-/* Lets the display get on with a pending flip for a few ms, reading its events meanwhile. */
-static void
-pause_for_display(struct vw_kms_device *dev, uint64_t deadline_ns)
-{
-   uint64_t left = ms_left(deadline_ns);
-   struct pollfd pfd = {.fd = dev->fd, .events = POLLIN};
-   if (poll(&pfd, 1, left < RESTORE_RETRY_MS ? (int)left : RESTORE_RETRY_MS) > 0 &&
-       (pfd.revents & POLLIN))
-      vw_kms_dispatch_events(dev);
-}
+/* --- restore --- */
 
 static bool
 crtc_is_on(struct vw_kms_device *dev, const struct vw_kms_crtc *crtc)
@@ -438,48 +507,14 @@ atomic_restore(struct vw_kms_output *out, uint64_t deadline_ns)
    return r;
 }
 
-/* Legacy SetCrtc always blocks, for a pending flip too: where the layer's last flip was
- * never confirmed, a flip of the same framebuffer (which never blocks) shows first whether
- * the CRTC is free. -EBUSY when it stays busy past the deadline. */
-static int
-legacy_wait_idle(struct vw_kms_output *out, uint64_t deadline_ns)
-{
-   struct vw_kms_device *dev = out->dev;
-   struct vw_kms_crtc *crtc = out->crtc;
-   uint64_t serial = 0;
-   int r;
-   for (;;) {
-      pthread_mutex_lock(&dev->lock);
-      uint64_t s = crtc->flip_serial + 1;
-      r = drmModePageFlip(dev->fd, crtc->id, crtc->fb, DRM_MODE_PAGE_FLIP_EVENT, dev) ? -errno
-                                                                                     : 0;
-      if (r == 0)
-         crtc->flip_serial = serial = s;
-      pthread_mutex_unlock(&dev->lock);
-      if (r != -EBUSY || !ms_left(deadline_ns))
-         break;
-      pause_for_display(dev, deadline_ns);
-   }
-   if (r == -EBUSY)
-      return r;
-   if (r)
-      return 0; /* no flips here at all, or refused for a reason SetCrtc reports too */
-   return vw_kms_wait_flip(out, serial, -1, ms_left(deadline_ns) * 1000000) == 1 ? 0 : -EBUSY;
-}
-
 static int
 legacy_restore(struct vw_kms_output *out, uint64_t deadline_ns)
 {
    struct vw_kms_device *dev = out->dev;
    struct vw_kms_crtc *crtc = out->crtc;
-   pthread_mutex_lock(&dev->lock);
-   bool unconfirmed = crtc->flip_unconfirmed;
-   pthread_mutex_unlock(&dev->lock);
-   if (unconfirmed && crtc->fb && !out->legacy_setcrtc_only) {
-      int r = legacy_wait_idle(out, deadline_ns);
-      if (r)
-         return r;
-   }
+   int r = legacy_settle(out, deadline_ns);
+   if (r)
+      return r;
    if (crtc->saved_active && crtc->saved_fb) {
       uint32_t conn = crtc->saved_connector ? crtc->saved_connector : crtc->connector;
       if (drmModeSetCrtc(dev->fd, crtc->id, crtc->saved_fb, 0, 0, &conn, 1, &crtc->saved_mode) == 0)
@@ -498,7 +533,8 @@ vw_kms_restore(struct vw_kms_output *out, uint64_t deadline_ns, uint32_t *held_f
    bool gone = dev->gone;
    pthread_mutex_unlock(&dev->lock);
    int r = 0;
-   if (crtc->mode_set && !gone)
+   /* A framebuffer left from a restore that found the CRTC stuck asks for another try. */
+   if ((crtc->mode_set || crtc->fb) && !gone)
       r = dev->atomic ? atomic_restore(out, deadline_ns) : legacy_restore(out, deadline_ns);
    *held_fb = 0;
    if (r == -EBUSY) {
@@ -509,14 +545,16 @@ vw_kms_restore(struct vw_kms_output *out, uint64_t deadline_ns, uint32_t *held_f
       vw_err("kms: restoring CRTC %u failed: %s", crtc->id, strerror(-r));
    }
    if (r != -EBUSY) {
+      /* Kept otherwise for the next try: the committed state still routes the connector
+       * here, and a later swapchain must not save the stuck picture as the console's. */
       crtc->fb = 0;
-      crtc->saved = false; /* a later swapchain saves what is on screen then */
+      crtc->connector = 0;
+      crtc->saved = false;
    }
    if (crtc->mode_blob && !gone)
       drmModeDestroyPropertyBlob(dev->fd, crtc->mode_blob);
    crtc->mode_blob = 0;
    crtc->mode_set = false;
-   crtc->connector = 0;
    pthread_mutex_unlock(&crtc->commit_lock);
    return r;
 }
