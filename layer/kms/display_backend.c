@@ -453,10 +453,10 @@ create_copy_target(struct vw_swapchain *sc, struct vw_image *img, struct kms_ima
 }
 
 static void
-free_scanout_buffers(struct kms_swapchain *ks, int32_t keep)
+free_scanout_buffers(struct kms_swapchain *ks)
 {
    for (uint32_t i = 0; i < VW_MAX_IMAGES; i++) {
-      if ((int32_t)i == keep || !ks->images[i].buf)
+      if (!ks->images[i].buf)
          continue;
       vw_scanout_destroy(ks->images[i].buf);
       ks->images[i].buf = NULL;
@@ -514,7 +514,7 @@ try_path(struct vw_swapchain *sc, enum vw_path path)
    }
    if (r != VK_SUCCESS) {
       vw_swapchain_destroy_images(sc);
-      free_scanout_buffers(ks, -1);
+      free_scanout_buffers(ks);
    }
    return r;
 }
@@ -805,7 +805,7 @@ restore_crtc(struct kms_swapchain *ks, uint64_t deadline_ns)
    if (vw_kms_restore(&ks->out, deadline_ns, &held_fb) == -EBUSY && held_fb)
       leave_held_buffer(ks, held_fb);
    free_orphans(ks->out.dev, ks->out.crtc);
-   free_scanout_buffers(ks, -1);
+   free_scanout_buffers(ks);
 }
 
 /* This swapchain stops presenting on its CRTC. Returns true when it was the last one. */
@@ -846,7 +846,7 @@ display_destroy_swapchain(struct vw_swapchain *sc)
          ks->images[on_screen].buf = NULL;
       }
    }
-   free_scanout_buffers(ks, -1);
+   free_scanout_buffers(ks);
    if (ks->holds_master)
       vw_kms_release_master(ks->out.dev);
    free(ks);

@@ -251,7 +251,7 @@ any_connected(const struct vw_kms_device *dev)
  * back, on a kernel without CLOSEFB): freeing them is the last chance before the file goes.
  * A fork() child shares the file with its parent and only forgets them. */
 static void
-free_orphans(struct vw_kms_device *dev)
+free_orphans_at_close(struct vw_kms_device *dev)
 {
    bool ours = !vw_kms_opened_elsewhere(dev);
    for (uint32_t i = 0; dev->crtcs && i < dev->crtc_count; i++) {
@@ -267,7 +267,7 @@ free_orphans(struct vw_kms_device *dev)
 static void
 free_device(struct vw_kms_device *dev)
 {
-   free_orphans(dev);
+   free_orphans_at_close(dev);
    for (uint32_t i = 0; dev->crtcs && i < dev->crtc_count; i++)
       pthread_mutex_destroy(&dev->crtcs[i].commit_lock);
    for (uint32_t i = 0; dev->connectors && i < dev->connector_count; i++) {
