@@ -228,6 +228,14 @@ vw_QueuePresentKHR(VkQueue queue, const VkPresentInfoKHR *info)
          pthread_mutex_unlock(&q->lock);
       return r;
    }
+   for (uint32_t i = 0; i < count; i++) {
+      /* Nothing would take the frame to the screen there: nothing is submitted. */
+      if (scs[i] && vw_swapchain_refused_in_child(scs[i], "vkQueuePresentKHR")) {
+         for (uint32_t j = 0; info->pResults && j < count; j++)
+            info->pResults[j] = VK_ERROR_DEVICE_LOST;
+         return VK_ERROR_DEVICE_LOST;
+      }
+   }
    if (ours != count || !q) {
       /* A binary semaphore can be waited once: splitting its wait between the driver's
        * present and the layer's would need a semaphore of the layer in between. */

@@ -278,7 +278,24 @@ vw_present_thread_start(struct vw_swapchain *sc)
       return VK_ERROR_OUT_OF_HOST_MEMORY;
    }
    sc->thread_started = true;
+   sc->owner_pid = getpid();
    return VK_SUCCESS;
+}
+
+bool
+vw_swapchain_in_forked_child(const struct vw_swapchain *sc)
+{
+   return sc->thread_started && sc->owner_pid != getpid();
+}
+
+bool
+vw_swapchain_refused_in_child(const struct vw_swapchain *sc, const char *call)
+{
+   if (!vw_swapchain_in_forked_child(sc))
+      return false;
+   vw_err("%s: swapchain %u belongs to process %d; this fork() child has no present thread for "
+          "it (VK_ERROR_DEVICE_LOST)", call, sc->serial, (int)sc->owner_pid);
+   return true;
 }
 
 void

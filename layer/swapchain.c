@@ -289,6 +289,11 @@ vw_DestroySwapchainKHR(VkDevice device, VkSwapchainKHR handle, const VkAllocatio
          dev->next.DestroySwapchainKHR(device, handle, alloc);
       return;
    }
+   /* A fork() child has no present thread to join, and the images, memory and scanout
+    * buffers are the parent's as much as its own (a DRM file is shared across fork): freeing
+    * them would pull them from under the parent. The child's copy is leaked instead. */
+   if (vw_swapchain_in_forked_child(sc))
+      return;
    vw_present_thread_stop(sc);
    if (!frames_let_go(sc)) {
       /* Freeing memory the GPU may still write is worse than leaking it. */
@@ -330,6 +335,8 @@ static VkResult
 acquire(struct vw_swapchain *sc, uint64_t timeout, VkSemaphore semaphore, VkFence fence,
         uint32_t *index)
 {
+   if (vw_swapchain_refused_in_child(sc, "vkAcquireNextImage(2)KHR"))
+      return VK_ERROR_DEVICE_LOST; /* nothing would ever free an image there */
    struct vw_acquire_state st = {
       .lock = &sc->lock,
       .freed = &sc->image_freed,

@@ -4,6 +4,7 @@
 
 #include <pthread.h>
 #include <stdbool.h>
+#include <sys/types.h>
 #include <vulkan/vulkan.h>
 
 #include "device.h"
@@ -98,6 +99,7 @@ struct vw_swapchain {
    pthread_t thread;
    bool thread_started;
    int wake_fd;
+   pid_t owner_pid; /* the process whose thread it is */
 };
 
 struct vw_swapchain *vw_swapchain_from_handle(VkSwapchainKHR handle);
@@ -120,6 +122,11 @@ void vw_present_thread_stop(struct vw_swapchain *sc);
 /* After the backend has let go of the swapchain: flip events may be routed to wake_fd until then. */
 void vw_present_thread_close_wake(struct vw_swapchain *sc);
 void vw_present_thread_wake(struct vw_swapchain *sc);
+/* Whether this is a fork() child of the process that made the swapchain. Such a child has
+ * no present thread, and the swapchain's memory and DRM file are still the parent's. */
+bool vw_swapchain_in_forked_child(const struct vw_swapchain *sc);
+/* The same, logging one line naming 'call' when it is: the call fails there. */
+bool vw_swapchain_refused_in_child(const struct vw_swapchain *sc, const char *call);
 
 VKAPI_ATTR VkResult VKAPI_CALL vw_CreateSwapchainKHR(VkDevice device,
                                                      const VkSwapchainCreateInfoKHR *ci,

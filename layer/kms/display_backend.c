@@ -27,6 +27,13 @@
 
 /* A flip whose event has not come after this long is taken as done (events get lost). */
 #define LOST_FLIP_NS 1000000000ull
+/* The most a swapchain's teardown waits for the display (its last flip, the restore). A flip
+ * that never completes would otherwise cost the kernel's flip timeout, 10 s, per blocking
+ * call. */
+#define TEARDOWN_NS 1000000000ull
+/* What is left of it for a display that has already let a flip go unanswered for a second
+ * (LOST_FLIP_NS): enough for an event just past that, not another second. */
+#define UNANSWERED_GRACE_NS 100000000ull
 #define CONNECTOR_CHECK_NS 250000000ull
 #define EBUSY_RETRIES 50
 
@@ -48,6 +55,7 @@ struct kms_swapchain {
    uint64_t pending_since_ns;
    uint64_t last_check_ns;
    bool counted_user;
+   bool holds_master;
    bool lost_flip_logged;
 };
 
@@ -445,10 +453,10 @@ create_copy_target(struct vw_swapchain *sc, struct vw_image *img, struct kms_ima
 }
 
 static void
-free_scanout_buffers(struct kms_swapchain *ks, int32_t keep)
+free_scanout_buffers(struct kms_swapchain *ks)
 {
    for (uint32_t i = 0; i < VW_MAX_IMAGES; i++) {
-      if ((int32_t)i == keep || !ks->images[i].buf)
+      if (!ks->images[i].buf)
          continue;
       vw_scanout_destroy(ks->images[i].buf);
       ks->images[i].buf = NULL;
@@ -506,7 +514,7 @@ try_path(struct vw_swapchain *sc, enum vw_path path)
    }
    if (r != VK_SUCCESS) {
       vw_swapchain_destroy_images(sc);
-      free_scanout_buffers(ks, -1);
+      free_scanout_buffers(ks);
    }
    return r;
 }
@@ -527,6 +535,11 @@ display_create_swapchain(struct vw_swapchain *sc)
    struct vw_kms_device *kms = ds->dev;
    if (kms->gone)
       return VK_ERROR_SURFACE_LOST_KHR;
+   if (vw_kms_opened_elsewhere(kms)) {
+      vw_err("swapchain: %s was opened by the parent of this fork() child, which presents "
+             "there", kms->path);
+      return VK_ERROR_SURFACE_LOST_KHR;
+   }
    if (sc->extent.width != ds->extent.width || sc->extent.height != ds->extent.height ||
        sc->layers != 1) {
       vw_err("swapchain: %ux%u images in %u layers on a %ux%u display surface", sc->extent.width,
@@ -540,8 +553,6 @@ display_create_swapchain(struct vw_swapchain *sc)
              ds->mode->info.vdisplay);
       return VK_ERROR_INITIALIZATION_FAILED;
    }
-   if (!vw_kms_ensure_master(kms))
-      return VK_ERROR_INITIALIZATION_FAILED;
    vw_kms_refresh_connectors(kms, false);
    if (!mode_still_valid(ds)) {
       vw_err("swapchain: %s is %s", ds->connector->name,
@@ -553,6 +564,9 @@ display_create_swapchain(struct vw_swapchain *sc)
    if (!ks)
       return VK_ERROR_OUT_OF_HOST_MEMORY;
    sc->backend_data = ks;
+   ks->holds_master = vw_kms_hold_master(kms);
+   if (!ks->holds_master)
+      return VK_ERROR_INITIALIZATION_FAILED;
    ks->ds = ds;
    ks->app_next = sc->image_ci.pNext;
    ks->fmt = vw_format_from_vk(sc->format);
@@ -601,7 +615,13 @@ display_create_swapchain(struct vw_swapchain *sc)
          sc->path = p;
          break;
       }
-      vw_info("swapchain: path %s failed (%d), trying the next", vw_path_name(p), r);
+      if (forced) {
+         vw_err("swapchain: VENUS_WSI_PATH=%s failed (%d); no other path is tried",
+                vw_path_name(p), r);
+         break;
+      }
+      vw_info("swapchain: path %s failed (%d)%s", vw_path_name(p), r,
+              i + 1 < sizeof(order) / sizeof(order[0]) ? ", trying the next" : "; none left");
    }
    if (r != VK_SUCCESS)
       return r;
@@ -621,14 +641,29 @@ display_wants_copy(struct vw_swapchain *sc, struct vw_image *img)
    return sc->path == VW_PATH_HOSTPTR || sc->path == VW_PATH_COPY;
 }
 
+/* Something else is on screen now: the buffers kept up for the hand-over may go. They are
+ * freed outside the device lock (removing a framebuffer may wait for the display). */
 static void
-free_orphans_locked(struct vw_kms_crtc *crtc)
+free_orphans(struct vw_kms_device *dev, struct vw_kms_crtc *crtc)
 {
-   while (crtc->orphans) {
-      struct vw_scanout_buffer *b = crtc->orphans;
-      crtc->orphans = b->next_orphan;
+   pthread_mutex_lock(&dev->lock);
+   struct vw_scanout_buffer *list = crtc->orphans;
+   crtc->orphans = NULL;
+   pthread_mutex_unlock(&dev->lock);
+   while (list) {
+      struct vw_scanout_buffer *b = list;
+      list = b->next_orphan;
       vw_scanout_destroy(b);
    }
+}
+
+static void
+add_orphan(struct vw_kms_device *dev, struct vw_kms_crtc *crtc, struct vw_scanout_buffer *buf)
+{
+   pthread_mutex_lock(&dev->lock);
+   buf->next_orphan = crtc->orphans;
+   crtc->orphans = buf;
+   pthread_mutex_unlock(&dev->lock);
 }
 
 /* Hot-unplug, disconnects and mode-list changes come with no event the layer listens to:
@@ -703,9 +738,7 @@ display_present(struct vw_swapchain *sc, struct vw_image *img, const struct vw_d
       return vw_kms_error_to_vk(e);
    }
    if (result == VW_FLIP_SHOWN) {
-      pthread_mutex_lock(&ks->out.dev->lock);
-      free_orphans_locked(ks->out.crtc);
-      pthread_mutex_unlock(&ks->out.dev->lock);
+      free_orphans(ks->out.dev, ks->out.crtc);
       *shown = true;
       return VK_SUCCESS;
    }
@@ -726,19 +759,71 @@ display_wait_flip(struct vw_swapchain *sc, int wake_fd, uint64_t timeout_ns, boo
       if (!ks->lost_flip_logged)
          vw_err("swapchain %u: no flip event after 1 s; taking the flip as done", sc->serial);
       ks->lost_flip_logged = true;
-      pthread_mutex_lock(&ks->out.dev->lock);
-      if (ks->out.crtc->flip_done < ks->pending_serial)
-         ks->out.crtc->flip_done = ks->pending_serial;
-      pthread_mutex_unlock(&ks->out.dev->lock);
+      vw_kms_give_up_flip(&ks->out, ks->pending_serial);
       r = 1;
    }
    if (r == 1) {
-      pthread_mutex_lock(&ks->out.dev->lock);
-      free_orphans_locked(ks->out.crtc); /* something of ours is on screen now */
-      pthread_mutex_unlock(&ks->out.dev->lock);
+      free_orphans(ks->out.dev, ks->out.crtc);
       *shown = true;
    }
    return VK_SUCCESS;
+}
+
+/* The CRTC could not be restored and still holds framebuffer 'held_fb': the buffer behind
+ * it (this swapchain's or an earlier one's) is let go without removing it, or kept among the
+ * orphans where the kernel cannot do that. */
+static void
+leave_held_buffer(struct kms_swapchain *ks, uint32_t held_fb)
+{
+   struct vw_kms_device *kms = ks->out.dev;
+   struct vw_kms_crtc *crtc = ks->out.crtc;
+   struct vw_scanout_buffer *held = NULL;
+   for (uint32_t i = 0; i < VW_MAX_IMAGES && !held; i++) {
+      if (ks->images[i].buf && ks->images[i].buf->fb_id == held_fb) {
+         held = ks->images[i].buf;
+         ks->images[i].buf = NULL;
+      }
+   }
+   pthread_mutex_lock(&kms->lock);
+   for (struct vw_scanout_buffer **link = &crtc->orphans; *link && !held;
+        link = &(*link)->next_orphan) {
+      if ((*link)->fb_id == held_fb) {
+         held = *link;
+         *link = held->next_orphan;
+      }
+   }
+   pthread_mutex_unlock(&kms->lock);
+   if (held && !vw_scanout_leave_on_screen(held))
+      add_orphan(kms, crtc, held);
+}
+
+/* The last swapchain on the CRTC goes: the screen goes back to what it showed before. */
+static void
+restore_crtc(struct kms_swapchain *ks, uint64_t deadline_ns)
+{
+   uint32_t held_fb = 0;
+   if (vw_kms_restore(&ks->out, deadline_ns, &held_fb) == -EBUSY && held_fb)
+      leave_held_buffer(ks, held_fb);
+   free_orphans(ks->out.dev, ks->out.crtc);
+   free_scanout_buffers(ks);
+}
+
+/* This swapchain stops presenting on its CRTC. Returns true when it was the last one. */
+static bool
+leave_crtc(struct vw_swapchain *sc, struct kms_swapchain *ks)
+{
+   struct vw_kms_device *kms = ks->out.dev;
+   struct vw_kms_crtc *crtc = ks->out.crtc;
+   pthread_mutex_lock(&kms->lock);
+   /* A newer swapchain on this CRTC may have taken the flip notifications over. */
+   if (crtc->notify_fd == sc->wake_fd)
+      crtc->notify_fd = -1;
+   crtc->users--;
+   bool last = crtc->users == 0;
+   if (last)
+      crtc->owner = NULL;
+   pthread_mutex_unlock(&kms->lock);
+   return last;
 }
 
 static void
@@ -747,40 +832,23 @@ display_destroy_swapchain(struct vw_swapchain *sc)
    struct kms_swapchain *ks = sc->backend_data;
    if (!ks)
       return;
-   struct vw_kms_device *kms = ks->out.dev;
-   struct vw_kms_crtc *crtc = ks->out.crtc;
    if (ks->counted_user) {
-      vw_kms_drain_flips(&ks->out, LOST_FLIP_NS);
+      uint64_t deadline = now_ns() + TEARDOWN_NS;
+      if (!vw_kms_drain_flips(&ks->out, deadline) && now_ns() + UNANSWERED_GRACE_NS < deadline)
+         deadline = now_ns() + UNANSWERED_GRACE_NS;
       int32_t on_screen = sc->pq.displayed;
-      pthread_mutex_lock(&kms->lock);
-      /* A newer swapchain on this CRTC may have taken the flip notifications over. */
-      if (crtc->notify_fd == sc->wake_fd)
-         crtc->notify_fd = -1;
-      crtc->users--;
-      bool last = crtc->users == 0;
-      if (last)
-         crtc->owner = NULL;
-      pthread_mutex_unlock(&kms->lock);
-      if (last) {
+      if (leave_crtc(sc, ks)) {
          /* Nothing of the layer's may stay on screen once its buffers are gone. */
-         vw_kms_restore(&ks->out);
-         pthread_mutex_lock(&kms->lock);
-         free_orphans_locked(crtc);
-         pthread_mutex_unlock(&kms->lock);
-         free_scanout_buffers(ks, -1);
+         restore_crtc(ks, deadline);
       } else if (on_screen >= 0 && ks->images[on_screen].buf) {
          /* A newer swapchain takes over: keep the shown frame up until it flips. */
-         pthread_mutex_lock(&kms->lock);
-         ks->images[on_screen].buf->next_orphan = crtc->orphans;
-         crtc->orphans = ks->images[on_screen].buf;
-         pthread_mutex_unlock(&kms->lock);
-         free_scanout_buffers(ks, on_screen);
-      } else {
-         free_scanout_buffers(ks, -1);
+         add_orphan(ks->out.dev, ks->out.crtc, ks->images[on_screen].buf);
+         ks->images[on_screen].buf = NULL;
       }
-   } else {
-      free_scanout_buffers(ks, -1);
    }
+   free_scanout_buffers(ks);
+   if (ks->holds_master)
+      vw_kms_release_master(ks->out.dev);
    free(ks);
    sc->backend_data = NULL;
 }

@@ -153,6 +153,23 @@ atomic_show(struct vw_kms_output *out, uint32_t fb, VkExtent2D extent,
    return 0;
 }
 
+/* Without it a virtio-gpu guest shows nothing new (the host copy is not refreshed). */
+static void
+dirty_fb(struct vw_kms_device *dev, uint32_t fb, const struct vw_damage *damage)
+{
+   drmModeClip clips[VW_MAX_DAMAGE_RECTS];
+   uint32_t n = 0;
+   for (uint32_t i = 0; damage && !damage->full && i < damage->count; i++) {
+      const VkRect2D *r = &damage->rects[i];
+      clips[n++] = (drmModeClip){(unsigned short)r->offset.x, (unsigned short)r->offset.y,
+                                 (unsigned short)(r->offset.x + r->extent.width),
+                                 (unsigned short)(r->offset.y + r->extent.height)};
+   }
+   if (drmModeDirtyFB(dev->fd, fb, n ? clips : NULL, n) && errno != ENOSYS)
+      vw_dbg("kms: DirtyFB: %s", strerror(errno));
+}
+
+/* Device lock held; dropped around the calls that may block. */
 static int
 legacy_show(struct vw_kms_output *out, uint32_t fb, const struct vw_damage *damage, bool async,
             uint64_t serial, enum vw_flip_result *result)
@@ -181,29 +198,106 @@ legacy_show(struct vw_kms_output *out, uint32_t fb, const struct vw_damage *dama
    }
    uint32_t conn = out->connector->id;
    drmModeModeInfo mode = out->mode;
-   if (drmModeSetCrtc(dev->fd, crtc->id, fb, 0, 0, &conn, 1, &mode))
-      return -errno;
+   /* SetCrtc and DirtyFB are blocking commits in the kernel: they wait for a pending flip. */
+   pthread_mutex_unlock(&dev->lock);
+   int r = drmModeSetCrtc(dev->fd, crtc->id, fb, 0, 0, &conn, 1, &mode) ? -errno : 0;
+   if (r == 0 && out->legacy_setcrtc_only)
+      dirty_fb(dev, fb, damage);
+   pthread_mutex_lock(&dev->lock);
+   if (r)
+      return r;
    crtc->mode = out->mode;
    crtc->connector = conn;
    crtc->mode_set = true;
-   if (out->legacy_setcrtc_only) {
-      drmModeClip clips[VW_MAX_DAMAGE_RECTS];
-      uint32_t n = 0;
-      for (uint32_t i = 0; damage && !damage->full && i < damage->count; i++) {
-         const VkRect2D *r = &damage->rects[i];
-         clips[n++] = (drmModeClip){(unsigned short)r->offset.x, (unsigned short)r->offset.y,
-                                    (unsigned short)(r->offset.x + r->extent.width),
-                                    (unsigned short)(r->offset.y + r->extent.height)};
-      }
-      /* Without it a virtio-gpu guest shows nothing new (the host copy is not refreshed). */
-      if (drmModeDirtyFB(dev->fd, fb, n ? clips : NULL, n) && errno != ENOSYS)
-         vw_dbg("kms: DirtyFB: %s", strerror(errno));
-   }
+   /* The kernel finished the pending flip before this: nothing of the layer's is in flight. */
    crtc->flip_serial = serial;
    crtc->flip_done = serial;
    crtc->flip_done_ns = now_ns();
+   crtc->flip_unconfirmed = false;
    *result = VW_FLIP_SHOWN;
    return 0;
+}
+
+/* --- waiting for a CRTC that may be busy: never past a deadline --- */
+
+#define RESTORE_RETRY_MS 5
+
+static uint64_t
+ms_left(uint64_t deadline_ns)
+{
+   uint64_t now = now_ns();
+   return now < deadline_ns ? (deadline_ns - now) / 1000000 : 0;
+}
+
+/* Lets the display get on with a pending flip for a few ms, reading its events meanwhile. */
+static void
+pause_for_display(struct vw_kms_device *dev, uint64_t deadline_ns)
+{
+   uint64_t left = ms_left(deadline_ns);
+   struct pollfd pfd = {.fd = dev->fd, .events = POLLIN};
+   if (poll(&pfd, 1, left < RESTORE_RETRY_MS ? (int)left : RESTORE_RETRY_MS) > 0 &&
+       (pfd.revents & POLLIN))
+      vw_kms_dispatch_events(dev);
+}
+
+/* Legacy SetCrtc always blocks, for a pending flip too: where the layer's last flip was
+ * never confirmed, a flip of the same framebuffer (which never blocks) shows first whether
+ * the CRTC is free. -EBUSY when it stays busy past the deadline. */
+static int
+legacy_wait_idle(struct vw_kms_output *out, uint64_t deadline_ns)
+{
+   struct vw_kms_device *dev = out->dev;
+   struct vw_kms_crtc *crtc = out->crtc;
+   uint64_t serial = 0;
+   int r;
+   for (;;) {
+      pthread_mutex_lock(&dev->lock);
+      uint64_t s = crtc->flip_serial + 1;
+      r = drmModePageFlip(dev->fd, crtc->id, crtc->fb, DRM_MODE_PAGE_FLIP_EVENT, dev) ? -errno
+                                                                                     : 0;
+      if (r == 0)
+         crtc->flip_serial = serial = s;
+      pthread_mutex_unlock(&dev->lock);
+      if (r != -EBUSY || !ms_left(deadline_ns))
+         break;
+      pause_for_display(dev, deadline_ns);
+   }
+   if (r == -EBUSY)
+      return r;
+   if (r)
+      return 0; /* no flips here at all, or refused for a reason SetCrtc reports too */
+   return vw_kms_wait_flip(out, serial, -1, ms_left(deadline_ns) * 1000000) == 1 ? 0 : -EBUSY;
+}
+
+/* The CRTC's committed framebuffer is 'fb': the flip to it may still be pending. Otherwise
+ * someone else has set the CRTC since (off, or their own picture) and the probe flip would
+ * be refused for that. */
+static bool
+crtc_holds_fb(struct vw_kms_device *dev, const struct vw_kms_crtc *crtc, uint32_t fb)
+{
+   drmModeCrtc *c = drmModeGetCrtc(dev->fd, crtc->id);
+   bool holds = c && c->buffer_id == fb;
+   drmModeFreeCrtc(c);
+   return holds;
+}
+
+static int
+legacy_settle(struct vw_kms_output *out, uint64_t deadline_ns)
+{
+   struct vw_kms_device *dev = out->dev;
+   struct vw_kms_crtc *crtc = out->crtc;
+   pthread_mutex_lock(&dev->lock);
+   bool unconfirmed = crtc->flip_unconfirmed;
+   pthread_mutex_unlock(&dev->lock);
+   if (!unconfirmed || !crtc->fb || out->legacy_setcrtc_only)
+      return 0;
+   if (!crtc_holds_fb(dev, crtc, crtc->fb)) {
+      pthread_mutex_lock(&dev->lock);
+      crtc->flip_unconfirmed = false;
+      pthread_mutex_unlock(&dev->lock);
+      return 0;
+   }
+   return legacy_wait_idle(out, deadline_ns);
 }
 
 int
@@ -212,25 +306,37 @@ vw_kms_show(struct vw_kms_output *out, uint32_t fb, VkExtent2D extent,
             uint64_t *serial)
 {
    struct vw_kms_device *dev = out->dev;
+   struct vw_kms_crtc *crtc = out->crtc;
+   pthread_mutex_lock(&crtc->commit_lock);
+   /* A legacy mode set would block behind a flip that never completes: busy instead, which
+    * the caller retries a few times. */
+   int r = !dev->atomic && needs_modeset(out) ? legacy_settle(out, now_ns()) : 0;
+   if (r) {
+      pthread_mutex_unlock(&crtc->commit_lock);
+      return r;
+   }
+   /* The device lock stays held from a nonblocking commit to its serial being recorded: the
+    * flip event, read by any thread, must find the serial it completes. */
    pthread_mutex_lock(&dev->lock);
-   if (dev->gone) {
-      pthread_mutex_unlock(&dev->lock);
-      return -ENODEV;
+   r = -ENODEV;
+   if (!dev->gone) {
+      save_crtc_state(out);
+      uint64_t s = crtc->flip_serial + 1;
+      if (dev->atomic) {
+         r = atomic_show(out, fb, extent, damage, async, s);
+         *result = VW_FLIP_PENDING;
+      } else {
+         r = legacy_show(out, fb, damage, async, s, result);
+      }
+      if (r == -ENODEV)
+         dev->gone = true;
+      if (r == 0) {
+         crtc->fb = fb;
+         *serial = s;
+      }
    }
-   save_crtc_state(out);
-   uint64_t s = out->crtc->flip_serial + 1;
-   int r;
-   if (dev->atomic) {
-      r = atomic_show(out, fb, extent, damage, async, s);
-      *result = VW_FLIP_PENDING;
-   } else {
-      r = legacy_show(out, fb, damage, async, s, result);
-   }
-   if (r == -ENODEV)
-      dev->gone = true;
-   if (r == 0)
-      *serial = s;
    pthread_mutex_unlock(&dev->lock);
+   pthread_mutex_unlock(&crtc->commit_lock);
    return r;
 }
 
@@ -264,26 +370,70 @@ vw_kms_wait_flip(struct vw_kms_output *out, uint64_t serial, int wake_fd, uint64
 }
 
 void
-vw_kms_drain_flips(struct vw_kms_output *out, uint64_t timeout_ns)
+vw_kms_give_up_flip(struct vw_kms_output *out, uint64_t serial)
+{
+   pthread_mutex_lock(&out->dev->lock);
+   if (out->crtc->flip_done < serial) {
+      out->crtc->flip_done = serial;
+      out->crtc->flip_unconfirmed = true;
+   }
+   pthread_mutex_unlock(&out->dev->lock);
+}
+
+bool
+vw_kms_drain_flips(struct vw_kms_output *out, uint64_t deadline_ns)
 {
    pthread_mutex_lock(&out->dev->lock);
    uint64_t serial = out->crtc->flip_serial;
    pthread_mutex_unlock(&out->dev->lock);
-   uint64_t deadline = now_ns() + timeout_ns;
-   while (now_ns() < deadline) {
-      int r = vw_kms_wait_flip(out, serial, -1, deadline - now_ns());
-      if (r != 0)
-         return;
-   }
-   /* The event never came: treat the flip as done so nothing waits on it forever. */
+   int r = 0;
+   for (uint64_t now = now_ns(); now < deadline_ns && r == 0; now = now_ns())
+      r = vw_kms_wait_flip(out, serial, -1, deadline_ns - now);
+   if (r == 0)
+      vw_kms_give_up_flip(out, serial);
    pthread_mutex_lock(&out->dev->lock);
-   if (out->crtc->flip_done < serial)
-      out->crtc->flip_done = serial;
+   bool confirmed = !out->crtc->flip_unconfirmed;
    pthread_mutex_unlock(&out->dev->lock);
+   return confirmed;
 }
 
-static void
-atomic_restore(struct vw_kms_output *out)
+/* --- restore --- */
+
+static bool
+crtc_is_on(struct vw_kms_device *dev, const struct vw_kms_crtc *crtc)
+{
+   drmModeCrtc *c = drmModeGetCrtc(dev->fd, crtc->id);
+   bool on = c && c->mode_valid;
+   drmModeFreeCrtc(c);
+   return on;
+}
+
+/* Commits without blocking, again while the CRTC is busy and time is left. With an event,
+ * its serial goes to *serial. Commit lock held. */
+static int
+restore_commit(struct vw_kms_output *out, drmModeAtomicReq *req, uint32_t flags,
+               uint64_t deadline_ns, uint64_t *serial)
+{
+   struct vw_kms_device *dev = out->dev;
+   struct vw_kms_crtc *crtc = out->crtc;
+   for (;;) {
+      pthread_mutex_lock(&dev->lock);
+      uint64_t s = crtc->flip_serial + 1;
+      int r = drmModeAtomicCommit(dev->fd, req, flags, dev) ? -errno : 0;
+      if (r == 0 && (flags & DRM_MODE_PAGE_FLIP_EVENT))
+         crtc->flip_serial = *serial = s;
+      if (r == -ENODEV)
+         dev->gone = true;
+      pthread_mutex_unlock(&dev->lock);
+      if (r != -EBUSY || !ms_left(deadline_ns))
+         return r;
+      pause_for_display(dev, deadline_ns);
+   }
+}
+
+/* The CRTC back to the saved console picture, or off. */
+static drmModeAtomicReq *
+restore_request(struct vw_kms_output *out, bool console, uint32_t *blob)
 {
    struct vw_kms_device *dev = out->dev;
    struct vw_kms_crtc *crtc = out->crtc;
@@ -292,16 +442,12 @@ atomic_restore(struct vw_kms_output *out)
    struct vw_kms_connector *saved = vw_kms_find_connector(dev, crtc->saved_connector);
    drmModeAtomicReq *req = drmModeAtomicAlloc();
    if (!req)
-      return;
-   uint32_t blob = 0;
-   bool restore = crtc->saved_active && crtc->saved_fb && saved &&
-                  !drmModeCreatePropertyBlob(dev->fd, &crtc->saved_mode, sizeof(crtc->saved_mode),
-                                             &blob);
-   if (ours && (!restore || ours != saved))
+      return NULL;
+   if (ours && (!console || ours != saved))
       drmModeAtomicAddProperty(req, ours->id, ours->prop_crtc_id, 0);
-   if (restore) {
+   if (console) {
       drmModeAtomicAddProperty(req, saved->id, saved->prop_crtc_id, crtc->id);
-      drmModeAtomicAddProperty(req, crtc->id, crtc->prop.mode_id, blob);
+      drmModeAtomicAddProperty(req, crtc->id, crtc->prop.mode_id, *blob);
       drmModeAtomicAddProperty(req, crtc->id, crtc->prop.active, 1);
       add_plane(req, plane, crtc->id, crtc->saved_fb,
                 (VkExtent2D){crtc->saved_mode.hdisplay, crtc->saved_mode.vdisplay});
@@ -311,50 +457,104 @@ atomic_restore(struct vw_kms_output *out)
       drmModeAtomicAddProperty(req, plane->id, plane->prop.fb_id, 0);
       drmModeAtomicAddProperty(req, plane->id, plane->prop.crtc_id, 0);
    }
-   int r = drmModeAtomicCommit(dev->fd, req, DRM_MODE_ATOMIC_ALLOW_MODESET, NULL);
-   drmModeAtomicFree(req);
-   if (blob)
-      drmModeDestroyPropertyBlob(dev->fd, blob);
-   if (r && restore) {
-      /* The saved framebuffer (fbcon's, say) may be gone: switch off instead. */
-      vw_dbg("kms: restoring the CRTC failed (%s); turning it off", strerror(errno));
-      crtc->saved_active = false;
-      atomic_restore(out);
-   } else if (r) {
-      vw_err("kms: turning the CRTC off failed: %s", strerror(errno));
-   }
+   return req;
 }
 
-static void
-legacy_restore(struct vw_kms_output *out)
+static int
+atomic_restore_to(struct vw_kms_output *out, bool console, uint64_t deadline_ns)
 {
    struct vw_kms_device *dev = out->dev;
    struct vw_kms_crtc *crtc = out->crtc;
+   uint32_t blob = 0;
+   if (console && drmModeCreatePropertyBlob(dev->fd, &crtc->saved_mode, sizeof(crtc->saved_mode),
+                                            &blob))
+      return -errno;
+   drmModeAtomicReq *req = restore_request(out, console, &blob);
+   if (!req) {
+      if (blob)
+         drmModeDestroyPropertyBlob(dev->fd, blob);
+      return -ENOMEM;
+   }
+   /* An event tells when the restore is on screen; the kernel refuses one for a CRTC that
+    * is off and stays off. */
+   uint32_t flags = DRM_MODE_ATOMIC_ALLOW_MODESET | DRM_MODE_ATOMIC_NONBLOCK;
+   if (console || crtc_is_on(dev, crtc))
+      flags |= DRM_MODE_PAGE_FLIP_EVENT;
+   uint64_t serial = 0;
+   int r = restore_commit(out, req, flags, deadline_ns, &serial);
+   drmModeAtomicFree(req);
+   if (blob)
+      drmModeDestroyPropertyBlob(dev->fd, blob); /* the commit keeps its own reference */
+   /* Once committed the layer's framebuffers are out of the CRTC's state and may go; the
+    * wait only keeps the console from coming back after the caller returns. */
+   if (r == 0 && serial && vw_kms_wait_flip(out, serial, -1, ms_left(deadline_ns) * 1000000) == 0)
+      vw_dbg("kms: the restore of CRTC %u is not on screen yet", crtc->id);
+   return r;
+}
+
+static int
+atomic_restore(struct vw_kms_output *out, uint64_t deadline_ns)
+{
+   struct vw_kms_crtc *crtc = out->crtc;
+   bool console = crtc->saved_active && crtc->saved_fb &&
+                  vw_kms_find_connector(out->dev, crtc->saved_connector);
+   int r = atomic_restore_to(out, console, deadline_ns);
+   if (r && r != -EBUSY && console) {
+      /* The saved framebuffer (fbcon's, say) may be gone: switch off instead. */
+      vw_dbg("kms: restoring the CRTC failed (%s); turning it off", strerror(-r));
+      r = atomic_restore_to(out, false, deadline_ns);
+   }
+   return r;
+}
+
+static int
+legacy_restore(struct vw_kms_output *out, uint64_t deadline_ns)
+{
+   struct vw_kms_device *dev = out->dev;
+   struct vw_kms_crtc *crtc = out->crtc;
+   int r = legacy_settle(out, deadline_ns);
+   if (r)
+      return r;
    if (crtc->saved_active && crtc->saved_fb) {
       uint32_t conn = crtc->saved_connector ? crtc->saved_connector : crtc->connector;
       if (drmModeSetCrtc(dev->fd, crtc->id, crtc->saved_fb, 0, 0, &conn, 1, &crtc->saved_mode) == 0)
-         return;
+         return 0;
    }
-   drmModeSetCrtc(dev->fd, crtc->id, 0, 0, 0, NULL, 0, NULL);
+   return drmModeSetCrtc(dev->fd, crtc->id, 0, 0, 0, NULL, 0, NULL) ? -errno : 0;
 }
 
-void
-vw_kms_restore(struct vw_kms_output *out)
+int
+vw_kms_restore(struct vw_kms_output *out, uint64_t deadline_ns, uint32_t *held_fb)
 {
    struct vw_kms_device *dev = out->dev;
-   pthread_mutex_lock(&dev->lock);
    struct vw_kms_crtc *crtc = out->crtc;
-   if (crtc->mode_set && !dev->gone) {
-      if (dev->atomic)
-         atomic_restore(out);
-      else
-         legacy_restore(out);
+   pthread_mutex_lock(&crtc->commit_lock);
+   pthread_mutex_lock(&dev->lock);
+   bool gone = dev->gone;
+   pthread_mutex_unlock(&dev->lock);
+   int r = 0;
+   /* A framebuffer left from a restore that found the CRTC stuck asks for another try. */
+   if ((crtc->mode_set || crtc->fb) && !gone)
+      r = dev->atomic ? atomic_restore(out, deadline_ns) : legacy_restore(out, deadline_ns);
+   *held_fb = 0;
+   if (r == -EBUSY) {
+      vw_err("kms: CRTC %u is still busy with a flip that never completed; leaving the "
+             "display as it is", crtc->id);
+      *held_fb = crtc->fb;
+   } else if (r) {
+      vw_err("kms: restoring CRTC %u failed: %s", crtc->id, strerror(-r));
    }
-   if (crtc->mode_blob && !dev->gone)
+   if (r != -EBUSY) {
+      /* Kept otherwise for the next try: the committed state still routes the connector
+       * here, and a later swapchain must not save the stuck picture as the console's. */
+      crtc->fb = 0;
+      crtc->connector = 0;
+      crtc->saved = false;
+   }
+   if (crtc->mode_blob && !gone)
       drmModeDestroyPropertyBlob(dev->fd, crtc->mode_blob);
    crtc->mode_blob = 0;
    crtc->mode_set = false;
-   crtc->connector = 0;
-   crtc->saved = false;
-   pthread_mutex_unlock(&dev->lock);
+   pthread_mutex_unlock(&crtc->commit_lock);
+   return r;
 }

@@ -34,12 +34,23 @@ int vw_kms_show(struct vw_kms_output *out, uint32_t fb, VkExtent2D extent,
  * device is gone. */
 int vw_kms_wait_flip(struct vw_kms_output *out, uint64_t serial, int wake_fd, uint64_t timeout_ns);
 
-/* Blocks (up to 'timeout_ns') until no flip is pending on the CRTC. */
-void vw_kms_drain_flips(struct vw_kms_output *out, uint64_t timeout_ns);
+/* The event of flip 'serial' did not come in time: counts it as done so nothing waits for
+ * it forever, and remembers that it may still be pending (a flip that never completes). */
+void vw_kms_give_up_flip(struct vw_kms_output *out, uint64_t serial);
+
+/* Waits until no flip is pending on the CRTC or 'deadline_ns' (CLOCK_MONOTONIC) passes, then
+ * gives the flip up. False when the last flip was given up on, now or before. */
+bool vw_kms_drain_flips(struct vw_kms_output *out, uint64_t deadline_ns);
 
 /* Puts the CRTC back as it was before the layer's first mode set (or turns it off), so no
- * framebuffer of the layer stays on screen. */
-void vw_kms_restore(struct vw_kms_output *out);
+ * framebuffer of the layer's stays on screen, waiting for the display no later than
+ * 'deadline_ns'. 0 when done (the layer's framebuffers may all be removed then); -EBUSY when
+ * the CRTC stayed busy with a flip that never completes: *held_fb is then the layer's
+ * framebuffer the CRTC still holds, which must not be removed (removing a framebuffer in use
+ * blocks until the kernel gives up on the flip, 10 s and more). Another negative errno when
+ * the restore was refused (no master, device gone): removing the framebuffers turns the CRTC
+ * off then. */
+int vw_kms_restore(struct vw_kms_output *out, uint64_t deadline_ns, uint32_t *held_fb);
 
 /* Maps a failed KMS call to what the swapchain reports. */
 VkResult vw_kms_error_to_vk(int neg_errno);

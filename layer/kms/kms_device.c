@@ -11,6 +11,7 @@
 #include <xf86drm.h>
 
 #include "../log.h"
+#include "scanout.h"
 #include "venus_wsi/config.h"
 
 static uint32_t
@@ -226,6 +227,7 @@ read_resources(struct vw_kms_device *dev)
       c->id = res->crtcs[i];
       c->index = (uint32_t)i;
       c->notify_fd = -1;
+      pthread_mutex_init(&c->commit_lock, NULL);
       c->prop.active = find_prop(dev->fd, c->id, DRM_MODE_OBJECT_CRTC, "ACTIVE", NULL);
       c->prop.mode_id = find_prop(dev->fd, c->id, DRM_MODE_OBJECT_CRTC, "MODE_ID", NULL);
       for (uint32_t p = 0; p < dev->plane_count && !c->primary; p++)
@@ -245,9 +247,29 @@ any_connected(const struct vw_kms_device *dev)
    return false;
 }
 
+/* Buffers still left to the CRTCs (a display that never took the layer's last commit
+ * back, on a kernel without CLOSEFB): freeing them is the last chance before the file goes.
+ * A fork() child shares the file with its parent and only forgets them. */
+static void
+free_orphans_at_close(struct vw_kms_device *dev)
+{
+   bool ours = !vw_kms_opened_elsewhere(dev);
+   for (uint32_t i = 0; dev->crtcs && i < dev->crtc_count; i++) {
+      while (dev->crtcs[i].orphans) {
+         struct vw_scanout_buffer *b = dev->crtcs[i].orphans;
+         dev->crtcs[i].orphans = b->next_orphan;
+         if (ours)
+            vw_scanout_destroy(b);
+      }
+   }
+}
+
 static void
 free_device(struct vw_kms_device *dev)
 {
+   free_orphans_at_close(dev);
+   for (uint32_t i = 0; dev->crtcs && i < dev->crtc_count; i++)
+      pthread_mutex_destroy(&dev->crtcs[i].commit_lock);
    for (uint32_t i = 0; dev->connectors && i < dev->connector_count; i++) {
       struct vw_kms_mode *m = dev->connectors[i].modes;
       while (m) {
@@ -273,12 +295,18 @@ try_open(const char *path)
       vw_dbg("kms: cannot open %s: %s", path, strerror(errno));
       return NULL;
    }
+   /* Opening a primary node nobody is master of makes the opener master. An app that only
+    * looks at the displays must not keep a display server started later from the screen:
+    * let go at once; the file may take master back when a swapchain needs it. */
+   if (drmIsMaster(fd))
+      drmDropMaster(fd);
    struct vw_kms_device *dev = calloc(1, sizeof(*dev));
    if (!dev) {
       close(fd);
       return NULL;
    }
    dev->fd = fd;
+   dev->pid = getpid();
    pthread_mutex_init(&dev->lock, NULL);
    snprintf(dev->path, sizeof(dev->path), "%s", path);
    struct stat st;
@@ -320,7 +348,6 @@ try_open(const char *path)
       free_device(dev);
       return NULL;
    }
-   dev->master = drmIsMaster(fd);
    return dev;
 }
 
@@ -352,9 +379,9 @@ vw_kms_open(const dev_t *preferred)
          vw_err("kms: no /dev/dri/card* with KMS and a connected display");
    }
    if (dev)
-      vw_info("kms: %s (%s), %s KMS, %u connector(s), %u CRTC(s), %s", dev->path, dev->driver,
-              dev->atomic ? "atomic" : "legacy", dev->connector_count, dev->crtc_count,
-              dev->master ? "DRM master" : "not DRM master yet");
+      vw_info("kms: %s (%s), %s KMS, %u connector(s), %u CRTC(s); DRM master only while a "
+              "swapchain presents", dev->path, dev->driver, dev->atomic ? "atomic" : "legacy",
+              dev->connector_count, dev->crtc_count);
    return dev;
 }
 
@@ -366,18 +393,39 @@ vw_kms_close(struct vw_kms_device *dev)
 }
 
 bool
-vw_kms_ensure_master(struct vw_kms_device *dev)
+vw_kms_opened_elsewhere(const struct vw_kms_device *dev)
+{
+   return dev->pid != getpid();
+}
+
+bool
+vw_kms_hold_master(struct vw_kms_device *dev)
 {
    pthread_mutex_lock(&dev->lock);
    if (!dev->gone && !drmIsMaster(dev->fd))
       drmSetMaster(dev->fd); /* succeeds only when nobody holds master */
    dev->master = !dev->gone && drmIsMaster(dev->fd);
    bool master = dev->master;
+   if (master)
+      dev->master_holds++;
    pthread_mutex_unlock(&dev->lock);
    if (!master)
       vw_err("kms: %s is held by another DRM master (a compositor or display server?)",
              dev->path);
    return master;
+}
+
+void
+vw_kms_release_master(struct vw_kms_device *dev)
+{
+   pthread_mutex_lock(&dev->lock);
+   if (dev->master_holds && --dev->master_holds == 0 && !dev->gone) {
+      /* Fails harmlessly when master was revoked meanwhile (a VT switch). */
+      drmDropMaster(dev->fd);
+      dev->master = false;
+      vw_dbg("kms: %s: no swapchain left, DRM master dropped", dev->path);
+   }
+   pthread_mutex_unlock(&dev->lock);
 }
 
 bool
@@ -443,6 +491,7 @@ on_flip(int fd, unsigned sequence, unsigned sec, unsigned usec, unsigned crtc_id
       return;
    /* One flip is in flight per CRTC at a time: the event completes the latest. */
    crtc->flip_done = crtc->flip_serial;
+   crtc->flip_unconfirmed = false;
    crtc->flip_done_ns = (uint64_t)sec * 1000000000ull + (uint64_t)usec * 1000ull;
    if (crtc->notify_fd >= 0) {
       uint64_t one = 1;

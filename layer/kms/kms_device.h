@@ -76,16 +76,24 @@ struct vw_kms_crtc {
    uint32_t saved_fb;
    uint32_t saved_connector;
 
-   /* Live state; guarded by the device lock. */
+   /* Commits here one at a time, and the state above and the first group below with them.
+    * Held across KMS calls that may block (SetCrtc waits for a pending flip) and across the
+    * bounded waits of a restore, so a new swapchain's first commit cannot slip in between.
+    * Taken before the device lock, never while holding it. */
+   pthread_mutex_t commit_lock;
    bool mode_set;           /* the layer has set a mode here */
    drmModeModeInfo mode;
    uint32_t mode_blob;
    uint32_t connector;
+   uint32_t fb;             /* the layer's framebuffer in the CRTC's committed state, or 0 */
+
+   /* Guarded by the device lock. */
    uint32_t users;          /* swapchains presenting here */
    const void *owner;       /* the surface those swapchains belong to */
    uint64_t flip_serial;    /* last flip committed */
    uint64_t flip_done;      /* last flip completed (event or given up on) */
    uint64_t flip_done_ns;
+   bool flip_unconfirmed;   /* flip_done was given up on, not confirmed by an event */
    int notify_fd;           /* eventfd of the swapchain waiting for the flip, or -1 */
    /* Buffers of destroyed swapchains still on screen: freed once something else is. */
    struct vw_scanout_buffer *orphans;
@@ -102,6 +110,8 @@ struct vw_kms_device {
    bool async_flip;
    bool modifiers;
    bool master;
+   uint32_t master_holds; /* swapchains that need master; it is dropped when none does */
+   pid_t pid;             /* the opener: a fork() child shares the DRM file and must not use it */
    bool virtual_connectors; /* virtio-gpu & co: any mode goes, flips are not paced */
 
    uint32_t connector_count, crtc_count, plane_count;
@@ -122,8 +132,16 @@ void vw_kms_close(struct vw_kms_device *dev);
 /* Re-reads connectors (state and modes). Returns true when anything changed. */
 bool vw_kms_refresh_connectors(struct vw_kms_device *dev, bool probe);
 
-/* Makes sure the layer holds DRM master, taking it if nobody does. */
-bool vw_kms_ensure_master(struct vw_kms_device *dev);
+/* A swapchain needs DRM master: taken if nobody holds it (a file that was master before may
+ * take it back without privileges). False, with one log line, when another master has it.
+ * Every true is paired with vw_kms_release_master. */
+bool vw_kms_hold_master(struct vw_kms_device *dev);
+/* Drops master once no swapchain holds it, so a display server started later can have it. */
+void vw_kms_release_master(struct vw_kms_device *dev);
+
+/* Whether the device was opened by another process (this is a fork() child): the DRM file,
+ * its framebuffers and handles are shared with the parent, which still uses them. */
+bool vw_kms_opened_elsewhere(const struct vw_kms_device *dev);
 
 struct vw_kms_connector *vw_kms_find_connector(struct vw_kms_device *dev, uint32_t id);
 struct vw_kms_crtc *vw_kms_find_crtc(struct vw_kms_device *dev, uint32_t id);

@@ -149,15 +149,20 @@ vw_scanout_export(struct vw_scanout_buffer *buf)
    return fd;
 }
 
-void
-vw_scanout_destroy(struct vw_scanout_buffer *buf)
+/* Linux 6.8 uAPI, missing from older libdrm headers. */
+#ifndef DRM_IOCTL_MODE_CLOSEFB
+struct drm_mode_closefb {
+   uint32_t fb_id;
+   uint32_t pad;
+};
+#define DRM_IOCTL_MODE_CLOSEFB DRM_IOWR(0xD0, struct drm_mode_closefb)
+#endif
+
+static void
+free_buffer(struct vw_scanout_buffer *buf)
 {
-   if (!buf)
-      return;
    if (buf->map)
       munmap(buf->map, buf->map_size);
-   if (buf->fb_id)
-      drmModeRmFB(buf->dev->fd, buf->fb_id);
    if (buf->handle) {
       if (buf->dumb)
          drmModeDestroyDumbBuffer(buf->dev->fd, buf->handle);
@@ -165,4 +170,27 @@ vw_scanout_destroy(struct vw_scanout_buffer *buf)
          drmCloseBufferHandle(buf->dev->fd, buf->handle);
    }
    free(buf);
+}
+
+bool
+vw_scanout_leave_on_screen(struct vw_scanout_buffer *buf)
+{
+   struct drm_mode_closefb arg = {.fb_id = buf->fb_id};
+   if (buf->fb_id && drmIoctl(buf->dev->fd, DRM_IOCTL_MODE_CLOSEFB, &arg)) {
+      vw_dbg("kms: CLOSEFB: %s", strerror(errno));
+      return false;
+   }
+   buf->fb_id = 0;
+   free_buffer(buf);
+   return true;
+}
+
+void
+vw_scanout_destroy(struct vw_scanout_buffer *buf)
+{
+   if (!buf)
+      return;
+   if (buf->fb_id)
+      drmModeRmFB(buf->dev->fd, buf->fb_id);
+   free_buffer(buf);
 }

@@ -37,3 +37,8 @@ int vw_scanout_export(struct vw_scanout_buffer *buf);
 /* Frees the framebuffer, mapping and handle. Never call it for a buffer on screen unless
  * the CRTC is being turned off or restored: removing a shown framebuffer blanks it. */
 void vw_scanout_destroy(struct vw_scanout_buffer *buf);
+/* Frees a buffer the CRTC still holds and cannot be taken off (a flip that never completes)
+ * without removing its framebuffer, which would block: the kernel keeps the picture and
+ * frees it once something else is shown. False, leaving the buffer whole, on kernels
+ * without DRM_IOCTL_MODE_CLOSEFB (before Linux 6.8). */
+bool vw_scanout_leave_on_screen(struct vw_scanout_buffer *buf);

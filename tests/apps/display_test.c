@@ -1,15 +1,18 @@
 /* cmocka tests of the layer's display backend, driven the way apps drive it: through the
  * loader and the layer on lavapipe, against the mock virtio-gpu KMS device linked into this
  * executable (so the layer's libdrm calls land in it). Every present mode with what is on
- * the mock's screen and the flip sequence checked, CRTC restore over a console, and each
- * injected KMS fault -> the VkResult the app sees, with no fd, GEM handle, framebuffer or
- * mapping left behind. VENUS_WSI_PATH picks the scanout path per run. */
+ * the mock's screen and the flip sequence checked, CRTC restore over a console, a flip that
+ * never completes (teardown in about a second), and each injected KMS fault -> the VkResult
+ * the app sees, with no fd, GEM handle, framebuffer or mapping left behind. VENUS_WSI_PATH
+ * picks the scanout path per run. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <cmocka.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/mman.h>
+#include <sys/wait.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -518,6 +521,359 @@ run_fault(void **state)
    assert_int_equal(h.validation_messages, 0);
 }
 
+/* --- DRM master: held only while a swapchain presents --- */
+
+static bool
+master_held(void)
+{
+   struct mock_drm_stats s;
+   mock_drm_get_stats(&s);
+   return s.master_held;
+}
+
+/* Opening a primary node nobody is master of makes the opener master: an app that only looks
+ * at the displays must leave it to a display server, and the layer must let go of it when
+ * its last swapchain goes. */
+static void
+master_only_while_presenting(void **state)
+{
+   const struct options *o = &opts;
+   mock_drm_reset(NULL);
+   struct harness h;
+   assert_true(start(&h, o));
+   VkExtent2D extent;
+   VkSurfaceKHR surface = display_surface_create(&h, &extent, NULL);
+   assert_true(surface != VK_NULL_HANDLE);
+   struct mock_drm_stats s;
+   mock_drm_get_stats(&s);
+   CHECK(&h, s.files == 1, "the layer has %u DRM files open, expected its one", s.files);
+   CHECK(&h, !s.master_held, "the layer is DRM master after only enumerating displays");
+
+   /* A display server starting now gets master; the app cannot present meanwhile. */
+   int server = open("/dev/dri/card0", O_RDWR | O_CLOEXEC);
+   CHECK(&h, server >= 0 && drmIsMaster(server), "a display server could not become master");
+   struct frame_loop fl;
+   VkResult r = frame_loop_create(&fl, &h, surface, extent, VK_PRESENT_MODE_FIFO_KHR, 3,
+                                  VK_NULL_HANDLE, swapchains_created++);
+   CHECK(&h, r == VK_ERROR_INITIALIZATION_FAILED, "a swapchain while another is master: %d", r);
+   frame_loop_destroy(&fl, r == VK_SUCCESS);
+   close(server);
+
+   r = frame_loop_create(&fl, &h, surface, extent, VK_PRESENT_MODE_FIFO_KHR, 3, VK_NULL_HANDLE,
+                         swapchains_created++);
+   CHECK(&h, r == VK_SUCCESS, "a swapchain once the display server left: %d", r);
+   if (r == VK_SUCCESS) {
+      CHECK(&h, master_held(), "presenting without DRM master");
+      for (int i = 0; i < 5; i++)
+         CHECK_VK(&h, frame_loop_draw(&fl), VK_SUCCESS);
+      /* A hand-over keeps master: the new swapchain presents. */
+      struct frame_loop next;
+      r = frame_loop_create(&next, &h, surface, extent, VK_PRESENT_MODE_MAILBOX_KHR, 3,
+                            fl.swapchain, swapchains_created++);
+      CHECK(&h, r == VK_SUCCESS, "the second swapchain: %d", r);
+      frame_loop_destroy(&fl, true);
+      if (r == VK_SUCCESS) {
+         CHECK(&h, master_held(), "master dropped while a swapchain still presents");
+         CHECK_VK(&h, frame_loop_draw(&next), VK_SUCCESS);
+         frame_loop_destroy(&next, true);
+      }
+      CHECK(&h, !master_held(), "still DRM master after the last swapchain went");
+   }
+   printf("master: not held after enumerating, held while presenting, dropped after: %s\n",
+          h.failures ? "no" : "yes");
+   vkDestroySurfaceKHR(h.instance, surface, NULL);
+   harness_finish(&h);
+   check_nothing_leaked(&h, "master");
+   assert_int_equal(h.failures, 0);
+   assert_int_equal(h.validation_messages, 0);
+}
+
+/* --- fork(): a child shares the DRM file but has no present thread --- */
+
+#define CHILD_CALL_LIMIT_NS 2000000000ull
+
+/* Bits of the child's exit code. */
+enum {
+   CHILD_ACQUIRE_WRONG = 1,     /* no error, or not within the limit */
+   CHILD_PRESENT_WRONG = 2,
+   CHILD_DESTROY_SLOW = 4,
+   CHILD_FREED_PARENTS = 8,     /* buffers or framebuffers of the shared DRM file went */
+   CHILD_CREATE_WRONG = 16,     /* a new swapchain on the parent's display */
+};
+
+static bool
+within_limit(uint64_t t0)
+{
+   return harness_now_ns() - t0 <= CHILD_CALL_LIMIT_NS;
+}
+
+static int
+child_uses_display_swapchain(struct harness *h, struct frame_loop *fl, uint32_t held,
+                             VkFence fence)
+{
+   int wrong = 0;
+   struct mock_drm_stats before, after;
+   mock_drm_get_stats(&before);
+   uint64_t t0 = harness_now_ns();
+   uint32_t index;
+   VkResult r = vkAcquireNextImageKHR(h->device, fl->swapchain, 3000000000ull, VK_NULL_HANDLE,
+                                      fence, &index);
+   if (r >= 0 || !within_limit(t0))
+      wrong |= CHILD_ACQUIRE_WRONG;
+   t0 = harness_now_ns();
+   VkPresentInfoKHR pi = {
+      .sType = VK_STRUCTURE_TYPE_PRESENT_INFO_KHR,
+      .swapchainCount = 1,
+      .pSwapchains = &fl->swapchain,
+      .pImageIndices = &held,
+   };
+   r = vkQueuePresentKHR(h->queue, &pi);
+   if (r >= 0 || !within_limit(t0))
+      wrong |= CHILD_PRESENT_WRONG;
+   t0 = harness_now_ns();
+   vkDestroySwapchainKHR(h->device, fl->swapchain, NULL);
+   if (!within_limit(t0))
+      wrong |= CHILD_DESTROY_SLOW;
+   mock_drm_get_stats(&after);
+   if (after.handles != before.handles || after.fbs != before.fbs ||
+       after.mappings != before.mappings || after.commits != before.commits)
+      wrong |= CHILD_FREED_PARENTS;
+   struct frame_loop other;
+   r = frame_loop_create(&other, h, fl->surface, fl->extent, VK_PRESENT_MODE_FIFO_KHR, 3,
+                         VK_NULL_HANDLE, 0);
+   if (r != VK_ERROR_SURFACE_LOST_KHR)
+      wrong |= CHILD_CREATE_WRONG;
+   return wrong;
+}
+
+static int
+wait_child(pid_t pid, uint64_t limit_ns)
+{
+   uint64_t t0 = harness_now_ns();
+   int status = 0;
+   while (waitpid(pid, &status, WNOHANG) == 0) {
+      if (harness_now_ns() - t0 > limit_ns) {
+         kill(pid, SIGKILL);
+         waitpid(pid, &status, 0);
+         return -1;
+      }
+      usleep(10000);
+   }
+   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+/* The child fails cleanly and touches nothing of the parent's; the parent presents on. */
+static void
+fork_child_leaves_display_alone(void **state)
+{
+   const struct options *o = &opts;
+   mock_drm_reset(NULL);
+   struct harness h;
+   assert_true(start(&h, o));
+   VkExtent2D extent;
+   VkSurfaceKHR surface = display_surface_create(&h, &extent, NULL);
+   assert_true(surface != VK_NULL_HANDLE);
+   struct frame_loop fl;
+   assert_int_equal(frame_loop_create(&fl, &h, surface, extent, VK_PRESENT_MODE_FIFO_KHR, 3,
+                                      VK_NULL_HANDLE, swapchains_created++),
+                    VK_SUCCESS);
+   for (int i = 0; i < 10; i++)
+      CHECK_VK(&h, frame_loop_draw(&fl), VK_SUCCESS);
+   vkQueueWaitIdle(h.queue);
+   VkFenceCreateInfo fci = {.sType = VK_STRUCTURE_TYPE_FENCE_CREATE_INFO};
+   VkFence held_fence, child_fence;
+   vkCreateFence(h.device, &fci, NULL, &held_fence);
+   vkCreateFence(h.device, &fci, NULL, &child_fence);
+   uint32_t held = 0;
+   CHECK_VK(&h, vkAcquireNextImageKHR(h.device, fl.swapchain, 5000000000ull, VK_NULL_HANDLE,
+                                      held_fence, &held),
+            VK_SUCCESS);
+   vkWaitForFences(h.device, 1, &held_fence, VK_TRUE, UINT64_MAX);
+   /* Every frame on screen and the mock's event thread idle: the child gets the mock's lock
+    * free (fork copies a lock held by another thread as held forever). */
+   CHECK(&h, screen_shows_frame(fl.frames - 1, extent, 2000), "the last frame is not on screen");
+   usleep(100000);
+
+   fflush(stdout);
+   fflush(stderr);
+   pid_t pid = fork();
+   if (pid == 0)
+      _exit(child_uses_display_swapchain(&h, &fl, held, child_fence));
+   int code = pid > 0 ? wait_child(pid, 10000000000ull) : -1;
+   printf("fork: child exit code %d (0: acquire and present failed, destroy returned, each "
+          "within 2 s; nothing of the parent's freed; no swapchain on the parent's display)\n",
+          code);
+   CHECK(&h, code == 0, "the fork() child %s (code %d: 1 acquire, 2 present, 4 destroy, "
+         "8 freed the parent's buffers, 16 created a swapchain)",
+         code < 0 ? "hung and was killed" : "saw wrong results", code);
+
+   VkPresentInfoKHR pi = {
+      .sType = VK_STRUCTURE_TYPE_PRESENT_INFO_KHR,
+      .swapchainCount = 1,
+      .pSwapchains = &fl.swapchain,
+      .pImageIndices = &held,
+   };
+   CHECK_VK(&h, vkQueuePresentKHR(h.queue, &pi), VK_SUCCESS);
+   for (int i = 0; i < 30; i++)
+      CHECK_VK(&h, frame_loop_draw(&fl), VK_SUCCESS);
+   CHECK(&h, screen_shows_frame(fl.frames - 1, extent, 2000),
+         "the parent's last frame is not on screen after the fork");
+   frame_loop_destroy(&fl, true);
+   vkDestroyFence(h.device, held_fence, NULL);
+   vkDestroyFence(h.device, child_fence, NULL);
+   vkDestroySurfaceKHR(h.instance, surface, NULL);
+   harness_finish(&h);
+   check_nothing_leaked(&h, "fork");
+   assert_int_equal(h.failures, 0);
+   assert_int_equal(h.validation_messages, 0);
+}
+
+/* --- a flip that never completes (the host stops answering) --- */
+
+#define TEARDOWN_LIMIT_NS 1500000000ull
+
+/* The kernel gives up on a stuck flip after 10 s per blocking call; 3 s here still shows any
+ * blocking call the layer makes during teardown, and keeps the test short. */
+static void
+reset_with_flip_timeout(unsigned ms)
+{
+   struct mock_drm_config cfg;
+   mock_drm_config_default(&cfg);
+   cfg.flip_timeout_ms = ms;
+   mock_drm_config_from_env(&cfg);
+   mock_drm_reset(&cfg);
+}
+
+/* What a display server starting later does: it becomes master and turns the CRTC off,
+ * waiting out the stuck flip as the kernel makes it. Whatever the layer left on the screen
+ * is freed then. */
+static void
+later_display_server_turns_off(struct harness *h)
+{
+   mock_drm_clear_faults();
+   int fd = open("/dev/dri/card0", O_RDWR | O_CLOEXEC);
+   CHECK(h, fd >= 0 && drmIsMaster(fd), "a later display server could not become master");
+   if (fd < 0)
+      return;
+   drmModeRes *res = drmModeGetResources(fd);
+   if (res && res->count_crtcs)
+      drmModeSetCrtc(fd, res->crtcs[0], 0, 0, 0, NULL, 0, NULL);
+   drmModeFreeResources(res);
+   close(fd);
+}
+
+/* Draws until the mock has taken one more commit than 'commits' (the stuck flip). */
+static bool
+draw_until_committed(struct frame_loop *fl, uint64_t commits)
+{
+   struct mock_drm_commit c;
+   for (int i = 0; i < 50; i++) {
+      if (frame_loop_draw(fl) != VK_SUCCESS)
+         return false;
+      for (int t = 0; t < 100; t++) {
+         for (uint64_t seq = commits; seq < mock_drm_commit_count(); seq++)
+            if (mock_drm_commit_get(seq, &c) && c.result == 0)
+               return true;
+         usleep(1000);
+      }
+   }
+   return false;
+}
+
+/* What an app does on VK_ERROR_OUT_OF_DATE_KHR: a new swapchain. On a display still stuck
+ * its first frame fails (a mode set must not block behind the stuck flip either) and it goes
+ * again. Returns how long that took. */
+static uint64_t
+recreate_on_stuck_display(struct harness *h, VkSurfaceKHR surface, VkExtent2D extent)
+{
+   uint64_t t0 = harness_now_ns();
+   struct frame_loop fl;
+   VkResult r = frame_loop_create(&fl, h, surface, extent, VK_PRESENT_MODE_FIFO_KHR, 3,
+                                  VK_NULL_HANDLE, swapchains_created++);
+   CHECK(h, r == VK_SUCCESS, "a new swapchain on the stuck display: %d", r);
+   VkResult seen = r;
+   for (int i = 0; i < 20 && seen == VK_SUCCESS; i++)
+      seen = frame_loop_draw(&fl);
+   CHECK(h, seen == VK_ERROR_OUT_OF_DATE_KHR, "presenting on the stuck display: %d", seen);
+   frame_loop_destroy(&fl, true);
+   uint64_t ns = harness_now_ns() - t0;
+   printf("stuck flip: a new swapchain failed with %d and went in %.3f s\n", seen, ns / 1e9);
+   return ns;
+}
+
+/* A flip that never completes, with the swapchain destroyed once it has failed or at once:
+ * either way the teardown waits about a second at most, and nothing is left behind. */
+static void
+stuck_flip(bool destroy_at_once)
+{
+   const struct options *o = &opts;
+   reset_with_flip_timeout(3000);
+   struct harness h;
+   assert_true(start(&h, o));
+   VkExtent2D extent;
+   VkSurfaceKHR surface = display_surface_create(&h, &extent, NULL);
+   assert_true(surface != VK_NULL_HANDLE);
+   struct frame_loop fl;
+   assert_int_equal(frame_loop_create(&fl, &h, surface, extent, VK_PRESENT_MODE_FIFO_KHR, 3,
+                                      VK_NULL_HANDLE, swapchains_created++),
+                    VK_SUCCESS);
+   for (int i = 0; i < 10; i++)
+      CHECK_VK(&h, frame_loop_draw(&fl), VK_SUCCESS);
+   mock_drm_wait_flips(10, 2000);
+   mock_drm_inject("stuck_flip:3");
+   uint64_t t0 = harness_now_ns();
+   VkResult seen = VK_SUCCESS;
+   if (destroy_at_once) {
+      CHECK(&h, draw_until_committed(&fl, mock_drm_commit_count()), "no flip got stuck");
+   } else {
+      for (int i = 0; i < 200 && seen == VK_SUCCESS; i++)
+         seen = frame_loop_draw(&fl);
+   }
+   double fail_s = (harness_now_ns() - t0) / 1e9;
+   frame_loop_destroy(&fl, false);
+
+   t0 = harness_now_ns();
+   vkDestroySwapchainKHR(h.device, fl.swapchain, NULL);
+   uint64_t destroy_ns = harness_now_ns() - t0;
+   uint64_t again_ns = 0;
+   if (!destroy_at_once)
+      again_ns = recreate_on_stuck_display(&h, surface, extent);
+   vkDestroySurfaceKHR(h.instance, surface, NULL);
+   t0 = harness_now_ns();
+   harness_finish(&h);
+   uint64_t finish_ns = harness_now_ns() - t0;
+   if (destroy_at_once)
+      printf("stuck flip, destroyed at once: ");
+   else
+      printf("stuck flip: swapchain failed with %d after %.2f s; ", seen, fail_s);
+   printf("vkDestroySwapchainKHR %.3f s, device and instance teardown %.3f s\n",
+          destroy_ns / 1e9, finish_ns / 1e9);
+   CHECK(&h, destroy_at_once || seen == VK_ERROR_OUT_OF_DATE_KHR, "a stuck flip: %d, expected %d",
+         seen, VK_ERROR_OUT_OF_DATE_KHR);
+   CHECK(&h, destroy_ns < TEARDOWN_LIMIT_NS, "vkDestroySwapchainKHR took %.3f s",
+         destroy_ns / 1e9);
+   CHECK(&h, finish_ns < TEARDOWN_LIMIT_NS, "device and instance teardown took %.3f s",
+         finish_ns / 1e9);
+   CHECK(&h, again_ns < 2 * TEARDOWN_LIMIT_NS,
+         "a swapchain made again on the stuck display took %.3f s to fail and go", again_ns / 1e9);
+   later_display_server_turns_off(&h);
+   check_nothing_leaked(&h, "stuck flip");
+   assert_int_equal(h.failures, 0);
+   assert_int_equal(h.validation_messages, 0);
+}
+
+static void
+stuck_flip_teardown(void **state)
+{
+   stuck_flip(false);
+}
+
+static void
+stuck_flip_destroy_at_once(void **state)
+{
+   stuck_flip(true);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -528,18 +884,25 @@ main(int argc, char **argv)
          opts.app_layers = argv[++i];
       else if (!strcmp(argv[i], "--validation") && i + 1 < argc)
          opts.validation = argv[++i];
+      else if (!strcmp(argv[i], "--filter") && i + 1 < argc)
+         cmocka_set_test_filter(argv[++i]);
       else {
          fprintf(stderr, "usage: vw-display-test [--frames N] [--app-layers L] "
-                         "[--validation above|below]   (CMOCKA_TEST_ABORT, cmocka filters apply)\n");
+                         "[--validation above|below] [--filter 'test name pattern']   "
+                         "(CMOCKA_TEST_ABORT applies)\n");
          return 2;
       }
    }
-   struct CMUnitTest tests[3 + sizeof(fault_cases) / sizeof(fault_cases[0])] = {
+   struct CMUnitTest tests[7 + sizeof(fault_cases) / sizeof(fault_cases[0])] = {
       cmocka_unit_test(present_modes),
       cmocka_unit_test(restore_console),
       cmocka_unit_test(incremental_present),
+      cmocka_unit_test(master_only_while_presenting),
+      cmocka_unit_test(stuck_flip_teardown),
+      cmocka_unit_test(stuck_flip_destroy_at_once),
+      cmocka_unit_test(fork_child_leaves_display_alone),
    };
-   size_t n = 3;
+   size_t n = 7;
    for (size_t i = 0; i < sizeof(fault_cases) / sizeof(fault_cases[0]); i++, n++)
       tests[n] = (struct CMUnitTest){fault_cases[i].name, run_fault, NULL, NULL,
                                      (void *)&fault_cases[i]};

@@ -1,9 +1,12 @@
 /* Integration test of the layer's headless WSI on a real driver (lavapipe): every present
  * mode with pixel checks of the frames the layer dumps, acquire timeouts, swapchain
- * retirement, the Vulkan 1.1 swapchain pieces, and pass-through in 'auto' mode. Run it
+ * retirement, the Vulkan 1.1 swapchain pieces, a fork() child (fails cleanly, the parent goes
+ * on), and pass-through in 'auto' mode. Run it
  * with the Khronos validation layer above or below the layer: any message fails it. */
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "frame_loop.h"
@@ -716,6 +719,118 @@ test_array_layers(struct harness *h, VkSurfaceKHR surface, const struct options 
    vkDestroySwapchainKHR(h->device, sc, NULL);
 }
 
+/* --- fork(): the child has the swapchain but not its present thread --- */
+
+#define CHILD_CALL_LIMIT_NS 2000000000ull
+
+/* Bits of the child's exit code: which call misbehaved. */
+enum {
+   CHILD_ACQUIRE_WRONG = 1,    /* no error, or not within the limit */
+   CHILD_PRESENT_WRONG = 2,
+   CHILD_DESTROY_SLOW = 4,
+   CHILD_VALIDATION = 8,       /* the validation layer objected to the child's calls */
+};
+
+static int
+child_uses_swapchain(struct harness *h, VkSwapchainKHR sc, uint32_t held, VkFence fence)
+{
+   int wrong = 0;
+   uint64_t t0 = harness_now_ns();
+   uint32_t index = 0;
+   VkResult r = vkAcquireNextImageKHR(h->device, sc, 3000000000ull, VK_NULL_HANDLE, fence, &index);
+   if (r >= 0 || harness_now_ns() - t0 > CHILD_CALL_LIMIT_NS)
+      wrong |= CHILD_ACQUIRE_WRONG;
+   printf("fork child: vkAcquireNextImageKHR %d in %.3f s\n", r, (harness_now_ns() - t0) / 1e9);
+
+   t0 = harness_now_ns();
+   VkResult result = VK_SUCCESS;
+   VkPresentInfoKHR pi = {
+      .sType = VK_STRUCTURE_TYPE_PRESENT_INFO_KHR,
+      .swapchainCount = 1,
+      .pSwapchains = &sc,
+      .pImageIndices = &held,
+      .pResults = &result,
+   };
+   r = vkQueuePresentKHR(h->queue, &pi);
+   if (r >= 0 || result >= 0 || harness_now_ns() - t0 > CHILD_CALL_LIMIT_NS)
+      wrong |= CHILD_PRESENT_WRONG;
+   printf("fork child: vkQueuePresentKHR %d (result %d) in %.3f s\n", r, result,
+          (harness_now_ns() - t0) / 1e9);
+
+   t0 = harness_now_ns();
+   vkDestroySwapchainKHR(h->device, sc, NULL);
+   if (harness_now_ns() - t0 > CHILD_CALL_LIMIT_NS)
+      wrong |= CHILD_DESTROY_SLOW;
+   printf("fork child: vkDestroySwapchainKHR returned in %.3f s\n", (harness_now_ns() - t0) / 1e9);
+   if (h->validation_messages)
+      wrong |= CHILD_VALIDATION;
+   fflush(stdout);
+   return wrong;
+}
+
+/* The child's exit status, or -1 when it had to be killed after 'limit_ns'. */
+static int
+wait_child(pid_t pid, uint64_t limit_ns)
+{
+   uint64_t t0 = harness_now_ns();
+   int status = 0;
+   while (waitpid(pid, &status, WNOHANG) == 0) {
+      if (harness_now_ns() - t0 > limit_ns) {
+         kill(pid, SIGKILL);
+         waitpid(pid, &status, 0);
+         return -1;
+      }
+      usleep(10000);
+   }
+   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+static void
+test_fork(struct harness *h, VkSurfaceKHR surface, const struct options *o)
+{
+   struct frame_loop fl;
+   VkResult r = frame_loop_create(&fl, h, surface, o->extent, VK_PRESENT_MODE_FIFO_KHR, 3,
+                                  VK_NULL_HANDLE, swapchains_created++);
+   CHECK(h, r == VK_SUCCESS, "swapchain: %d", r);
+   if (r != VK_SUCCESS) {
+      frame_loop_destroy(&fl, false);
+      return;
+   }
+   for (int i = 0; i < 10; i++)
+      CHECK_VK(h, frame_loop_draw(&fl), VK_SUCCESS);
+   vkQueueWaitIdle(h->queue);
+   /* The app holds an image when it forks: the child tries to present it. */
+   VkFenceCreateInfo fci = {.sType = VK_STRUCTURE_TYPE_FENCE_CREATE_INFO};
+   VkFence held_fence, child_fence;
+   vkCreateFence(h->device, &fci, NULL, &held_fence);
+   vkCreateFence(h->device, &fci, NULL, &child_fence);
+   uint32_t held = 0;
+   CHECK_VK(h, vkAcquireNextImageKHR(h->device, fl.swapchain, 5000000000ull, VK_NULL_HANDLE,
+                                     held_fence, &held),
+            VK_SUCCESS);
+   vkWaitForFences(h->device, 1, &held_fence, VK_TRUE, UINT64_MAX);
+
+   fflush(stdout);
+   fflush(stderr);
+   pid_t pid = fork();
+   if (pid == 0)
+      _exit(child_uses_swapchain(h, fl.swapchain, held, child_fence)); /* no atexit, no driver teardown */
+   CHECK(h, pid > 0, "fork failed");
+   int code = pid > 0 ? wait_child(pid, 10000000000ull) : -1;
+   printf("fork: child exit code %d (0: acquire and present failed and destroy returned, each "
+          "within 2 s)\n", code);
+   CHECK(h, code == 0, "the fork() child %s (code %d: 1 acquire, 2 present, 4 destroy, "
+         "8 validation)", code < 0 ? "hung and was killed" : "saw wrong results", code);
+
+   /* The parent's swapchain is untouched: the held image goes to the screen, frames go on. */
+   CHECK_VK(h, present_one(h, fl.swapchain, held, VK_NULL_HANDLE), VK_SUCCESS);
+   for (int i = 0; i < 30; i++)
+      CHECK_VK(h, frame_loop_draw(&fl), VK_SUCCESS);
+   frame_loop_destroy(&fl, true);
+   vkDestroyFence(h->device, held_fence, NULL);
+   vkDestroyFence(h->device, child_fence, NULL);
+}
+
 /* Without any KMS card (this machine has no /dev/dri), VK_KHR_display offers no display and
  * nothing breaks. */
 static void
@@ -823,7 +938,8 @@ usage(void)
            "usage: vw-headless-test [--frames N] [--size WxH] [--tests a,b] [--expect-hz HZ]\n"
            "                        [--expect-owner layer|driver] [--app-layers L1,L2]\n"
            "                        [--validation above|below]\n"
-           "tests: queries, modes, timeouts, bound, mutable, layers, stuck, nodisplay, provoke, owner\n");
+           "tests: queries, modes, timeouts, bound, mutable, layers, stuck, fork, nodisplay, provoke,\n"
+           "       owner\n");
 }
 
 int
@@ -899,6 +1015,8 @@ main(int argc, char **argv)
          test_array_layers(&h, surface, &o);
       if (wants(&o, "stuck"))
          test_stuck_frame(&h, surface, &o);
+      if (wants(&o, "fork"))
+         test_fork(&h, surface, &o);
       if (wants(&o, "provoke") && o.validation)
          provoke_swapchain_misuse(&h, surface, &o);
       vkDestroySurfaceKHR(h.instance, surface, NULL);
