@@ -400,6 +400,55 @@ incremental_present(void **state)
    assert_int_equal(h.validation_messages, 0);
 }
 
+/* The app holds every image of a display swapchain (nothing presented, so nothing can
+ * come back): a 50 ms acquire is waited out and times out, not returned at once. */
+static void
+acquire_timeout_every_image_held(void **state)
+{
+   const struct options *o = &opts;
+   struct harness h;
+   mock_drm_reset(NULL);
+   assert_true(start(&h, o));
+   VkExtent2D extent;
+   VkSurfaceKHR surface = display_surface_create(&h, &extent, NULL);
+   assert_true(surface != VK_NULL_HANDLE);
+   struct frame_loop fl;
+   assert_int_equal(frame_loop_create(&fl, &h, surface, extent, VK_PRESENT_MODE_FIFO_KHR, 3,
+                                      VK_NULL_HANDLE, swapchains_created++),
+                    VK_SUCCESS);
+   VkFenceCreateInfo fci = {.sType = VK_STRUCTURE_TYPE_FENCE_CREATE_INFO};
+   VkFence fences[FRAME_LOOP_MAX_IMAGES + 2];
+   uint32_t held = 0, index;
+   VkResult r = VK_SUCCESS;
+   while (held <= fl.image_count) {
+      vkCreateFence(h.device, &fci, NULL, &fences[held]);
+      r = vkAcquireNextImageKHR(h.device, fl.swapchain, 0, VK_NULL_HANDLE, fences[held], &index);
+      if (r != VK_SUCCESS)
+         break;
+      held++;
+   }
+   CHECK(&h, held == fl.image_count && r == VK_NOT_READY, "held %u of %u images, then %d", held,
+         fl.image_count, r);
+   uint64_t t0 = harness_now_ns();
+   r = vkAcquireNextImageKHR(h.device, fl.swapchain, 50000000, VK_NULL_HANDLE, fences[held],
+                             &index);
+   double ms = (harness_now_ns() - t0) / 1e6;
+   printf("display: 50 ms acquire with every image held: %s after %.1f ms\n",
+          r == VK_TIMEOUT ? "VK_TIMEOUT" : "wrong result", ms);
+   CHECK(&h, r == VK_TIMEOUT, "50 ms acquire with every image held returned %d", r);
+   CHECK(&h, ms >= 45.0 && ms < 500.0, "50 ms acquire with every image held took %.1f ms", ms);
+   if (held)
+      vkWaitForFences(h.device, held, fences, VK_TRUE, UINT64_MAX);
+   for (uint32_t i = 0; i <= held && i <= fl.image_count; i++)
+      vkDestroyFence(h.device, fences[i], NULL);
+   frame_loop_destroy(&fl, true);
+   vkDestroySurfaceKHR(h.instance, surface, NULL);
+   harness_finish(&h);
+   check_nothing_leaked(&h, "acquire timeout");
+   assert_int_equal(h.failures, 0);
+   assert_int_equal(h.validation_messages, 0);
+}
+
 enum when { BEFORE_INSTANCE, BEFORE_SWAPCHAIN, WHILE_PRESENTING };
 
 struct fault_case {
@@ -534,12 +583,13 @@ main(int argc, char **argv)
          return 2;
       }
    }
-   struct CMUnitTest tests[3 + sizeof(fault_cases) / sizeof(fault_cases[0])] = {
+   struct CMUnitTest tests[4 + sizeof(fault_cases) / sizeof(fault_cases[0])] = {
       cmocka_unit_test(present_modes),
       cmocka_unit_test(restore_console),
       cmocka_unit_test(incremental_present),
+      cmocka_unit_test(acquire_timeout_every_image_held),
    };
-   size_t n = 3;
+   size_t n = 4;
    for (size_t i = 0; i < sizeof(fault_cases) / sizeof(fault_cases[0]); i++, n++)
       tests[n] = (struct CMUnitTest){fault_cases[i].name, run_fault, NULL, NULL,
                                      (void *)&fault_cases[i]};
