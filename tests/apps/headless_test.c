@@ -745,6 +745,88 @@ test_no_display(struct harness *h)
    printf("no KMS card: %u displays, %u planes\n", n, planes);
 }
 
+/* Extents and layer counts outside the surface's capabilities: the layer refuses them with
+ * VK_ERROR_INITIALIZATION_FAILED before the driver sees them (lavapipe, like other drivers,
+ * may crash or allocate gigabytes on such an image). A validation layer above the layer
+ * reports the app's misuse; one below must see nothing, as the layer passes nothing on. */
+static void
+test_bad_extents(struct harness *h, VkSurfaceKHR surface, const struct options *o)
+{
+   VkSurfaceCapabilitiesKHR caps;
+   CHECK_VK(h, vkGetPhysicalDeviceSurfaceCapabilitiesKHR(h->pdev, surface, &caps), VK_SUCCESS);
+   const uint32_t mw = caps.maxImageExtent.width, mh = caps.maxImageExtent.height;
+   const uint32_t ml = caps.maxImageArrayLayers;
+   struct {
+      const char *what;
+      VkExtent2D extent;
+      uint32_t layers;
+   } cases[] = {
+      {"width max+1", {mw + 1, 64}, 1},
+      {"height max+1", {64, mh + 1}, 1},
+      {"both max+1", {mw + 1, mh + 1}, 1},
+      {"0x0", {0, 0}, 1},
+      {"0x64", {0, 64}, 1},
+      {"64x0", {64, 0}, 1},
+      {"65536x65536", {65536, 65536}, 1},
+      {"UINT32_MAX square", {UINT32_MAX, UINT32_MAX}, 1},
+      {"array layers max+1", {64, 64}, ml + 1},
+      {"array layers 0", {64, 64}, 0},
+   };
+   printf("surface extents %ux%u..%ux%u, up to %u array layers\n", caps.minImageExtent.width,
+          caps.minImageExtent.height, mw, mh, ml);
+   h->quiet_validation = true;
+   uint32_t before = h->validation_messages;
+   for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+      VkSwapchainCreateInfoKHR sci = {
+         .sType = VK_STRUCTURE_TYPE_SWAPCHAIN_CREATE_INFO_KHR,
+         .surface = surface,
+         .minImageCount = caps.minImageCount,
+         .imageFormat = frame_loop_pick_format(h, surface),
+         .imageColorSpace = VK_COLOR_SPACE_SRGB_NONLINEAR_KHR,
+         .imageExtent = cases[i].extent,
+         .imageArrayLayers = cases[i].layers,
+         .imageUsage = VK_IMAGE_USAGE_COLOR_ATTACHMENT_BIT,
+         .imageSharingMode = VK_SHARING_MODE_EXCLUSIVE,
+         .preTransform = VK_SURFACE_TRANSFORM_IDENTITY_BIT_KHR,
+         .compositeAlpha = VK_COMPOSITE_ALPHA_OPAQUE_BIT_KHR,
+         .presentMode = VK_PRESENT_MODE_FIFO_KHR,
+         .clipped = VK_TRUE,
+      };
+      VkSwapchainKHR sc = VK_NULL_HANDLE;
+      VkResult r = vkCreateSwapchainKHR(h->device, &sci, NULL, &sc);
+      printf("swapchain %-20s %ux%u, %u layers: %d\n", cases[i].what, cases[i].extent.width,
+             cases[i].extent.height, cases[i].layers, r);
+      CHECK(h, r == VK_ERROR_INITIALIZATION_FAILED, "swapchain %s returned %d", cases[i].what, r);
+      if (r == VK_SUCCESS) {
+         swapchains_created++; /* the layer numbers only the swapchains it made */
+         vkDestroySwapchainKHR(h->device, sc, NULL);
+      }
+   }
+   uint32_t provoked = h->validation_messages - before;
+   h->validation_messages = before;
+   h->quiet_validation = false;
+   if (o->validation) {
+      bool above = !strcmp(o->validation, "above");
+      printf("bad extents: %u validation message(s), validation layer %s the layer\n", provoked,
+             o->validation);
+      /* Above: the app's misuse is reported. Below: the layer sent the driver nothing. */
+      CHECK(h, above ? provoked > 0 : provoked == 0,
+            "%u validation messages for bad extents with validation %s the layer", provoked,
+            o->validation);
+   }
+
+   /* The layer is still fine: a swapchain within the limits works. */
+   struct frame_loop fl;
+   VkResult r = frame_loop_create(&fl, h, surface, o->extent, VK_PRESENT_MODE_FIFO_KHR, 3,
+                                  VK_NULL_HANDLE, swapchains_created++);
+   CHECK(h, r == VK_SUCCESS, "swapchain after the bad ones: %d", r);
+   if (r == VK_SUCCESS) {
+      for (int i = 0; i < 5; i++)
+         CHECK_VK(h, frame_loop_draw(&fl), VK_SUCCESS);
+      frame_loop_destroy(&fl, true);
+   }
+}
+
 /* Controls: a deliberate misuse must be reported, or "zero messages" proves nothing. A
  * misuse of a swapchain the layer tolerates is seen only by a validation layer above it:
  * that proves where the validation layer sits. */
@@ -830,7 +912,8 @@ usage(void)
            "usage: vw-headless-test [--frames N] [--size WxH] [--tests a,b] [--expect-hz HZ]\n"
            "                        [--expect-owner layer|driver] [--app-layers L1,L2]\n"
            "                        [--validation above|below]\n"
-           "tests: queries, modes, timeouts, bound, mutable, layers, stuck, nodisplay, provoke, owner\n");
+           "tests: queries, modes, timeouts, bound, mutable, layers, stuck, extents, nodisplay, provoke,\n"
+           "       owner\n");
 }
 
 int
@@ -906,6 +989,8 @@ main(int argc, char **argv)
          test_array_layers(&h, surface, &o);
       if (wants(&o, "stuck"))
          test_stuck_frame(&h, surface, &o);
+      if (wants(&o, "extents"))
+         test_bad_extents(&h, surface, &o);
       if (wants(&o, "provoke") && o.validation)
          provoke_swapchain_misuse(&h, surface, &o);
       vkDestroySurfaceKHR(h.instance, surface, NULL);
