@@ -387,7 +387,7 @@ main(int argc, char **argv)
    };
    for (int i = 1; i < argc; i++) {
       const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-      bool ok = v != NULL;
+      bool ok = true;
       if (!strcmp(a, "--frames") && v)
          o.frames = strtoull(argv[++i], NULL, 10);
       else if (!strcmp(a, "--recreate-every") && v)
