@@ -59,6 +59,32 @@ create_surface(struct harness *h)
    return s;
 }
 
+/* Before the present: a dump left by an earlier run must not pass for this one's. */
+static void
+remove_dump(uint32_t serial)
+{
+   const char *dir = getenv("VENUS_WSI_DUMP_DIR");
+   if (!dir || !*dir)
+      return;
+   char path[1024];
+   snprintf(path, sizeof(path), "%s/sc%u-frame000000.png", dir, serial);
+   unlink(path);
+}
+
+/* The layer's present thread writes a dump after the frame is shown (under a new name, so
+ * it appears whole). Under a sanitizer a large frame takes far longer than in a plain
+ * build: wait for it rather than for a fixed time. */
+static bool
+load_dump(const char *path, struct rgb_image *img)
+{
+   for (int waited_ms = 0; waited_ms < 5000; waited_ms += 10) {
+      if (access(path, F_OK) == 0)
+         return rgb_image_load_png(path, img);
+      usleep(10000);
+   }
+   return false;
+}
+
 /* Dumped frames (VENUS_WSI_DUMP_DIR) of swapchain 'serial' must show frame n's colours. */
 static uint32_t
 check_dumps(struct harness *h, uint32_t serial, uint64_t frames, VkExtent2D extent,
@@ -546,16 +572,16 @@ test_swapchain_bound_images(struct harness *h, VkSurfaceKHR surface, const struc
       .pSignalSemaphores = &fl.render_done[index],
    };
    CHECK_VK(h, vkQueueSubmit(h->queue, 1, &si, VK_NULL_HANDLE), VK_SUCCESS);
+   remove_dump(serial);
    CHECK_VK(h, present_one(h, fl.swapchain, index, fl.render_done[index]), VK_SUCCESS);
    vkQueueWaitIdle(h->queue);
-   usleep(200000);
    const char *dir = getenv("VENUS_WSI_DUMP_DIR");
    const char *every = getenv("VENUS_WSI_DUMP_EVERY");
    if (dir && *dir && (!every || atoi(every) <= 1)) {
       char path[1024];
       snprintf(path, sizeof(path), "%s/sc%u-frame000000.png", dir, serial);
       struct rgb_image img;
-      bool loaded = rgb_image_load_png(path, &img);
+      bool loaded = load_dump(path, &img);
       CHECK(h, loaded, "no dump %s", path);
       if (loaded) {
          CHECK(h, rgb_image_pixel_is(&img, 10, 10, 12, 200, 99, 1),
@@ -700,16 +726,16 @@ test_array_layers(struct harness *h, VkSurfaceKHR surface, const struct options 
       .pSignalSemaphores = &done,
    };
    CHECK_VK(h, vkQueueSubmit(h->queue, 1, &si, VK_NULL_HANDLE), VK_SUCCESS);
+   remove_dump(serial);
    CHECK_VK(h, present_one(h, sc, index, done), VK_SUCCESS);
    vkQueueWaitIdle(h->queue);
-   usleep(200000);
    const char *dir = getenv("VENUS_WSI_DUMP_DIR");
    const char *every = getenv("VENUS_WSI_DUMP_EVERY");
    if (dir && *dir && (!every || atoi(every) <= 1)) {
       char path[1024];
       snprintf(path, sizeof(path), "%s/sc%u-frame000000.png", dir, serial);
       struct rgb_image img;
-      bool loaded = rgb_image_load_png(path, &img);
+      bool loaded = load_dump(path, &img);
       CHECK(h, loaded, "no dump %s", path);
       if (loaded) {
          CHECK(h, img.width == 64 && img.height == 48 && rgb_image_pixel_is(&img, 5, 5, 255, 0, 0, 1),
