@@ -68,8 +68,8 @@ vw_scanout_create_dumb(struct vw_kms_device *dev, uint32_t width, uint32_t heigh
 int
 vw_scanout_map(struct vw_scanout_buffer *buf, uint64_t size, uint64_t alignment)
 {
-   /* size_t is 32 bits on some guests: a size (or the aligned reservation) that does not
-    * fit would map less than the buffer the copies write. */
+   /* Where size_t is 32 bits, a size (or the aligned reservation) that does not fit would
+    * map less than the buffer the copies write. */
    if (size > buf->size || size > SIZE_MAX - alignment)
       return -EINVAL;
    uint64_t offset = 0;
