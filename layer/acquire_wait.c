@@ -51,8 +51,11 @@ vw_acquire_wait(const struct vw_acquire_state *st, uint64_t timeout_ns, uint32_t
          r = VK_NOT_READY;
          break;
       }
-      if (!vw_pq_can_progress(st->pq)) {
-         /* The app holds every image that could come back: waiting cannot help. */
+      if (forever && !vw_pq_can_progress(st->pq)) {
+         /* The app holds every image that could come back. The spec makes an infinite
+          * wait here invalid usage; returning beats hanging the app for ever. A finite
+          * timeout still waits its length below: an app that polls acquire must not spin
+          * a core, and a present from another thread or a failure can end the wait. */
          r = VK_TIMEOUT;
          break;
       }

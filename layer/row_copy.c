@@ -107,8 +107,8 @@ copy_rect(uint8_t *dst, uint32_t dst_stride, const uint8_t *src, uint32_t src_st
       return (uint64_t)row * h;
    }
    for (uint32_t i = 0; i < h; i++)
-      copy_span(dst + (size_t)(y + i) * dst_stride + (size_t)x * bpp,
-                src + (size_t)(y + i) * src_stride + (size_t)x * bpp, row);
+      copy_span(dst + ((size_t)y + i) * dst_stride + (size_t)x * bpp,
+                src + ((size_t)y + i) * src_stride + (size_t)x * bpp, row);
    return (uint64_t)row * h;
 }
 
@@ -126,10 +126,12 @@ vw_copy_damage(void *dst, uint32_t dst_stride, const void *src, uint32_t src_str
          if (r->offset.x < 0 || r->offset.y < 0 || (uint32_t)r->offset.x >= extent.width ||
              (uint32_t)r->offset.y >= extent.height)
             continue;
+         /* In 64 bits: a 32-bit offset + width wraps past an extent near UINT32_MAX and
+          * would leave the rectangle unclipped. */
          uint32_t w = r->extent.width, h = r->extent.height;
-         if (r->offset.x + w > extent.width)
+         if ((uint64_t)r->offset.x + w > extent.width)
             w = extent.width - (uint32_t)r->offset.x;
-         if (r->offset.y + h > extent.height)
+         if ((uint64_t)r->offset.y + h > extent.height)
             h = extent.height - (uint32_t)r->offset.y;
          bytes += copy_rect(dst, dst_stride, src, src_stride, bpp, (uint32_t)r->offset.x,
                             (uint32_t)r->offset.y, w, h);

@@ -43,8 +43,13 @@ vw_swapchain_images_released_locked(struct vw_swapchain *sc, uint32_t n)
       pthread_cond_broadcast(&sc->image_freed);
 }
 
+/* Refuses what the driver must never see. The extent and layer limits are those the
+ * surface's backend reports for this device (vkGetPhysicalDeviceSurfaceCapabilitiesKHR):
+ * an image beyond them is invalid usage a driver need not survive (lavapipe crashes on a
+ * 65536x65536 one), and an app that skipped the query must get an error, not a crash. */
 static VkResult
-check_create_info(struct vw_swapchain *sc, const VkSwapchainCreateInfoKHR *ci)
+check_create_info(struct vw_device *dev, struct vw_surface *surface,
+                  const VkSwapchainCreateInfoKHR *ci)
 {
    if (ci->minImageCount > VW_MAX_IMAGES) {
       vw_err("vkCreateSwapchainKHR: %u images asked, at most %u", ci->minImageCount,
@@ -59,9 +64,28 @@ check_create_info(struct vw_swapchain *sc, const VkSwapchainCreateInfoKHR *ci)
       vw_err("vkCreateSwapchainKHR: flags 0x%x not supported", ci->flags);
       return VK_ERROR_INITIALIZATION_FAILED;
    }
-   if (ci->imageExtent.width == 0 || ci->imageExtent.height == 0)
+   VkSurfaceCapabilitiesKHR caps;
+   VkResult r = surface->backend->get_capabilities(surface, dev->pdev, &caps);
+   if (r != VK_SUCCESS) {
+      vw_err("vkCreateSwapchainKHR: the %s surface's capabilities: %d", surface->backend->name,
+             r);
+      return r;
+   }
+   const VkExtent2D e = ci->imageExtent;
+   /* minImageExtent is at least 1x1 for every backend, so this refuses 0 too. */
+   if (e.width == 0 || e.height == 0 || e.width < caps.minImageExtent.width ||
+       e.height < caps.minImageExtent.height || e.width > caps.maxImageExtent.width ||
+       e.height > caps.maxImageExtent.height) {
+      vw_err("vkCreateSwapchainKHR: extent %ux%u outside the %s surface's %ux%u..%ux%u",
+             e.width, e.height, surface->backend->name, caps.minImageExtent.width,
+             caps.minImageExtent.height, caps.maxImageExtent.width, caps.maxImageExtent.height);
       return VK_ERROR_INITIALIZATION_FAILED;
-   (void)sc;
+   }
+   if (ci->imageArrayLayers == 0 || ci->imageArrayLayers > caps.maxImageArrayLayers) {
+      vw_err("vkCreateSwapchainKHR: %u array layers, the %s surface allows 1..%u",
+             ci->imageArrayLayers, surface->backend->name, caps.maxImageArrayLayers);
+      return VK_ERROR_INITIALIZATION_FAILED;
+   }
    return VK_SUCCESS;
 }
 
@@ -186,6 +210,10 @@ vw_CreateSwapchainKHR(VkDevice device, const VkSwapchainCreateInfoKHR *ci,
    struct vw_swapchain *old = vw_swapchain_from_handle(ci->oldSwapchain);
    if (old)
       retire(old); /* even when creating the new one fails, as the spec says */
+   /* Before anything is made: a refusal is the check's one log line, nothing to undo. */
+   VkResult r = check_create_info(dev, surface, ci);
+   if (r != VK_SUCCESS)
+      return creation_result(r);
 
    struct vw_swapchain *sc = calloc(1, sizeof(*sc));
    if (!sc)
@@ -209,9 +237,7 @@ vw_CreateSwapchainKHR(VkDevice device, const VkSwapchainCreateInfoKHR *ci,
    pthread_mutex_init(&sc->lock, NULL);
    vw_cond_init_monotonic(&sc->image_freed);
 
-   VkResult r = check_create_info(sc, ci);
-   if (r == VK_SUCCESS)
-      r = init_image_template(sc, ci);
+   r = init_image_template(sc, ci);
    if (r == VK_SUCCESS)
       r = sc->backend->create_swapchain(sc);
    if (r == VK_SUCCESS)

@@ -1,4 +1,5 @@
 /* Memory for swapchain images and for the host-visible buffers the present copy fills. */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -88,9 +89,17 @@ vw_image_create_copy_target(struct vw_swapchain *sc, struct vw_image *img)
    if (!fmt)
       return VK_ERROR_FORMAT_NOT_SUPPORTED;
    struct vw_copy_target *t = &img->copy;
+   /* 64-bit: the stride is handed on as 32 bits (row copies, PNG dumps), so one that does not
+    * fit must be refused here, not wrapped into a short buffer the GPU copy overruns. */
+   uint64_t row_bytes = (uint64_t)sc->extent.width * fmt->bytes_per_pixel;
+   if (row_bytes > UINT32_MAX) {
+      vw_err("swapchain %u: rows of %llu bytes are too long for a copy target", sc->serial,
+             (unsigned long long)row_bytes);
+      return VK_ERROR_OUT_OF_HOST_MEMORY;
+   }
    t->row_pixels = sc->extent.width;
-   t->row_bytes = sc->extent.width * fmt->bytes_per_pixel;
-   t->size = (VkDeviceSize)t->row_bytes * sc->extent.height;
+   t->row_bytes = (uint32_t)row_bytes;
+   t->size = row_bytes * sc->extent.height;
 
    VkBufferCreateInfo bci = {
       .sType = VK_STRUCTURE_TYPE_BUFFER_CREATE_INFO,

@@ -1,6 +1,7 @@
 /* The waiting half of vkAcquireNextImageKHR, apart from Vulkan so its timeout rules can be
- * unit-tested: VK_NOT_READY for a zero timeout, VK_TIMEOUT once the timeout passes (at
- * once when no image can ever come back), the swapchain's latched error or
+ * unit-tested: VK_NOT_READY for a zero timeout, VK_TIMEOUT once the timeout passes (even
+ * when the app holds every image: a finite timeout is always waited out; only an infinite
+ * one returns VK_TIMEOUT at once then), the swapchain's latched error or
  * VK_ERROR_OUT_OF_DATE_KHR when it fails or is retired meanwhile. */
 #pragma once
 

@@ -287,6 +287,9 @@ create_export_image(struct vw_swapchain *sc, struct vw_image *img, struct kms_im
    VkImageSubresource sub = {VK_IMAGE_ASPECT_COLOR_BIT, 0, 0};
    VkSubresourceLayout layout;
    dev->next.GetImageSubresourceLayout(dev->handle, img->image, &sub, &layout);
+   /* KMS takes 32-bit pitches and offsets: a truncated one would scan out garbage. */
+   if (layout.rowPitch > UINT32_MAX || layout.offset > UINT32_MAX)
+      return VK_ERROR_INITIALIZATION_FAILED;
    VkMemoryGetFdInfoKHR gi = {
       .sType = VK_STRUCTURE_TYPE_MEMORY_GET_FD_INFO_KHR,
       .memory = img->memory,

@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -67,7 +68,9 @@ vw_scanout_create_dumb(struct vw_kms_device *dev, uint32_t width, uint32_t heigh
 int
 vw_scanout_map(struct vw_scanout_buffer *buf, uint64_t size, uint64_t alignment)
 {
-   if (size > buf->size)
+   /* Where size_t is 32 bits, a size (or the aligned reservation) that does not fit would
+    * map less than the buffer the copies write. */
+   if (size > buf->size || size > SIZE_MAX - alignment)
       return -EINVAL;
    uint64_t offset = 0;
    int r = drmModeMapDumbBuffer(buf->dev->fd, buf->handle, &offset);
@@ -79,14 +82,14 @@ vw_scanout_map(struct vw_scanout_buffer *buf, uint64_t size, uint64_t alignment)
    size_t reserved_len = 0;
    if (alignment > page) {
       /* mmap only promises page alignment: reserve room for an aligned start, map there. */
-      reserved_len = size + alignment;
+      reserved_len = (size_t)(size + alignment);
       reserved = mmap(NULL, reserved_len, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
       if (reserved == MAP_FAILED)
          return -errno;
       want = (void *)vw_align_up_ptr((uintptr_t)reserved, alignment);
    }
-   void *p = mmap(want, size, PROT_READ | PROT_WRITE, MAP_SHARED | (want ? MAP_FIXED : 0),
-                  buf->dev->fd, (off_t)offset);
+   void *p = mmap(want, (size_t)size, PROT_READ | PROT_WRITE,
+                  MAP_SHARED | (want ? MAP_FIXED : 0), buf->dev->fd, (off_t)offset);
    if (p == MAP_FAILED) {
       r = -errno;
       vw_err("kms: mapping a dumb buffer: %s", strerror(errno));
@@ -104,7 +107,7 @@ vw_scanout_map(struct vw_scanout_buffer *buf, uint64_t size, uint64_t alignment)
          munmap((void *)map_end, end - map_end);
    }
    buf->map = p;
-   buf->map_size = size;
+   buf->map_size = (size_t)size;
    return 0;
 }
 

@@ -403,6 +403,121 @@ incremental_present(void **state)
    assert_int_equal(h.validation_messages, 0);
 }
 
+/* The app holds every image of a display swapchain (nothing presented, so nothing can
+ * come back): a 50 ms acquire is waited out and times out, not returned at once. */
+static void
+acquire_timeout_every_image_held(void **state)
+{
+   const struct options *o = &opts;
+   struct harness h;
+   mock_drm_reset(NULL);
+   assert_true(start(&h, o));
+   VkExtent2D extent;
+   VkSurfaceKHR surface = display_surface_create(&h, &extent, NULL);
+   assert_true(surface != VK_NULL_HANDLE);
+   struct frame_loop fl;
+   assert_int_equal(frame_loop_create(&fl, &h, surface, extent, VK_PRESENT_MODE_FIFO_KHR, 3,
+                                      VK_NULL_HANDLE, swapchains_created++),
+                    VK_SUCCESS);
+   VkFenceCreateInfo fci = {.sType = VK_STRUCTURE_TYPE_FENCE_CREATE_INFO};
+   VkFence fences[FRAME_LOOP_MAX_IMAGES + 2];
+   uint32_t held = 0, index;
+   VkResult r = VK_SUCCESS;
+   while (held <= fl.image_count) {
+      vkCreateFence(h.device, &fci, NULL, &fences[held]);
+      r = vkAcquireNextImageKHR(h.device, fl.swapchain, 0, VK_NULL_HANDLE, fences[held], &index);
+      if (r != VK_SUCCESS)
+         break;
+      held++;
+   }
+   CHECK(&h, held == fl.image_count && r == VK_NOT_READY, "held %u of %u images, then %d", held,
+         fl.image_count, r);
+   uint64_t t0 = harness_now_ns();
+   r = vkAcquireNextImageKHR(h.device, fl.swapchain, 50000000, VK_NULL_HANDLE, fences[held],
+                             &index);
+   double ms = (harness_now_ns() - t0) / 1e6;
+   printf("display: 50 ms acquire with every image held: %s after %.1f ms\n",
+          r == VK_TIMEOUT ? "VK_TIMEOUT" : "wrong result", ms);
+   CHECK(&h, r == VK_TIMEOUT, "50 ms acquire with every image held returned %d", r);
+   CHECK(&h, ms >= 45.0 && ms < 500.0, "50 ms acquire with every image held took %.1f ms", ms);
+   if (held)
+      vkWaitForFences(h.device, held, fences, VK_TRUE, UINT64_MAX);
+   for (uint32_t i = 0; i <= held && i <= fl.image_count; i++)
+      vkDestroyFence(h.device, fences[i], NULL);
+   frame_loop_destroy(&fl, true);
+   vkDestroySurfaceKHR(h.instance, surface, NULL);
+   harness_finish(&h);
+   check_nothing_leaked(&h, "acquire timeout");
+   assert_int_equal(h.failures, 0);
+   assert_int_equal(h.validation_messages, 0);
+}
+
+/* A display surface allows exactly its mode's extent and one layer: anything else is
+ * refused before the driver or KMS sees it, with nothing left on the device. */
+static void
+bad_extents(void **state)
+{
+   const struct options *o = &opts;
+   struct harness h;
+   mock_drm_reset(NULL);
+   assert_true(start(&h, o));
+   VkExtent2D e;
+   VkSurfaceKHR surface = display_surface_create(&h, &e, NULL);
+   assert_true(surface != VK_NULL_HANDLE);
+   struct {
+      VkExtent2D extent;
+      uint32_t layers;
+   } cases[] = {
+      {{e.width + 1, e.height}, 1}, {{e.width, e.height + 1}, 1}, {{e.width - 1, e.height}, 1},
+      {{0, 0}, 1}, {{65536, 65536}, 1}, {{e.width, e.height}, 2}, {{e.width, e.height}, 0},
+   };
+   h.quiet_validation = true;
+   for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+      VkSwapchainCreateInfoKHR sci = {
+         .sType = VK_STRUCTURE_TYPE_SWAPCHAIN_CREATE_INFO_KHR,
+         .surface = surface,
+         .minImageCount = 3,
+         .imageFormat = frame_loop_pick_format(&h, surface),
+         .imageColorSpace = VK_COLOR_SPACE_SRGB_NONLINEAR_KHR,
+         .imageExtent = cases[i].extent,
+         .imageArrayLayers = cases[i].layers,
+         .imageUsage = VK_IMAGE_USAGE_COLOR_ATTACHMENT_BIT,
+         .imageSharingMode = VK_SHARING_MODE_EXCLUSIVE,
+         .preTransform = VK_SURFACE_TRANSFORM_IDENTITY_BIT_KHR,
+         .compositeAlpha = VK_COMPOSITE_ALPHA_OPAQUE_BIT_KHR,
+         .presentMode = VK_PRESENT_MODE_FIFO_KHR,
+         .clipped = VK_TRUE,
+      };
+      VkSwapchainKHR sc = VK_NULL_HANDLE;
+      VkResult r = vkCreateSwapchainKHR(h.device, &sci, NULL, &sc);
+      CHECK(&h, r == VK_ERROR_INITIALIZATION_FAILED, "%ux%u, %u layers on a %ux%u display: %d",
+            cases[i].extent.width, cases[i].extent.height, cases[i].layers, e.width, e.height, r);
+      if (r == VK_SUCCESS) {
+         swapchains_created++;
+         vkDestroySwapchainKHR(h.device, sc, NULL);
+      }
+   }
+   uint32_t provoked = h.validation_messages;
+   h.validation_messages = 0;
+   h.quiet_validation = false;
+   printf("display: bad extents refused, %u validation message(s) (validation %s)\n", provoked,
+          o->validation ? o->validation : "off");
+   /* Above, the app's misuse is seen; below, the layer passed nothing on. */
+   if (o->validation)
+      CHECK(&h, !strcmp(o->validation, "above") ? provoked > 0 : provoked == 0,
+            "%u validation messages with validation %s the layer", provoked, o->validation);
+   struct mock_drm_stats st;
+   mock_drm_get_stats(&st);
+   CHECK(&h, st.dumb_buffers == 0 && st.fbs == 0 && st.commits == 0,
+         "refused swapchains left %u dumb buffers, %u fbs, %llu commits", st.dumb_buffers, st.fbs,
+         (unsigned long long)st.commits);
+   vkDestroySurfaceKHR(h.instance, surface, NULL);
+   harness_finish(&h);
+   check_nothing_leaked(&h, "bad extents");
+   assert_int_equal(h.failures, 0);
+   assert_int_equal(h.validation_messages, 0);
+}
+
 enum when { BEFORE_INSTANCE, BEFORE_SWAPCHAIN, WHILE_PRESENTING };
 
 struct fault_case {
@@ -893,7 +1008,7 @@ main(int argc, char **argv)
          return 2;
       }
    }
-   struct CMUnitTest tests[7 + sizeof(fault_cases) / sizeof(fault_cases[0])] = {
+   struct CMUnitTest tests[9 + sizeof(fault_cases) / sizeof(fault_cases[0])] = {
       cmocka_unit_test(present_modes),
       cmocka_unit_test(restore_console),
       cmocka_unit_test(incremental_present),
@@ -901,8 +1016,10 @@ main(int argc, char **argv)
       cmocka_unit_test(stuck_flip_teardown),
       cmocka_unit_test(stuck_flip_destroy_at_once),
       cmocka_unit_test(fork_child_leaves_display_alone),
+      cmocka_unit_test(acquire_timeout_every_image_held),
+      cmocka_unit_test(bad_extents),
    };
-   size_t n = 7;
+   size_t n = 9;
    for (size_t i = 0; i < sizeof(fault_cases) / sizeof(fault_cases[0]); i++, n++)
       tests[n] = (struct CMUnitTest){fault_cases[i].name, run_fault, NULL, NULL,
                                      (void *)&fault_cases[i]};

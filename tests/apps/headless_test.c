@@ -62,6 +62,32 @@ create_surface(struct harness *h)
    return s;
 }
 
+/* Before the present: a dump left by an earlier run must not pass for this one's. */
+static void
+remove_dump(uint32_t serial)
+{
+   const char *dir = getenv("VENUS_WSI_DUMP_DIR");
+   if (!dir || !*dir)
+      return;
+   char path[1024];
+   snprintf(path, sizeof(path), "%s/sc%u-frame000000.png", dir, serial);
+   unlink(path);
+}
+
+/* The layer's present thread writes a dump after the frame is shown (under a new name, so
+ * it appears whole). Under a sanitizer a large frame takes far longer than in a plain
+ * build: wait for it rather than for a fixed time. */
+static bool
+load_dump(const char *path, struct rgb_image *img)
+{
+   for (int waited_ms = 0; waited_ms < 5000; waited_ms += 10) {
+      if (access(path, F_OK) == 0)
+         return rgb_image_load_png(path, img);
+      usleep(10000);
+   }
+   return false;
+}
+
 /* Dumped frames (VENUS_WSI_DUMP_DIR) of swapchain 'serial' must show frame n's colours. */
 static uint32_t
 check_dumps(struct harness *h, uint32_t serial, uint64_t frames, VkExtent2D extent,
@@ -327,11 +353,18 @@ test_timeouts_and_retirement(struct harness *h, VkSurfaceKHR surface, const stru
    vkWaitForFences(h->device, got, fences, VK_TRUE, UINT64_MAX);
    for (uint32_t i = 0; i < got; i++)
       vkDestroyFence(h->device, fences[i], NULL);
+   /* Still all held, now with a finite timeout: it is waited out, not returned at once, or
+    * an app polling acquire spins a core. */
    uint32_t index;
    VkFence spare = make_fence(h);
-   CHECK_VK(h, vkAcquireNextImageKHR(h->device, fl.swapchain, 2000000, VK_NULL_HANDLE, spare,
-                                     &index),
-            VK_TIMEOUT);
+   uint64_t t0 = harness_now_ns();
+   r = vkAcquireNextImageKHR(h->device, fl.swapchain, 50000000, VK_NULL_HANDLE, spare, &index);
+   double waited_ms = (harness_now_ns() - t0) / 1e6;
+   CHECK(h, r == VK_TIMEOUT, "acquire with every image held, 50 ms: %d", r);
+   CHECK(h, waited_ms >= 45.0 && waited_ms < 500.0,
+         "50 ms acquire timeout with every image held took %.1f ms", waited_ms);
+   printf("acquire timeout 50 ms, every image held: %s after %.1f ms\n",
+          r == VK_TIMEOUT ? "VK_TIMEOUT" : "wrong result", waited_ms);
    vkDestroyFence(h->device, spare, NULL);
 
    /* Present image 0 behind a gate: acquire must wait its timeout, then succeed
@@ -343,9 +376,9 @@ test_timeouts_and_retirement(struct harness *h, VkSurfaceKHR surface, const stru
    CHECK_VK(h, present_one(h, fl.swapchain, 0, VK_NULL_HANDLE), VK_SUCCESS);
 
    VkFence f = make_fence(h);
-   uint64_t t0 = harness_now_ns();
+   t0 = harness_now_ns();
    r = vkAcquireNextImageKHR(h->device, fl.swapchain, 30000000, VK_NULL_HANDLE, f, &index);
-   double waited_ms = (harness_now_ns() - t0) / 1e6;
+   waited_ms = (harness_now_ns() - t0) / 1e6;
    CHECK(h, r == VK_TIMEOUT, "gated acquire returned %d", r);
    CHECK(h, waited_ms >= 29.0 && waited_ms < 1000.0, "30 ms acquire timeout took %.1f ms", waited_ms);
    printf("acquire timeout 30 ms: returned VK_TIMEOUT after %.1f ms\n", waited_ms);
@@ -542,16 +575,16 @@ test_swapchain_bound_images(struct harness *h, VkSurfaceKHR surface, const struc
       .pSignalSemaphores = &fl.render_done[index],
    };
    CHECK_VK(h, vkQueueSubmit(h->queue, 1, &si, VK_NULL_HANDLE), VK_SUCCESS);
+   remove_dump(serial);
    CHECK_VK(h, present_one(h, fl.swapchain, index, fl.render_done[index]), VK_SUCCESS);
    vkQueueWaitIdle(h->queue);
-   usleep(200000);
    const char *dir = getenv("VENUS_WSI_DUMP_DIR");
    const char *every = getenv("VENUS_WSI_DUMP_EVERY");
    if (dir && *dir && (!every || atoi(every) <= 1)) {
       char path[1024];
       snprintf(path, sizeof(path), "%s/sc%u-frame000000.png", dir, serial);
       struct rgb_image img;
-      bool loaded = rgb_image_load_png(path, &img);
+      bool loaded = load_dump(path, &img);
       CHECK(h, loaded, "no dump %s", path);
       if (loaded) {
          CHECK(h, rgb_image_pixel_is(&img, 10, 10, 12, 200, 99, 1),
@@ -696,16 +729,16 @@ test_array_layers(struct harness *h, VkSurfaceKHR surface, const struct options 
       .pSignalSemaphores = &done,
    };
    CHECK_VK(h, vkQueueSubmit(h->queue, 1, &si, VK_NULL_HANDLE), VK_SUCCESS);
+   remove_dump(serial);
    CHECK_VK(h, present_one(h, sc, index, done), VK_SUCCESS);
    vkQueueWaitIdle(h->queue);
-   usleep(200000);
    const char *dir = getenv("VENUS_WSI_DUMP_DIR");
    const char *every = getenv("VENUS_WSI_DUMP_EVERY");
    if (dir && *dir && (!every || atoi(every) <= 1)) {
       char path[1024];
       snprintf(path, sizeof(path), "%s/sc%u-frame000000.png", dir, serial);
       struct rgb_image img;
-      bool loaded = rgb_image_load_png(path, &img);
+      bool loaded = load_dump(path, &img);
       CHECK(h, loaded, "no dump %s", path);
       if (loaded) {
          CHECK(h, img.width == 64 && img.height == 48 && rgb_image_pixel_is(&img, 5, 5, 255, 0, 0, 1),
@@ -853,6 +886,88 @@ test_no_display(struct harness *h)
    printf("no KMS card: %u displays, %u planes\n", n, planes);
 }
 
+/* Extents and layer counts outside the surface's capabilities: the layer refuses them with
+ * VK_ERROR_INITIALIZATION_FAILED before the driver sees them (lavapipe, like other drivers,
+ * may crash or allocate gigabytes on such an image). A validation layer above the layer
+ * reports the app's misuse; one below must see nothing, as the layer passes nothing on. */
+static void
+test_bad_extents(struct harness *h, VkSurfaceKHR surface, const struct options *o)
+{
+   VkSurfaceCapabilitiesKHR caps;
+   CHECK_VK(h, vkGetPhysicalDeviceSurfaceCapabilitiesKHR(h->pdev, surface, &caps), VK_SUCCESS);
+   const uint32_t mw = caps.maxImageExtent.width, mh = caps.maxImageExtent.height;
+   const uint32_t ml = caps.maxImageArrayLayers;
+   struct {
+      const char *what;
+      VkExtent2D extent;
+      uint32_t layers;
+   } cases[] = {
+      {"width max+1", {mw + 1, 64}, 1},
+      {"height max+1", {64, mh + 1}, 1},
+      {"both max+1", {mw + 1, mh + 1}, 1},
+      {"0x0", {0, 0}, 1},
+      {"0x64", {0, 64}, 1},
+      {"64x0", {64, 0}, 1},
+      {"65536x65536", {65536, 65536}, 1},
+      {"UINT32_MAX square", {UINT32_MAX, UINT32_MAX}, 1},
+      {"array layers max+1", {64, 64}, ml + 1},
+      {"array layers 0", {64, 64}, 0},
+   };
+   printf("surface extents %ux%u..%ux%u, up to %u array layers\n", caps.minImageExtent.width,
+          caps.minImageExtent.height, mw, mh, ml);
+   h->quiet_validation = true;
+   uint32_t before = h->validation_messages;
+   for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+      VkSwapchainCreateInfoKHR sci = {
+         .sType = VK_STRUCTURE_TYPE_SWAPCHAIN_CREATE_INFO_KHR,
+         .surface = surface,
+         .minImageCount = caps.minImageCount,
+         .imageFormat = frame_loop_pick_format(h, surface),
+         .imageColorSpace = VK_COLOR_SPACE_SRGB_NONLINEAR_KHR,
+         .imageExtent = cases[i].extent,
+         .imageArrayLayers = cases[i].layers,
+         .imageUsage = VK_IMAGE_USAGE_COLOR_ATTACHMENT_BIT,
+         .imageSharingMode = VK_SHARING_MODE_EXCLUSIVE,
+         .preTransform = VK_SURFACE_TRANSFORM_IDENTITY_BIT_KHR,
+         .compositeAlpha = VK_COMPOSITE_ALPHA_OPAQUE_BIT_KHR,
+         .presentMode = VK_PRESENT_MODE_FIFO_KHR,
+         .clipped = VK_TRUE,
+      };
+      VkSwapchainKHR sc = VK_NULL_HANDLE;
+      VkResult r = vkCreateSwapchainKHR(h->device, &sci, NULL, &sc);
+      printf("swapchain %-20s %ux%u, %u layers: %d\n", cases[i].what, cases[i].extent.width,
+             cases[i].extent.height, cases[i].layers, r);
+      CHECK(h, r == VK_ERROR_INITIALIZATION_FAILED, "swapchain %s returned %d", cases[i].what, r);
+      if (r == VK_SUCCESS) {
+         swapchains_created++; /* the layer numbers only the swapchains it made */
+         vkDestroySwapchainKHR(h->device, sc, NULL);
+      }
+   }
+   uint32_t provoked = h->validation_messages - before;
+   h->validation_messages = before;
+   h->quiet_validation = false;
+   if (o->validation) {
+      bool above = !strcmp(o->validation, "above");
+      printf("bad extents: %u validation message(s), validation layer %s the layer\n", provoked,
+             o->validation);
+      /* Above: the app's misuse is reported. Below: the layer sent the driver nothing. */
+      CHECK(h, above ? provoked > 0 : provoked == 0,
+            "%u validation messages for bad extents with validation %s the layer", provoked,
+            o->validation);
+   }
+
+   /* The layer is still fine: a swapchain within the limits works. */
+   struct frame_loop fl;
+   VkResult r = frame_loop_create(&fl, h, surface, o->extent, VK_PRESENT_MODE_FIFO_KHR, 3,
+                                  VK_NULL_HANDLE, swapchains_created++);
+   CHECK(h, r == VK_SUCCESS, "swapchain after the bad ones: %d", r);
+   if (r == VK_SUCCESS) {
+      for (int i = 0; i < 5; i++)
+         CHECK_VK(h, frame_loop_draw(&fl), VK_SUCCESS);
+      frame_loop_destroy(&fl, true);
+   }
+}
+
 /* Controls: a deliberate misuse must be reported, or "zero messages" proves nothing. A
  * misuse of a swapchain the layer tolerates is seen only by a validation layer above it:
  * that proves where the validation layer sits. */
@@ -938,8 +1053,8 @@ usage(void)
            "usage: vw-headless-test [--frames N] [--size WxH] [--tests a,b] [--expect-hz HZ]\n"
            "                        [--expect-owner layer|driver] [--app-layers L1,L2]\n"
            "                        [--validation above|below]\n"
-           "tests: queries, modes, timeouts, bound, mutable, layers, stuck, fork, nodisplay, provoke,\n"
-           "       owner\n");
+           "tests: queries, modes, timeouts, bound, mutable, layers, stuck, fork, extents, nodisplay,\n"
+           "       provoke, owner\n");
 }
 
 int
@@ -1017,6 +1132,8 @@ main(int argc, char **argv)
          test_stuck_frame(&h, surface, &o);
       if (wants(&o, "fork"))
          test_fork(&h, surface, &o);
+      if (wants(&o, "extents"))
+         test_bad_extents(&h, surface, &o);
       if (wants(&o, "provoke") && o.validation)
          provoke_swapchain_misuse(&h, surface, &o);
       vkDestroySurfaceKHR(h.instance, surface, NULL);

@@ -124,6 +124,7 @@ timeout_waits_its_full_length(void **state)
    assert_true(waited < 500 * MS);
 }
 
+/* UINT64_MAX while the app holds every image is invalid usage; not hanging beats the wait. */
 static void
 hopeless_wait_times_out_at_once(void **state)
 {
@@ -134,6 +135,96 @@ hopeless_wait_times_out_at_once(void **state)
    uint64_t t0 = now_ns();
    assert_int_equal(vw_acquire_wait(&f->st, UINT64_MAX, &index), VK_TIMEOUT);
    assert_true(now_ns() - t0 < 5 * MS);
+}
+
+/* An app that polls acquire with a finite timeout while holding every image must sleep
+ * through the timeout, or it spins a core. */
+static void
+hopeless_finite_wait_takes_its_timeout(void **state)
+{
+   struct fixture *f = *state;
+   vw_pq_acquire(&f->pq);
+   vw_pq_acquire(&f->pq);
+   uint32_t index;
+   uint64_t t0 = now_ns();
+   assert_int_equal(vw_acquire_wait(&f->st, 50 * MS, &index), VK_TIMEOUT);
+   uint64_t waited = now_ns() - t0;
+   assert_true(waited >= 50 * MS);
+   assert_true(waited < 500 * MS);
+}
+
+static void
+hopeless_finite_wait_ends_on_failure(void **state)
+{
+   struct fixture *f = *state;
+   vw_pq_acquire(&f->pq);
+   vw_pq_acquire(&f->pq);
+   struct later l = {f, 20, FAIL};
+   pthread_t t;
+   pthread_create(&t, NULL, act_later, &l);
+   uint32_t index;
+   uint64_t t0 = now_ns();
+   VkResult r = vw_acquire_wait(&f->st, 5000 * MS, &index);
+   uint64_t waited = now_ns() - t0;
+   pthread_join(t, NULL); /* before any assert: the thread uses the fixture */
+   assert_int_equal(r, VK_ERROR_SURFACE_LOST_KHR);
+   assert_true(waited >= 15 * MS);
+   assert_true(waited < 1000 * MS);
+}
+
+static void
+hopeless_finite_wait_ends_on_retirement(void **state)
+{
+   struct fixture *f = *state;
+   vw_pq_acquire(&f->pq);
+   vw_pq_acquire(&f->pq);
+   struct later l = {f, 20, RETIRE};
+   pthread_t t;
+   pthread_create(&t, NULL, act_later, &l);
+   uint32_t index;
+   uint64_t t0 = now_ns();
+   VkResult r = vw_acquire_wait(&f->st, 5000 * MS, &index);
+   uint64_t waited = now_ns() - t0;
+   pthread_join(t, NULL); /* before any assert: the thread uses the fixture */
+   assert_int_equal(r, VK_ERROR_OUT_OF_DATE_KHR);
+   assert_true(waited >= 15 * MS);
+   assert_true(waited < 1000 * MS);
+}
+
+/* Another thread of the app presents both held images; the flips free the first. */
+static void *
+present_both_later(void *arg)
+{
+   struct fixture *f = arg;
+   usleep(20000);
+   pthread_mutex_lock(&f->lock);
+   uint32_t rel[VW_MAX_IMAGES];
+   uint64_t wait;
+   /* No cmocka asserts off the test's thread: a failed queue shows as a timeout instead. */
+   for (uint32_t i = 0; i < 2 && vw_pq_queue(&f->pq, i, false); i++) {
+      vw_pq_mark_ready(&f->pq, i, 0, rel);
+      vw_pq_pick(&f->pq, 0, &wait);
+      vw_pq_flip_started(&f->pq, i, 0);
+      vw_pq_flip_done(&f->pq, 0, rel);
+   }
+   pthread_cond_broadcast(&f->freed);
+   pthread_mutex_unlock(&f->lock);
+   return NULL;
+}
+
+static void
+hopeless_finite_wait_gets_an_image_presented_meanwhile(void **state)
+{
+   struct fixture *f = *state;
+   vw_pq_acquire(&f->pq);
+   vw_pq_acquire(&f->pq);
+   pthread_t t;
+   pthread_create(&t, NULL, present_both_later, f);
+   uint32_t index = 99;
+   VkResult r = vw_acquire_wait(&f->st, 5000 * MS, &index);
+   pthread_join(t, NULL);
+   assert_int_equal(r, VK_SUCCESS);
+   assert_int_equal(index, 0);
 }
 
 static void
@@ -208,6 +299,11 @@ main(void)
       cmocka_unit_test_setup_teardown(free_image_is_returned_at_once, setup, teardown),
       cmocka_unit_test_setup_teardown(timeout_waits_its_full_length, setup, teardown),
       cmocka_unit_test_setup_teardown(hopeless_wait_times_out_at_once, setup, teardown),
+      cmocka_unit_test_setup_teardown(hopeless_finite_wait_takes_its_timeout, setup, teardown),
+      cmocka_unit_test_setup_teardown(hopeless_finite_wait_ends_on_failure, setup, teardown),
+      cmocka_unit_test_setup_teardown(hopeless_finite_wait_ends_on_retirement, setup, teardown),
+      cmocka_unit_test_setup_teardown(hopeless_finite_wait_gets_an_image_presented_meanwhile,
+                                      setup, teardown),
       cmocka_unit_test_setup_teardown(wait_ends_when_an_image_is_freed, setup, teardown),
       cmocka_unit_test_setup_teardown(failure_during_the_wait_is_returned, setup, teardown),
       cmocka_unit_test_setup_teardown(retirement_during_the_wait_is_out_of_date, setup, teardown),

@@ -68,6 +68,18 @@ nonsense_is_refused(void **state)
    assert_false(vw_hostptr_plan(4, 1, 4096, 1u << 20, &p)); /* would need 262144 rows */
 }
 
+/* A driver may report any power-of-two alignment: rounding a frame of nearly 2^64 bytes up
+ * to 2^63 wraps, and the plan must then be refused, never smaller than the frame. */
+static void
+rounding_that_wraps_is_refused(void **state)
+{
+   struct vw_hostptr_plan p = {0};
+   bool ok = vw_hostptr_plan(UINT32_MAX, UINT32_MAX, 4096, 1ull << 63, &p);
+   assert_true(!ok || p.import_size >= (uint64_t)UINT32_MAX * UINT32_MAX);
+   assert_false(ok);
+   assert_false(vw_hostptr_plan(UINT32_MAX, UINT32_MAX, 1ull << 63, 4096, &p));
+}
+
 static void
 pointers_align_up(void **state)
 {
@@ -84,6 +96,7 @@ main(void)
       cmocka_unit_test(small_pages_under_a_large_alignment),
       cmocka_unit_test(large_pages_small_alignment),
       cmocka_unit_test(nonsense_is_refused),
+      cmocka_unit_test(rounding_that_wraps_is_refused),
       cmocka_unit_test(pointers_align_up),
    };
    return cmocka_run_group_tests(tests, NULL, NULL);

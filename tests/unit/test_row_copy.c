@@ -109,6 +109,27 @@ streamed_rows_at_every_alignment(void **state)
    free(dst);
 }
 
+/* A rectangle whose offset + size passes 2^32 must still be clipped to the extent: in
+ * 32 bits the sum wraps to a small number and the copy runs gigabytes past the rows. */
+static void
+rectangle_wrapping_32_bits_is_clipped(void **state)
+{
+   uint32_t *src = malloc(W * H * 4), *dst = calloc(W * H, 4);
+   fill(src, W, 3);
+   VkRect2D r[2] = {{{10, 3}, {UINT32_MAX - 5, 2}}, {{1, 20}, {2, UINT32_MAX - 15}}};
+   struct vw_damage d = {.full = false, .count = 2, .rects = {r[0], r[1]}};
+   uint64_t bytes = vw_copy_damage(dst, W * 4, src, W * 4, 4, (VkExtent2D){W, H}, &d);
+   assert_int_equal(bytes, ((W - 10) * 2 + 2 * (H - 20)) * 4);
+   for (uint32_t y = 0; y < H; y++) {
+      for (uint32_t x = 0; x < W; x++) {
+         bool in = (x >= 10 && y >= 3 && y < 5) || (x >= 1 && x < 3 && y >= 20);
+         assert_int_equal(dst[y * W + x], in ? src[y * W + x] : 0);
+      }
+   }
+   free(src);
+   free(dst);
+}
+
 int
 main(void)
 {
@@ -117,6 +138,7 @@ main(void)
       cmocka_unit_test(rectangles_only_between_different_strides),
       cmocka_unit_test(sixteen_bit_pixels),
       cmocka_unit_test(streamed_rows_at_every_alignment),
+      cmocka_unit_test(rectangle_wrapping_32_bits_is_clipped),
    };
    return cmocka_run_group_tests(tests, NULL, NULL);
 }
