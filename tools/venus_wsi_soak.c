@@ -272,18 +272,6 @@ run_instance(const struct options *o, enum kind k, VkPresentModeKHR mode, uint64
    return ok;
 }
 
-static const char *
-mode_name(VkPresentModeKHR m)
-{
-   switch (m) {
-   case VK_PRESENT_MODE_FIFO_KHR: return "FIFO";
-   case VK_PRESENT_MODE_FIFO_RELAXED_KHR: return "FIFO_RELAXED";
-   case VK_PRESENT_MODE_MAILBOX_KHR: return "MAILBOX";
-   case VK_PRESENT_MODE_IMMEDIATE_KHR: return "IMMEDIATE";
-   default: return "?";
-   }
-}
-
 static bool
 parse_kinds(const char *list, bool kinds[KIND_COUNT])
 {
@@ -466,7 +454,7 @@ main(int argc, char **argv)
          }
          double secs = (harness_now_ns() - tm) / 1e9;
          printf("%-9s %-13s %llu frames in %.1f s (%.0f frames/s)\n", kind_names[k],
-                mode_name(modes[m]), (unsigned long long)o.frames, secs, o.frames / secs);
+                harness_mode_name(modes[m]), (unsigned long long)o.frames, secs, o.frames / secs);
          fflush(stdout);
       }
       runs[k].seconds = (harness_now_ns() - t0) / 1e9;

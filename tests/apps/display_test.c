@@ -33,18 +33,6 @@ static uint32_t swapchains_created;
 static struct options opts = {.frames = 300};
 static bool legacy_kms(void);
 
-static const char *
-mode_name(VkPresentModeKHR m)
-{
-   switch (m) {
-   case VK_PRESENT_MODE_FIFO_KHR: return "FIFO";
-   case VK_PRESENT_MODE_FIFO_RELAXED_KHR: return "FIFO_RELAXED";
-   case VK_PRESENT_MODE_MAILBOX_KHR: return "MAILBOX";
-   case VK_PRESENT_MODE_IMMEDIATE_KHR: return "IMMEDIATE";
-   default: return "?";
-   }
-}
-
 static bool
 start_with(struct harness *h, const struct options *o, bool incremental)
 {
@@ -164,7 +152,7 @@ present_modes(void **state)
       VkResult r = frame_loop_create(&fl, &h, surface, extent, modes[m], 3,
                                      have_prev ? prev.swapchain : VK_NULL_HANDLE,
                                      swapchains_created++);
-      CHECK(&h, r == VK_SUCCESS, "%s swapchain: %d", mode_name(modes[m]), r);
+      CHECK(&h, r == VK_SUCCESS, "%s swapchain: %d", harness_mode_name(modes[m]), r);
       if (have_prev) {
          frame_loop_destroy(&prev, true); /* hand-over: the old one goes with frames queued */
          have_prev = false;
@@ -178,7 +166,7 @@ present_modes(void **state)
       uint32_t wrong = 0;
       for (uint32_t f = 0; f < o->frames; f++) {
          VkResult fr = frame_loop_draw(&fl);
-         CHECK(&h, fr == VK_SUCCESS, "%s frame %u: %d", mode_name(modes[m]), f, fr);
+         CHECK(&h, fr == VK_SUCCESS, "%s frame %u: %d", harness_mode_name(modes[m]), f, fr);
          if (fr < 0)
             break;
          /* FIFO shows every frame: a sample must come up on screen. */
@@ -192,23 +180,23 @@ present_modes(void **state)
       uint64_t flips = s1.flips - s0.flips;
       double fps = o->frames / secs;
       printf("%-13s %u frames %ux%u on the mock display in %.2f s: %.1f frames/s, %llu flips\n",
-             mode_name(modes[m]), o->frames, extent.width, extent.height, secs, fps,
+             harness_mode_name(modes[m]), o->frames, extent.width, extent.height, secs, fps,
              (unsigned long long)flips);
-      CHECK(&h, last_shown, "%s: the last frame never reached the screen", mode_name(modes[m]));
-      CHECK(&h, wrong == 0, "%s: %u sampled frames never reached the screen", mode_name(modes[m]),
+      CHECK(&h, last_shown, "%s: the last frame never reached the screen", harness_mode_name(modes[m]));
+      CHECK(&h, wrong == 0, "%s: %u sampled frames never reached the screen", harness_mode_name(modes[m]),
             wrong);
       bool fifo = modes[m] == VK_PRESENT_MODE_FIFO_KHR || modes[m] == VK_PRESENT_MODE_FIFO_RELAXED_KHR;
       if (fifo) {
          /* Every frame flipped, no faster than the refresh (virtio flips are unpaced). */
          CHECK(&h, flips >= o->frames && flips <= o->frames + 1, "%s: %llu flips for %u frames",
-               mode_name(modes[m]), (unsigned long long)flips, o->frames);
-         CHECK(&h, fps < hz * 1.1, "%s at %.1f frames/s on a %.1f Hz display", mode_name(modes[m]),
+               harness_mode_name(modes[m]), (unsigned long long)flips, o->frames);
+         CHECK(&h, fps < hz * 1.1, "%s at %.1f frames/s on a %.1f Hz display", harness_mode_name(modes[m]),
                fps, hz);
          CHECK(&h, modes[m] != VK_PRESENT_MODE_FIFO_KHR || fifo_order_ok(first_commit, fl.image_count),
                "FIFO flipped framebuffers out of order");
       } else {
          CHECK(&h, flips > 0 && flips <= o->frames + 1, "%s: %llu flips for %u frames",
-               mode_name(modes[m]), (unsigned long long)flips, o->frames);
+               harness_mode_name(modes[m]), (unsigned long long)flips, o->frames);
       }
       prev = fl;
       have_prev = true;
@@ -761,22 +749,6 @@ child_uses_display_swapchain(struct harness *h, struct frame_loop *fl, uint32_t 
    return wrong;
 }
 
-static int
-wait_child(pid_t pid, uint64_t limit_ns)
-{
-   uint64_t t0 = harness_now_ns();
-   int status = 0;
-   while (waitpid(pid, &status, WNOHANG) == 0) {
-      if (harness_now_ns() - t0 > limit_ns) {
-         kill(pid, SIGKILL);
-         waitpid(pid, &status, 0);
-         return -1;
-      }
-      usleep(10000);
-   }
-   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
 /* The child fails cleanly and touches nothing of the parent's; the parent presents on. */
 static void
 fork_child_leaves_display_alone(void **state)
@@ -814,7 +786,7 @@ fork_child_leaves_display_alone(void **state)
    pid_t pid = fork();
    if (pid == 0)
       _exit(child_uses_display_swapchain(&h, &fl, held, child_fence));
-   int code = pid > 0 ? wait_child(pid, 10000000000ull) : -1;
+   int code = pid > 0 ? harness_wait_child(pid, 10000000000ull) : -1;
    printf("fork: child exit code %d (0: acquire and present failed, destroy returned, each "
           "within 2 s; nothing of the parent's freed; no swapchain on the parent's display)\n",
           code);

@@ -1,9 +1,12 @@
 #include "harness.h"
 
 #include <dlfcn.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <time.h>
+#include <unistd.h>
 
 uint64_t
 harness_now_ns(void)
@@ -172,4 +175,32 @@ harness_finish(struct harness *h)
       h->destroy_messenger(h->instance, h->messenger, NULL);
    if (h->instance)
       vkDestroyInstance(h->instance, NULL);
+}
+
+const char *
+harness_mode_name(VkPresentModeKHR mode)
+{
+   switch (mode) {
+   case VK_PRESENT_MODE_FIFO_KHR: return "FIFO";
+   case VK_PRESENT_MODE_FIFO_RELAXED_KHR: return "FIFO_RELAXED";
+   case VK_PRESENT_MODE_MAILBOX_KHR: return "MAILBOX";
+   case VK_PRESENT_MODE_IMMEDIATE_KHR: return "IMMEDIATE";
+   default: return "?";
+   }
+}
+
+int
+harness_wait_child(pid_t pid, uint64_t limit_ns)
+{
+   uint64_t t0 = harness_now_ns();
+   int status = 0;
+   while (waitpid(pid, &status, WNOHANG) == 0) {
+      if (harness_now_ns() - t0 > limit_ns) {
+         kill(pid, SIGKILL);
+         waitpid(pid, &status, 0);
+         return -1;
+      }
+      usleep(10000);
+   }
+   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }

@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/types.h>
 #include <vulkan/vulkan.h>
 
 struct harness {
@@ -53,6 +54,9 @@ void harness_finish(struct harness *h);
    } while (0)
 
 uint64_t harness_now_ns(void);
+const char *harness_mode_name(VkPresentModeKHR mode);
+/* A forked child's exit status, or -1 when it had to be killed after 'limit_ns'. */
+int harness_wait_child(pid_t pid, uint64_t limit_ns);
 
 /* Whether a command pointer lands in the venus-wsi layer's library (dladdr): device commands
  * come straight from the layer that answered vkGetDeviceProcAddr, so this shows who

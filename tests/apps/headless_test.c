@@ -24,18 +24,6 @@ struct options {
 
 static uint32_t swapchains_created; /* the layer's serial of the next swapchain */
 
-static const char *
-mode_name(VkPresentModeKHR m)
-{
-   switch (m) {
-   case VK_PRESENT_MODE_FIFO_KHR: return "FIFO";
-   case VK_PRESENT_MODE_FIFO_RELAXED_KHR: return "FIFO_RELAXED";
-   case VK_PRESENT_MODE_MAILBOX_KHR: return "MAILBOX";
-   case VK_PRESENT_MODE_IMMEDIATE_KHR: return "IMMEDIATE";
-   default: return "?";
-   }
-}
-
 static bool
 wants(const struct options *o, const char *name)
 {
@@ -203,7 +191,7 @@ test_present_modes(struct harness *h, VkSurfaceKHR surface, const struct options
       struct frame_loop fl;
       uint32_t serial = swapchains_created++;
       VkResult r = frame_loop_create(&fl, h, surface, o->extent, modes[m], 3, old, serial);
-      CHECK(h, r == VK_SUCCESS, "swapchain for %s: %d", mode_name(modes[m]), r);
+      CHECK(h, r == VK_SUCCESS, "swapchain for %s: %d", harness_mode_name(modes[m]), r);
       if (have_prev) {
          /* Recreation: the old one is retired, and goes away with frames still queued. */
          frame_loop_destroy(&prev, true);
@@ -217,24 +205,24 @@ test_present_modes(struct harness *h, VkSurfaceKHR surface, const struct options
          VkResult fr = frame_loop_draw(&fl);
          if (fr != VK_SUCCESS)
             bad++;
-         CHECK(h, fr == VK_SUCCESS, "%s frame %u: %d", mode_name(modes[m]), f, fr);
+         CHECK(h, fr == VK_SUCCESS, "%s frame %u: %d", harness_mode_name(modes[m]), f, fr);
          if (fr < 0)
             break;
       }
       double secs = (harness_now_ns() - t0) / 1e9;
       double fps = o->frames / secs;
-      printf("%-13s %u frames %ux%u in %.2f s: %.1f frames/s\n", mode_name(modes[m]), o->frames,
+      printf("%-13s %u frames %ux%u in %.2f s: %.1f frames/s\n", harness_mode_name(modes[m]), o->frames,
              fl.extent.width, fl.extent.height, secs, fps);
       if (o->expect_hz > 0) {
          bool paced = modes[m] == VK_PRESENT_MODE_FIFO_KHR ||
                       modes[m] == VK_PRESENT_MODE_FIFO_RELAXED_KHR;
          if (paced)
             CHECK(h, fps > o->expect_hz * 0.85 && fps < o->expect_hz * 1.1,
-                  "%s at %.1f frames/s, display refreshes at %.0f Hz", mode_name(modes[m]), fps,
+                  "%s at %.1f frames/s, display refreshes at %.0f Hz", harness_mode_name(modes[m]), fps,
                   o->expect_hz);
          else
             CHECK(h, fps > o->expect_hz * 1.5, "%s at %.1f frames/s: throttled to the %.0f Hz display",
-                  mode_name(modes[m]), fps, o->expect_hz);
+                  harness_mode_name(modes[m]), fps, o->expect_hz);
       }
       prev = fl;
       have_prev = true;
@@ -252,11 +240,11 @@ test_present_modes(struct harness *h, VkSurfaceKHR surface, const struct options
          bool drops = modes[m] == VK_PRESENT_MODE_MAILBOX_KHR ||
                       modes[m] == VK_PRESENT_MODE_IMMEDIATE_KHR;
          printf("%-13s frame dumps: %u of %u due found, %u with wrong pixels\n",
-                mode_name(modes[m]), found, due, wrong);
+                harness_mode_name(modes[m]), found, due, wrong);
          /* FIFO shows every frame; the replacing modes may drop some, not most. The very
           * last frames can still be queued when the swapchain goes. */
          CHECK(h, drops ? found * 2 >= due : found + 1 >= due, "%s: %u of %u frame dumps",
-               mode_name(modes[m]), found, due);
+               harness_mode_name(modes[m]), found, due);
       }
    }
    if (have_prev)
@@ -801,23 +789,6 @@ child_uses_swapchain(struct harness *h, VkSwapchainKHR sc, uint32_t held, VkFenc
    return wrong;
 }
 
-/* The child's exit status, or -1 when it had to be killed after 'limit_ns'. */
-static int
-wait_child(pid_t pid, uint64_t limit_ns)
-{
-   uint64_t t0 = harness_now_ns();
-   int status = 0;
-   while (waitpid(pid, &status, WNOHANG) == 0) {
-      if (harness_now_ns() - t0 > limit_ns) {
-         kill(pid, SIGKILL);
-         waitpid(pid, &status, 0);
-         return -1;
-      }
-      usleep(10000);
-   }
-   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
 static void
 test_fork(struct harness *h, VkSurfaceKHR surface, const struct options *o)
 {
@@ -849,7 +820,7 @@ test_fork(struct harness *h, VkSurfaceKHR surface, const struct options *o)
    if (pid == 0)
       _exit(child_uses_swapchain(h, fl.swapchain, held, child_fence)); /* no atexit, no driver teardown */
    CHECK(h, pid > 0, "fork failed");
-   int code = pid > 0 ? wait_child(pid, 10000000000ull) : -1;
+   int code = pid > 0 ? harness_wait_child(pid, 10000000000ull) : -1;
    printf("fork: child exit code %d (0: acquire and present failed and destroy returned, each "
           "within 2 s)\n", code);
    CHECK(h, code == 0, "the fork() child %s (code %d: 1 acquire, 2 present, 4 destroy, "
