@@ -2,9 +2,9 @@
 # Files the user names (VENUS_WSI_DUMP_DIR, VENUS_WSI_STATS_FILE) and bad values: no write
 # through a planted symlink, no hang on a planted FIFO, failures reported (once, with a
 # count, when they repeat every frame), and a line for every value not understood.
-#   check_bad_files.sh BUILD_DIR DEMO
+#   check_bad_files.sh BUILD_DIR DEMO MOCK_DRM_PRELOAD
 set -u
-build=$1 demo=$2
+build=$1 demo=$2 mock=$3
 unset VK_INSTANCE_LAYERS VENUS_WSI_DEBUG VENUS_WSI_HIDE VK_ADD_LAYER_PATH
 export XDG_DATA_DIRS="$build/share:/usr/share" VENUS_WSI=force
 work=$(mktemp -d)
@@ -66,6 +66,14 @@ grep -q "VENUS_WSI_HEADLESS_HZ='fast' is not a whole number from 0 to 1000; usin
 grep -q "VENUS_WSI_PATH='teleport' is not understood; using auto" "$work/values.log" ||
    fail "no line for VENUS_WSI_PATH=teleport"
 grep -q "on the layer's headless surface" "$work/values.log" || fail "' force' did not mean force"
+
+# 5. A forced scanout path that fails says that nothing else is tried (it said "trying the
+#    next"): one dumb-buffer allocation refused by the mock display.
+VW_MOCK_DRM_FAULTS=dumb_enomem:1 LD_PRELOAD="$mock" VENUS_WSI_DEBUG=1 VENUS_WSI_PATH=copy \
+   timeout -k 5 60 "$demo" --display --frames 5 > "$work/forced.log" 2>&1
+grep -q 'VENUS_WSI_PATH=D/copy failed (-2); no other path is tried' "$work/forced.log" ||
+   fail "a failed forced path is not reported as such"
+grep -q 'trying the next' "$work/forced.log" && fail "a failed forced path claims another is tried"
 
 for f in "$work"/*.log; do echo "== $f"; cat "$f"; done
 exit $failed
