@@ -58,8 +58,8 @@ struct vw_image_paths {
 };
 
 /* Creates every image of 'sc' on the fastest path the driver and 'provider' allow (only
- * the one VENUS_WSI_PATH names, if any) and sets sc->path. On failure the buffers are freed
- * and the images left to vw_swapchain_destroy_images. */
+ * the one VENUS_WSI_PATH names, if any) and sets sc->path. On failure nothing it made is
+ * left: each failed path's images are destroyed and its buffers freed. */
 VkResult vw_image_paths_create(struct vw_image_paths *paths, struct vw_swapchain *sc,
                                const struct vw_buffer_provider *provider);
 /* Whether the present submit must copy the image into img->copy (paths C and D). */
