@@ -1,7 +1,8 @@
 /* The parts of the shared scanout paths that need no driver: path D's CPU copy into a
  * provider's buffer (only the damage, stride to stride, counted), which paths want the
- * present copy, freeing what the backend did not take over, and an unknown format refused
- * before anything is asked of the provider. */
+ * present copy, freeing what the backend did not take over, an unknown format refused
+ * before anything is asked of the provider, and the KMS provider offering only what its
+ * device can do. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,6 +12,7 @@
 #include <cmocka.h>
 
 #include "image_paths/image_paths.h"
+#include "kms/kms_buffers.h"
 
 #define W 16
 #define H 8
@@ -117,6 +119,32 @@ unknown_format_refused_first(void **state)
                     VK_ERROR_FORMAT_NOT_SUPPORTED);
 }
 
+static void
+kms_provider_offers_what_the_device_can(void **state)
+{
+   struct vw_kms_device dev = {.fd = -1};
+   struct vw_kms_buffers kb = {&dev, 0};
+   struct vw_buffer_provider p = vw_kms_buffer_provider(&kb);
+   assert_null(p.create);
+   assert_null(p.map);
+   assert_null(p.export_dma_buf);
+   assert_null(p.import_dma_buf);
+   assert_non_null(p.destroy);
+   assert_ptr_equal(p.ctx, &kb);
+
+   dev.dumb = true;
+   dev.prime_import = true;
+   p = vw_kms_buffer_provider(&kb);
+   assert_non_null(p.create);
+   assert_non_null(p.map);
+   assert_null(p.export_dma_buf);
+   assert_non_null(p.import_dma_buf);
+
+   dev.prime_export = true;
+   p = vw_kms_buffer_provider(&kb);
+   assert_non_null(p.export_dma_buf);
+}
+
 int
 main(void)
 {
@@ -125,6 +153,7 @@ main(void)
       cmocka_unit_test(copy_paths_want_the_present_copy),
       cmocka_unit_test(frees_what_was_not_taken_over),
       cmocka_unit_test(unknown_format_refused_first),
+      cmocka_unit_test(kms_provider_offers_what_the_device_can),
    };
    return cmocka_run_group_tests(tests, NULL, NULL);
 }
