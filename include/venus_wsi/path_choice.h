@@ -14,7 +14,8 @@
 struct vw_path_caps {
    const char *provider; /* names it in the reasons: "the KMS device" */
    const char *buffers;  /* its buffers: "dumb buffers" */
-   bool provider_buffers;        /* makes mappable buffers of its own (B, C, D) */
+   bool provider_buffers;         /* makes buffers of its own (B, C, D) */
+   bool provider_maps;            /* and maps them for the CPU (C, D) */
    bool provider_imports_dma_buf; /* takes Vulkan memory as a dma-buf (A) */
    bool provider_exports_dma_buf; /* gives its buffers out as dma-bufs (B) */
    bool venus;

@@ -61,7 +61,8 @@ path_caps(struct vw_swapchain *sc, const struct vw_buffer_provider *p)
    return (struct vw_path_caps){
       .provider = p->name,
       .buffers = p->buffers,
-      .provider_buffers = p->create && p->map && p->destroy,
+      .provider_buffers = p->create && p->destroy,
+      .provider_maps = p->map != NULL,
       .provider_imports_dma_buf = p->import_dma_buf && p->destroy,
       .provider_exports_dma_buf = p->export_dma_buf != NULL,
       .venus = dev->pdev->driver_id == VK_DRIVER_ID_MESA_VENUS,

@@ -21,8 +21,9 @@ struct vw_provided_buffer {
 };
 
 /* What a backend's buffers can do. Every call is optional: NULL means the provider cannot,
- * and the paths that need it are not tried. Failures return a negative errno (or -1 for
- * export_dma_buf) and log their own line. */
+ * and the paths that need it are not tried (A needs import_dma_buf; B create and
+ * export_dma_buf; C and D create and map; all of them destroy). Failures return a negative
+ * errno (-1 for export_dma_buf) and log their own line. */
 struct vw_buffer_provider {
    const char *name;    /* in the reasons a path is not tried: "the KMS device" */
    const char *buffers; /* what its buffers are called there: "dumb buffers" */

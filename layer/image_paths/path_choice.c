@@ -8,7 +8,7 @@
 static const char *
 no_buffers(const struct vw_path_caps *c, char *why, size_t len)
 {
-   if (c->provider_buffers)
+   if (c->provider_buffers && c->provider_maps)
       return NULL;
    snprintf(why, len, "%s has no %s", c->provider, c->buffers);
    return why;

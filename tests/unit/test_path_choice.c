@@ -44,6 +44,7 @@ everything(struct probe *p)
       .provider = "the KMS device",
       .buffers = "dumb buffers",
       .provider_buffers = true,
+      .provider_maps = true,
       .provider_imports_dma_buf = true,
       .provider_exports_dma_buf = true,
       .dma_buf = true,
@@ -188,6 +189,16 @@ paths_c_and_d_need_provider_buffers(void **state)
    enum vw_path chosen;
    assert_int_equal(choose(&caps, &p, VW_PATH_AUTO, &chosen), VK_ERROR_INITIALIZATION_FAILED);
    assert_int_equal(p.tries, 0);
+
+   /* Buffers it cannot map are still good for B. */
+   caps = everything(&p);
+   caps.provider_maps = false;
+   p.result[VW_PATH_EXPORT] = VK_ERROR_OUT_OF_DEVICE_MEMORY;
+   assert_int_equal(choose(&caps, &p, VW_PATH_AUTO, &chosen), VK_SUCCESS);
+   assert_int_equal(chosen, VW_PATH_IMPORT);
+   char why[160];
+   assert_string_equal(vw_path_unavailable(&caps, VW_PATH_COPY, false, why, sizeof(why)),
+                       "the KMS device has no dumb buffers");
 
    /* No host pointers: straight to D. */
    caps = everything(&p);
