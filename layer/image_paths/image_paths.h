@@ -1,0 +1,73 @@
+/* The scanout memory paths every backend that shows frames in buffers of its own shares
+ * (KMS now; X11 and Wayland later): A export, B import, C host pointer, D copy (DESIGN.md
+ * section 2). A backend describes what its buffers can do with a buffer provider; this
+ * module owns the Vulkan side: probing, the images' memory, the copy targets, the CPU copy of
+ * damaged rows, the fallback from one path to the next. */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <vulkan/vulkan.h>
+
+#include "../swapchain.h"
+#include "venus_wsi/format_table.h"
+
+/* One of the provider's buffers, as far as the paths need to know it. */
+struct vw_provided_buffer {
+   void *handle;   /* the provider's own; NULL when there is none */
+   uint32_t pitch; /* bytes between rows */
+   uint64_t size;  /* bytes the buffer holds */
+   void *map;      /* set by map() */
+};
+
+/* What a backend's buffers can do. Every call is optional: NULL means the provider cannot,
+ * and the paths that need it are not tried (A needs import_dma_buf; B create and
+ * export_dma_buf; C and D create and map; all of them destroy). Failures return a negative
+ * errno (-1 for export_dma_buf) and log their own line. */
+struct vw_buffer_provider {
+   const char *name;    /* in the reasons a path is not tried: "the KMS device" */
+   const char *buffers; /* what its buffers are called there: "dumb buffers" */
+   void *ctx;
+   /* A buffer for an 'extent' frame in the swapchain's format, with room for 'rows' rows
+    * (at least extent.height): a host-pointer import may need more than the frame. */
+   int (*create)(void *ctx, VkExtent2D extent, uint32_t rows, struct vw_provided_buffer *out);
+   /* Maps the first 'size' bytes at an address that is a multiple of 'alignment' (a power
+    * of two, possibly more than a page), once, for the buffer's life. Paths C and D. */
+   int (*map)(void *ctx, struct vw_provided_buffer *buf, uint64_t size, uint64_t alignment);
+   /* Path B: a dma-buf of the buffer for Vulkan to import; the caller owns it. */
+   int (*export_dma_buf)(void *ctx, struct vw_provided_buffer *buf);
+   /* Path A: a buffer over Vulkan memory exported as a dma-buf ('fd' stays the caller's). */
+   int (*import_dma_buf)(void *ctx, int fd, VkExtent2D extent, uint32_t pitch, uint32_t offset,
+                         uint64_t modifier, struct vw_provided_buffer *out);
+   /* Frees a buffer with its mapping. */
+   void (*destroy)(void *ctx, struct vw_provided_buffer *buf);
+};
+
+/* A swapchain's paths: kept in the backend's swapchain data, set up by
+ * vw_image_paths_create. */
+struct vw_image_paths {
+   struct vw_buffer_provider provider;
+   const struct vw_format_info *fmt;
+   /* The buffer behind each image. The backend may take one over (e.g. to keep it on
+    * screen after the swapchain is gone) by clearing its entry. */
+   struct vw_provided_buffer bufs[VW_MAX_IMAGES];
+   /* The image template's chain for paths A and B, in front of the app's part. */
+   const void *app_next;
+   VkExternalMemoryImageCreateInfo external;
+   VkImageDrmFormatModifierExplicitCreateInfoEXT explicit_layout;
+   VkSubresourceLayout plane_layout;
+};
+
+/* Creates every image of 'sc' on the fastest path the driver and 'provider' allow (only
+ * the one VENUS_WSI_PATH names, if any) and sets sc->path. On failure nothing it made is
+ * left: each failed path's images are destroyed and its buffers freed. */
+VkResult vw_image_paths_create(struct vw_image_paths *paths, struct vw_swapchain *sc,
+                               const struct vw_buffer_provider *provider);
+/* Whether the present submit must copy the image into img->copy (paths C and D). */
+bool vw_image_paths_wants_copy(const struct vw_swapchain *sc);
+/* Present thread, before the backend shows image 'index': path D's CPU copy of the rows
+ * 'damage' covers into the provider's buffer. */
+void vw_image_paths_before_show(struct vw_image_paths *paths, struct vw_swapchain *sc,
+                                uint32_t index, const struct vw_damage *damage);
+/* Frees the buffers the backend has not taken over. */
+void vw_image_paths_free_buffers(struct vw_image_paths *paths);

@@ -1,0 +1,47 @@
+/* Path D, which works everywhere: the present submit copies the frame into host-visible
+ * memory, the present thread copies the rows that changed since that buffer was last
+ * written into the provider's mapped buffer. */
+#include <unistd.h>
+
+#include "paths_internal.h"
+#include "venus_wsi/row_copy.h"
+
+VkResult
+vw_path_copy_target(struct vw_image_paths *paths, struct vw_swapchain *sc, struct vw_image *img,
+                    struct vw_provided_buffer *buf)
+{
+   const struct vw_buffer_provider *p = &paths->provider;
+   int e = p->create(p->ctx, sc->extent, sc->extent.height, buf);
+   if (!e)
+      e = p->map(p->ctx, buf, buf->size, (uint64_t)sysconf(_SC_PAGESIZE));
+   if (e)
+      return vw_path_buffer_error(e);
+   VkResult r = vw_image_create_local(sc, img);
+   if (r == VK_SUCCESS)
+      r = vw_image_create_copy_target(sc, img);
+   return r;
+}
+
+void
+vw_image_paths_before_show(struct vw_image_paths *paths, struct vw_swapchain *sc,
+                           uint32_t index, const struct vw_damage *damage)
+{
+   if (sc->path != VW_PATH_COPY)
+      return;
+   struct vw_device *dev = sc->dev;
+   struct vw_image *img = &sc->images[index];
+   struct vw_provided_buffer *buf = &paths->bufs[index];
+   if (!img->copy.coherent) {
+      VkMappedMemoryRange range = {
+         .sType = VK_STRUCTURE_TYPE_MAPPED_MEMORY_RANGE,
+         .memory = img->copy.memory,
+         .size = VK_WHOLE_SIZE,
+      };
+      dev->next.InvalidateMappedMemoryRanges(dev->handle, 1, &range);
+   }
+   uint64_t bytes = vw_copy_damage(buf->map, buf->pitch, img->copy.map, img->copy.row_bytes,
+                                   paths->fmt->bytes_per_pixel, sc->extent, damage);
+   pthread_mutex_lock(&sc->lock);
+   sc->stats.copy_bytes += bytes;
+   pthread_mutex_unlock(&sc->lock);
+}
