@@ -715,13 +715,13 @@ display_present(struct vw_swapchain *sc, struct vw_image *img, const struct vw_d
       uint64_t bytes = vw_copy_damage(ki->buf->map, ki->buf->pitch, img->copy.map,
                                       img->copy.row_bytes, ks->fmt->bytes_per_pixel, sc->extent,
                                       damage);
-      pthread_mutex_lock(&sc->lock);
+      pthread_mutex_lock(&sc->pres.lock);
       sc->stats.copy_bytes += bytes;
-      pthread_mutex_unlock(&sc->lock);
+      pthread_mutex_unlock(&sc->pres.lock);
    }
 
    pthread_mutex_lock(&ks->out.dev->lock);
-   ks->out.crtc->notify_fd = sc->wake_fd;
+   ks->out.crtc->notify_fd = sc->pres.wake_fd;
    pthread_mutex_unlock(&ks->out.dev->lock);
 
    enum vw_flip_result result;
@@ -819,7 +819,7 @@ leave_crtc(struct vw_swapchain *sc, struct kms_swapchain *ks)
    struct vw_kms_crtc *crtc = ks->out.crtc;
    pthread_mutex_lock(&kms->lock);
    /* A newer swapchain on this CRTC may have taken the flip notifications over. */
-   if (crtc->notify_fd == sc->wake_fd)
+   if (crtc->notify_fd == sc->pres.wake_fd)
       crtc->notify_fd = -1;
    crtc->users--;
    bool last = crtc->users == 0;
@@ -839,7 +839,7 @@ display_destroy_swapchain(struct vw_swapchain *sc)
       uint64_t deadline = now_ns() + TEARDOWN_NS;
       if (!vw_kms_drain_flips(&ks->out, deadline) && now_ns() + UNANSWERED_GRACE_NS < deadline)
          deadline = now_ns() + UNANSWERED_GRACE_NS;
-      int32_t on_screen = sc->pq.displayed;
+      int32_t on_screen = sc->pres.pq.displayed;
       if (leave_crtc(sc, ks)) {
          /* Nothing of the layer's may stay on screen once its buffers are gone. */
          restore_crtc(ks, deadline);
