@@ -23,6 +23,12 @@ vw_swapchain_from_handle(VkSwapchainKHR handle)
    return handle ? vw_map_lookup(&swapchain_map, vw_key((const void *)handle)) : NULL;
 }
 
+void
+vw_swapchain_release_image(struct vw_swapchain *sc, uint32_t index)
+{
+   vw_presentation_release_image(&sc->pres, index);
+}
+
 /* Refuses what the driver must never see. The extent and layer limits are those the
  * surface's backend reports for this device (vkGetPhysicalDeviceSurfaceCapabilitiesKHR):
  * an image beyond them is invalid usage a driver need not survive (lavapipe crashes on a
@@ -59,6 +65,16 @@ check_create_info(struct vw_device *dev, struct vw_surface *surface,
       vw_err("vkCreateSwapchainKHR: extent %ux%u outside the %s surface's %ux%u..%ux%u",
              e.width, e.height, surface->backend->name, caps.minImageExtent.width,
              caps.minImageExtent.height, caps.maxImageExtent.width, caps.maxImageExtent.height);
+      return VK_ERROR_INITIALIZATION_FAILED;
+   }
+   VkPresentModeKHR modes[4];
+   uint32_t nmodes = surface->backend->get_present_modes(surface, dev->pdev, modes);
+   bool offered = false;
+   for (uint32_t i = 0; i < nmodes; i++)
+      offered |= modes[i] == ci->presentMode;
+   if (!offered) {
+      vw_err("vkCreateSwapchainKHR: present mode %d is not one the %s surface offers",
+             ci->presentMode, surface->backend->name);
       return VK_ERROR_INITIALIZATION_FAILED;
    }
    if (ci->imageArrayLayers == 0 || ci->imageArrayLayers > caps.maxImageArrayLayers) {
