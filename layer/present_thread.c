@@ -241,13 +241,3 @@ vw_present_thread_start(struct vw_swapchain *sc)
 {
    return vw_presentation_start(&sc->pres, present_thread_main, sc);
 }
-
-bool
-vw_swapchain_refused_in_child(const struct vw_swapchain *sc, const char *call)
-{
-   if (!vw_presentation_in_forked_child(&sc->pres))
-      return false;
-   vw_err("%s: swapchain %u belongs to process %d; this fork() child has no present thread for "
-          "it (VK_ERROR_DEVICE_LOST)", call, sc->serial, (int)sc->pres.owner_pid);
-   return true;
-}

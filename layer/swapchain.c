@@ -339,6 +339,16 @@ vw_GetSwapchainImagesKHR(VkDevice device, VkSwapchainKHR handle, uint32_t *count
    return n < sc->image_count ? VK_INCOMPLETE : VK_SUCCESS;
 }
 
+bool
+vw_swapchain_refused_in_child(const struct vw_swapchain *sc, const char *call)
+{
+   if (!vw_presentation_in_forked_child(&sc->pres))
+      return false;
+   vw_err("%s: swapchain %u belongs to process %d; this fork() child has no present thread for "
+          "it (VK_ERROR_DEVICE_LOST)", call, sc->serial, (int)sc->pres.owner_pid);
+   return true;
+}
+
 static VkResult
 acquire(struct vw_swapchain *sc, uint64_t timeout, VkSemaphore semaphore, VkFence fence,
         uint32_t *index)

@@ -106,6 +106,7 @@ uint64_t vw_thread_cpu_ns(void);
 /* present_thread.c: starts the thread that moves finished frames to the backend (stopped
  * with vw_presentation_stop). */
 VkResult vw_present_thread_start(struct vw_swapchain *sc);
+
 /* Whether this is a fork() child of the process that made the swapchain (it has no present
  * thread, and the swapchain's memory and DRM file are still the parent's), logging one line
  * naming 'call' when it is: the call fails there. */
