@@ -393,7 +393,7 @@ vw_QueuePresentKHR(VkQueue queue, const VkPresentInfoKHR *info)
       } else if (idx < sc->image_count) {
          /* Never submitted: the image goes straight back so the app is not starved. */
          vw_pq_unacquire(&sc->pres.pq, idx);
-         pthread_cond_broadcast(&sc->pres.changed);
+         vw_presentation_released_locked(&sc->pres, 1);
       }
       pthread_mutex_unlock(&sc->pres.lock);
       vw_presentation_wake(&sc->pres);

@@ -2,7 +2,6 @@
  * submits' fences (never for semaphores, never using a queue), applies the present mode,
  * paces to the refresh where the display does not, and hands images back to acquire. */
 #include <poll.h>
-#include <unistd.h>
 
 #include "log.h"
 #include "swapchain.h"

@@ -363,7 +363,7 @@ acquire(struct vw_swapchain *sc, uint64_t timeout, VkSemaphore semaphore, VkFenc
    if (s != VK_SUCCESS) {
       pthread_mutex_lock(&sc->pres.lock);
       vw_pq_unacquire(&sc->pres.pq, got);
-      pthread_cond_broadcast(&sc->pres.changed);
+      vw_presentation_released_locked(&sc->pres, 1);
       pthread_mutex_unlock(&sc->pres.lock);
       return s;
    }
