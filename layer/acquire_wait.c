@@ -3,6 +3,8 @@
 #include <errno.h>
 #include <time.h>
 
+#include "venus_wsi/presentation.h"
+
 void
 vw_cond_init_monotonic(pthread_cond_t *cond)
 {
@@ -24,34 +26,34 @@ deadline_after(uint64_t timeout_ns)
 }
 
 VkResult
-vw_acquire_wait(const struct vw_acquire_state *st, uint64_t timeout_ns, uint32_t *index)
+vw_acquire_wait(struct vw_presentation *p, uint64_t timeout_ns, uint32_t *index)
 {
    /* Past ~95 years a timeout means "forever"; it also keeps the deadline from overflowing. */
    bool forever = timeout_ns > 3000000000000000000ull;
    struct timespec deadline = forever ? (struct timespec){0} : deadline_after(timeout_ns);
    VkResult r;
 
-   pthread_mutex_lock(st->lock);
+   pthread_mutex_lock(&p->lock);
    for (;;) {
-      if (*st->status < 0) {
-         r = *st->status;
+      if (p->status < 0) {
+         r = p->status;
          break;
       }
-      if (*st->retired) {
+      if (p->retired) {
          r = VK_ERROR_OUT_OF_DATE_KHR;
          break;
       }
-      int32_t got = vw_pq_acquire(st->pq);
+      int32_t got = vw_pq_acquire(&p->pq);
       if (got >= 0) {
          *index = (uint32_t)got;
-         r = *st->status; /* VK_SUCCESS or VK_SUBOPTIMAL_KHR */
+         r = p->status; /* VK_SUCCESS or VK_SUBOPTIMAL_KHR */
          break;
       }
       if (timeout_ns == 0) {
          r = VK_NOT_READY;
          break;
       }
-      if (forever && !vw_pq_can_progress(st->pq)) {
+      if (forever && !vw_pq_can_progress(&p->pq)) {
          /* The app holds every image that could come back. The spec makes an infinite
           * wait here invalid usage; returning beats hanging the app for ever. A finite
           * timeout still waits its length below: an app that polls acquire must not spin
@@ -59,19 +61,19 @@ vw_acquire_wait(const struct vw_acquire_state *st, uint64_t timeout_ns, uint32_t
          r = VK_TIMEOUT;
          break;
       }
-      int e = forever ? pthread_cond_wait(st->freed, st->lock)
-                      : pthread_cond_timedwait(st->freed, st->lock, &deadline);
+      int e = forever ? pthread_cond_wait(&p->changed, &p->lock)
+                      : pthread_cond_timedwait(&p->changed, &p->lock, &deadline);
       if (e == ETIMEDOUT) {
-         got = vw_pq_acquire(st->pq); /* freed right at the deadline still counts */
+         got = vw_pq_acquire(&p->pq); /* freed right at the deadline still counts */
          if (got >= 0) {
             *index = (uint32_t)got;
-            r = *st->status;
+            r = p->status;
          } else {
             r = VK_TIMEOUT;
          }
          break;
       }
    }
-   pthread_mutex_unlock(st->lock);
+   pthread_mutex_unlock(&p->lock);
    return r;
 }

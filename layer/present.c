@@ -267,28 +267,28 @@ vw_QueuePresentKHR(VkQueue queue, const VkPresentInfoKHR *info)
                      ? &regions->pRegions[i]
                      : NULL,
                   &app_damage);
-      pthread_mutex_lock(&sc->lock);
-      if (sc->pq.state[idx] != VW_IMAGE_ACQUIRED) {
+      pthread_mutex_lock(&sc->pres.lock);
+      if (sc->pres.pq.state[idx] != VW_IMAGE_ACQUIRED) {
          /* Its fence and command buffer may still be in use by an earlier present. */
-         pthread_mutex_unlock(&sc->lock);
+         pthread_mutex_unlock(&sc->pres.lock);
          vw_err("vkQueuePresentKHR: image %u of swapchain %u was not acquired", idx,
                 sc->serial);
          results[i] = VK_ERROR_OUT_OF_DATE_KHR;
          continue;
       }
-      bool shown = !sc->retired && sc->status >= 0;
-      img->present_serial = vw_damage_log_record(&sc->damage_log, &app_damage);
+      bool shown = !sc->pres.retired && sc->pres.status >= 0;
+      img->present_serial = vw_damage_log_record(&sc->pres.damage_log, &app_damage);
       img->present_number = sc->presents; /* counted up once the frame is queued */
       img->copy_this_frame = shown && img->copy.buffer && sc->backend->wants_copy(sc, img);
       if (img->copy_this_frame) {
          /* The copy target last caught up at an older present: copy everything since. */
-         vw_damage_log_union(&sc->damage_log, img->copied_serial, img->present_serial,
+         vw_damage_log_union(&sc->pres.damage_log, img->copied_serial, img->present_serial,
                              sc->extent, &img->damage);
          if (!copy_granularity_ok(dev, q->family))
             img->damage.full = true;
          img->copy_this_frame = img->damage.full || img->damage.count;
       }
-      pthread_mutex_unlock(&sc->lock);
+      pthread_mutex_unlock(&sc->pres.lock);
       if (img->copy_this_frame)
          results[i] = record_copy(sc, img, q->family);
       if (results[i] == VK_SUCCESS && count > 1 && i > 0)
@@ -374,29 +374,29 @@ vw_QueuePresentKHR(VkQueue queue, const VkPresentInfoKHR *info)
    for (uint32_t i = 0; i < count; i++) {
       struct vw_swapchain *sc = scs[i];
       uint32_t idx = info->pImageIndices[i];
-      pthread_mutex_lock(&sc->lock);
+      pthread_mutex_lock(&sc->pres.lock);
       if (results[i] == VK_SUCCESS) {
-         bool discard = sc->retired || sc->status < 0;
+         bool discard = sc->pres.retired || sc->pres.status < 0;
          sc->images[idx].queued_ns = now;
          sc->images[idx].fence_in_flight = true;
          /* Only a submitted copy brings the copy target up to date. */
          if (sc->images[idx].copy_this_frame)
             sc->images[idx].copied_serial = sc->images[idx].present_serial;
-         if (!vw_pq_queue(&sc->pq, idx, discard)) {
+         if (!vw_pq_queue(&sc->pres.pq, idx, discard)) {
             vw_err("vkQueuePresentKHR: image %u of swapchain %u was not acquired", idx,
                    sc->serial);
             results[i] = VK_ERROR_OUT_OF_DATE_KHR;
          } else {
             sc->presents++;
-            results[i] = sc->retired ? VK_ERROR_OUT_OF_DATE_KHR : sc->status;
+            results[i] = sc->pres.retired ? VK_ERROR_OUT_OF_DATE_KHR : sc->pres.status;
          }
       } else if (idx < sc->image_count) {
          /* Never submitted: the image goes straight back so the app is not starved. */
-         vw_pq_unacquire(&sc->pq, idx);
-         pthread_cond_broadcast(&sc->image_freed);
+         vw_pq_unacquire(&sc->pres.pq, idx);
+         vw_presentation_released_locked(&sc->pres, 1);
       }
-      pthread_mutex_unlock(&sc->lock);
-      vw_present_thread_wake(sc);
+      pthread_mutex_unlock(&sc->pres.lock);
+      vw_presentation_wake(&sc->pres);
       if (info->pResults)
          info->pResults[i] = results[i];
       r = worst(r, results[i]);

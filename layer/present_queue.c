@@ -7,6 +7,7 @@ push_free(struct vw_present_queue *pq, uint32_t index, uint32_t *released, uint3
 {
    pq->state[index] = VW_IMAGE_FREE;
    pq->discard[index] = false;
+   pq->released_early[index] = false;
    pq->free_list[pq->free_len++] = index;
    if (released)
       released[(*n)++] = index;
@@ -56,7 +57,10 @@ vw_pq_can_progress(const struct vw_present_queue *pq)
 {
    if (pq->free_len > 0 || pq->order_len > 0 || pq->flipping >= 0)
       return true;
-   /* A displayed image that the display drops by itself comes back without a present. */
+   /* A displayed image that the display drops by itself comes back without a present, and
+    * so does one the backend will release. */
+   if (pq->backend_releases)
+      return vw_pq_count(pq, VW_IMAGE_HELD) > 0;
    return pq->displayed >= 0 && !pq->hold_displayed;
 }
 
@@ -220,6 +224,13 @@ vw_pq_flip_done(struct vw_present_queue *pq, uint64_t now_ns, uint32_t released[
    pq->have_flip_time = true;
    pq->last_flip_ns = t;
    pq->flip_started_ns = 0;
+   if (pq->backend_releases) {
+      if (pq->released_early[index])
+         push_free(pq, index, released, &n);
+      else
+         pq->state[index] = VW_IMAGE_HELD;
+      return n;
+   }
    if (pq->displayed >= 0) {
       push_free(pq, (uint32_t)pq->displayed, released, &n);
       pq->displayed = -1;
@@ -260,6 +271,22 @@ vw_pq_discard_pending(struct vw_present_queue *pq, uint32_t released[VW_MAX_IMAG
       }
    }
    return n;
+}
+
+bool
+vw_pq_release(struct vw_present_queue *pq, uint32_t index)
+{
+   if (!pq->backend_releases || index >= pq->image_count)
+      return false;
+   if (pq->state[index] == VW_IMAGE_FLIPPING) {
+      pq->released_early[index] = true;
+      return true;
+   }
+   if (pq->state[index] != VW_IMAGE_HELD)
+      return false;
+   uint32_t n = 0;
+   push_free(pq, index, NULL, &n);
+   return true;
 }
 
 bool

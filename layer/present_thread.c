@@ -1,11 +1,7 @@
 /* One thread per swapchain moves finished frames to the backend: it waits for the present
  * submits' fences (never for semaphores, never using a queue), applies the present mode,
  * paces to the refresh where the display does not, and hands images back to acquire. */
-#include <errno.h>
 #include <poll.h>
-#include <stdlib.h>
-#include <sys/eventfd.h>
-#include <unistd.h>
 
 #include "log.h"
 #include "swapchain.h"
@@ -13,24 +9,6 @@
 /* Fence waits are sliced so that stop requests and new presents are seen promptly. */
 #define FENCE_SLICE_NS 50000000ull
 #define FLIP_SLICE_NS 100000000ull
-
-void
-vw_present_thread_wake(struct vw_swapchain *sc)
-{
-   if (sc->wake_fd >= 0) {
-      uint64_t one = 1;
-      ssize_t n = write(sc->wake_fd, &one, sizeof(one));
-      (void)n; /* a full counter already means "wake up" */
-   }
-}
-
-static void
-drain_wake(int fd)
-{
-   uint64_t v;
-   ssize_t n = read(fd, &v, sizeof(v));
-   (void)n;
-}
 
 /* Sleeps until 'deadline_ns' (0 = no deadline) or a wake-up. Lock not held. */
 static void
@@ -44,9 +22,9 @@ sleep_until(struct vw_swapchain *sc, uint64_t deadline_ns)
       uint64_t ms = (deadline_ns - now + 999999) / 1000000;
       timeout_ms = ms > 1000 ? 1000 : (int)ms;
    }
-   struct pollfd pfd = {.fd = sc->wake_fd, .events = POLLIN};
+   struct pollfd pfd = {.fd = sc->pres.wake_fd, .events = POLLIN};
    if (poll(&pfd, 1, timeout_ms) > 0)
-      drain_wake(sc->wake_fd);
+      vw_presentation_drain_wake(&sc->pres);
 }
 
 /* Marks every QUEUED image whose fence has signalled as READY. Lock held. */
@@ -55,9 +33,9 @@ collect_finished(struct vw_swapchain *sc)
 {
    struct vw_device *dev = sc->dev;
    uint32_t released[VW_MAX_IMAGES];
-   for (uint32_t i = 0; i < sc->pq.order_len;) {
-      uint32_t idx = sc->pq.order[i];
-      if (sc->pq.state[idx] != VW_IMAGE_QUEUED) {
+   for (uint32_t i = 0; i < sc->pres.pq.order_len;) {
+      uint32_t idx = sc->pres.pq.order[i];
+      if (sc->pres.pq.state[idx] != VW_IMAGE_QUEUED) {
          i++;
          continue;
       }
@@ -67,15 +45,15 @@ collect_finished(struct vw_swapchain *sc)
          continue;
       }
       if (r != VK_SUCCESS) {
-         vw_swapchain_set_status_locked(sc, r);
+         vw_presentation_set_status_locked(&sc->pres, r);
          return;
       }
       sc->images[idx].fence_in_flight = false;
-      uint32_t before = sc->pq.order_len;
-      uint32_t n = vw_pq_mark_ready(&sc->pq, idx, vw_now_ns(), released);
-      vw_swapchain_images_released_locked(sc, n);
+      uint32_t before = sc->pres.pq.order_len;
+      uint32_t n = vw_pq_mark_ready(&sc->pres.pq, idx, vw_now_ns(), released);
+      vw_presentation_released_locked(&sc->pres, n);
       /* Entries may have left the order list; rescan from the start if so. */
-      i = sc->pq.order_len == before ? i + 1 : 0;
+      i = sc->pres.pq.order_len == before ? i + 1 : 0;
    }
 }
 
@@ -87,12 +65,12 @@ wait_for_frames(struct vw_swapchain *sc, uint64_t deadline_ns)
    struct vw_device *dev = sc->dev;
    VkFence fences[VW_MAX_IMAGES];
    uint32_t n = 0;
-   bool any = sc->pq.mode == VK_PRESENT_MODE_MAILBOX_KHR ||
-              sc->pq.mode == VK_PRESENT_MODE_IMMEDIATE_KHR;
+   bool any = sc->pres.pq.mode == VK_PRESENT_MODE_MAILBOX_KHR ||
+              sc->pres.pq.mode == VK_PRESENT_MODE_IMMEDIATE_KHR;
    uint64_t oldest_ns = 0;
-   for (uint32_t i = 0; i < sc->pq.order_len; i++) {
-      uint32_t idx = sc->pq.order[i];
-      if (sc->pq.state[idx] != VW_IMAGE_QUEUED)
+   for (uint32_t i = 0; i < sc->pres.pq.order_len; i++) {
+      uint32_t idx = sc->pres.pq.order[i];
+      if (sc->pres.pq.state[idx] != VW_IMAGE_QUEUED)
          continue;
       if (!oldest_ns)
          oldest_ns = sc->images[idx].queued_ns;
@@ -105,21 +83,21 @@ wait_for_frames(struct vw_swapchain *sc, uint64_t deadline_ns)
    uint64_t now = vw_now_ns();
    uint64_t limit = (uint64_t)vw_config_get()->fence_timeout_ms * 1000000ull;
    if (now - oldest_ns > limit) {
-      if (!sc->frames_lost)
+      if (!sc->pres.frames_lost)
          vw_err("swapchain %u: a frame has not finished on the GPU after %u ms", sc->serial,
                 vw_config_get()->fence_timeout_ms);
-      sc->frames_lost = true;
-      vw_swapchain_set_status_locked(sc, VK_ERROR_DEVICE_LOST);
+      sc->pres.frames_lost = true;
+      vw_presentation_set_status_locked(&sc->pres, VK_ERROR_DEVICE_LOST);
       return;
    }
    uint64_t timeout = FENCE_SLICE_NS;
    if (deadline_ns && deadline_ns > now && deadline_ns - now < timeout)
       timeout = deadline_ns - now;
-   pthread_mutex_unlock(&sc->lock);
+   pthread_mutex_unlock(&sc->pres.lock);
    VkResult r = dev->next.WaitForFences(dev->handle, n, fences, VK_FALSE, timeout);
-   pthread_mutex_lock(&sc->lock);
+   pthread_mutex_lock(&sc->pres.lock);
    if (r < 0)
-      vw_swapchain_set_status_locked(sc, r);
+      vw_presentation_set_status_locked(&sc->pres, r);
 }
 
 /* With VENUS_WSI_DEBUG=1, the rate frames reach the screen, every few seconds. */
@@ -130,17 +108,17 @@ log_rate(struct vw_swapchain *sc, uint64_t now)
 {
    if (!sc->rate_since_ns) {
       sc->rate_since_ns = now;
-      sc->rate_shown = sc->pq.shown;
+      sc->rate_shown = sc->pres.pq.shown;
       return;
    }
    if (now - sc->rate_since_ns < RATE_LOG_NS)
       return;
-   double fps = (sc->pq.shown - sc->rate_shown) * 1e9 / (double)(now - sc->rate_since_ns);
+   double fps = (sc->pres.pq.shown - sc->rate_shown) * 1e9 / (double)(now - sc->rate_since_ns);
    vw_info("swapchain %u: %.1f frames/s on screen (%llu presented, %llu shown, %llu skipped)",
-           sc->serial, fps, (unsigned long long)sc->pq.presented,
-           (unsigned long long)sc->pq.shown, (unsigned long long)sc->pq.skipped);
+           sc->serial, fps, (unsigned long long)sc->pres.pq.presented,
+           (unsigned long long)sc->pres.pq.shown, (unsigned long long)sc->pres.pq.skipped);
    sc->rate_since_ns = now;
-   sc->rate_shown = sc->pq.shown;
+   sc->rate_shown = sc->pres.pq.shown;
 }
 
 static void
@@ -148,8 +126,8 @@ flip_finished(struct vw_swapchain *sc)
 {
    uint32_t released[VW_MAX_IMAGES];
    uint64_t now = vw_now_ns();
-   uint32_t n = vw_pq_flip_done(&sc->pq, now, released);
-   vw_swapchain_images_released_locked(sc, n);
+   uint32_t n = vw_pq_flip_done(&sc->pres.pq, now, released);
+   vw_presentation_released_locked(&sc->pres, n);
    if (vw_log_enabled(VW_LOG_INFO))
       log_rate(sc, now);
 }
@@ -158,9 +136,9 @@ static void
 flip_failed(struct vw_swapchain *sc, VkResult r)
 {
    uint32_t released[VW_MAX_IMAGES];
-   vw_swapchain_set_status_locked(sc, r);
-   uint32_t n = vw_pq_flip_abandoned(&sc->pq, released);
-   vw_swapchain_images_released_locked(sc, n);
+   vw_presentation_set_status_locked(&sc->pres, r);
+   uint32_t n = vw_pq_flip_abandoned(&sc->pres.pq, released);
+   vw_presentation_released_locked(&sc->pres, n);
 }
 
 static bool
@@ -173,25 +151,25 @@ static void *
 present_thread_main(void *arg)
 {
    struct vw_swapchain *sc = arg;
-   pthread_mutex_lock(&sc->lock);
+   pthread_mutex_lock(&sc->pres.lock);
    for (;;) {
-      struct vw_present_queue *pq = &sc->pq;
-      bool failed = sc->status < 0;
+      struct vw_present_queue *pq = &sc->pres.pq;
+      bool failed = sc->pres.status < 0;
       /* Going away: only once the GPU is done with every frame (its copy may still run),
        * unless the device is lost or a frame never finished. */
-      if (sc->stopping && pq->flipping < 0 &&
-          (pq->order_len == 0 || sc->frames_lost || sc->status == VK_ERROR_DEVICE_LOST))
+      if (sc->pres.stopping && pq->flipping < 0 &&
+          (pq->order_len == 0 || sc->pres.frames_lost || sc->pres.status == VK_ERROR_DEVICE_LOST))
          break;
 
       if (pq->flipping >= 0) {
          bool shown = false;
-         pthread_mutex_unlock(&sc->lock);
-         VkResult r = sc->backend->wait_flip(sc, sc->wake_fd, FLIP_SLICE_NS, &shown);
+         pthread_mutex_unlock(&sc->pres.lock);
+         VkResult r = sc->backend->wait_flip(sc, sc->pres.wake_fd, FLIP_SLICE_NS, &shown);
          /* A wake-up (a present, a stop, the flip event itself) ends the wait early; read it
           * off, or every later wait ends at once and the thread spins until the flip. */
          if (r >= 0 && !shown)
-            drain_wake(sc->wake_fd);
-         pthread_mutex_lock(&sc->lock);
+            vw_presentation_drain_wake(&sc->pres);
+         pthread_mutex_lock(&sc->pres.lock);
          if (r < 0)
             flip_failed(sc, r);
          else if (shown)
@@ -203,12 +181,12 @@ present_thread_main(void *arg)
          /* Nothing more reaches the screen; keep freeing finished frames so that a
           * destroy can complete, and wait for it. */
          collect_finished(sc);
-         if (has_queued(pq) && !sc->frames_lost) {
+         if (has_queued(pq) && !sc->pres.frames_lost) {
             wait_for_frames(sc, 0);
          } else {
-            pthread_mutex_unlock(&sc->lock);
+            pthread_mutex_unlock(&sc->pres.lock);
             sleep_until(sc, vw_now_ns() + FENCE_SLICE_NS);
-            pthread_mutex_lock(&sc->lock);
+            pthread_mutex_lock(&sc->pres.lock);
          }
          continue;
       }
@@ -221,14 +199,14 @@ present_thread_main(void *arg)
          vw_pq_flip_started(pq, (uint32_t)pick, vw_now_ns());
          /* The scanout buffer last went on screen some presents ago: all their damage. */
          struct vw_damage scanout;
-         vw_damage_log_union(&sc->damage_log, img->shown_serial, img->present_serial,
+         vw_damage_log_union(&sc->pres.damage_log, img->shown_serial, img->present_serial,
                              sc->extent, &scanout);
          bool shown = false;
-         pthread_mutex_unlock(&sc->lock);
+         pthread_mutex_unlock(&sc->pres.lock);
          uint64_t cpu0 = vw_thread_cpu_ns();
          VkResult r = sc->backend->present(sc, img, &scanout, &shown);
          uint64_t cpu = vw_thread_cpu_ns() - cpu0;
-         pthread_mutex_lock(&sc->lock);
+         pthread_mutex_lock(&sc->pres.lock);
          sc->stats.present_cpu_ns += cpu;
          if (r < 0) {
             flip_failed(sc, r);
@@ -247,78 +225,18 @@ present_thread_main(void *arg)
          wait_for_frames(sc, wait_until);
          continue;
       }
-      if (sc->stopping)
+      if (sc->pres.stopping)
          continue; /* the last discarded frame just left: the check above ends the thread */
-      pthread_mutex_unlock(&sc->lock);
+      pthread_mutex_unlock(&sc->pres.lock);
       sleep_until(sc, wait_until);
-      pthread_mutex_lock(&sc->lock);
+      pthread_mutex_lock(&sc->pres.lock);
    }
-   pthread_mutex_unlock(&sc->lock);
+   pthread_mutex_unlock(&sc->pres.lock);
    return NULL;
 }
 
 VkResult
 vw_present_thread_start(struct vw_swapchain *sc)
 {
-   sc->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-   if (sc->wake_fd < 0) {
-      vw_err("swapchain: eventfd failed: errno %d", errno);
-      return VK_ERROR_OUT_OF_HOST_MEMORY;
-   }
-   /* musl gives threads 128 KiB of stack; the driver, libdrm and libpng run on this one. */
-   pthread_attr_t attr;
-   pthread_attr_init(&attr);
-   pthread_attr_setstacksize(&attr, 1024 * 1024);
-   int e = pthread_create(&sc->thread, &attr, present_thread_main, sc);
-   pthread_attr_destroy(&attr);
-   if (e) {
-      vw_err("swapchain: cannot start the present thread: error %d", e);
-      close(sc->wake_fd);
-      sc->wake_fd = -1;
-      return VK_ERROR_OUT_OF_HOST_MEMORY;
-   }
-   sc->thread_started = true;
-   sc->owner_pid = getpid();
-   return VK_SUCCESS;
-}
-
-bool
-vw_swapchain_in_forked_child(const struct vw_swapchain *sc)
-{
-   return sc->thread_started && sc->owner_pid != getpid();
-}
-
-bool
-vw_swapchain_refused_in_child(const struct vw_swapchain *sc, const char *call)
-{
-   if (!vw_swapchain_in_forked_child(sc))
-      return false;
-   vw_err("%s: swapchain %u belongs to process %d; this fork() child has no present thread for "
-          "it (VK_ERROR_DEVICE_LOST)", call, sc->serial, (int)sc->owner_pid);
-   return true;
-}
-
-void
-vw_present_thread_stop(struct vw_swapchain *sc)
-{
-   if (sc->thread_started) {
-      pthread_mutex_lock(&sc->lock);
-      sc->stopping = true;
-      /* Frames not yet on screen stay off it: the swapchain is going away. */
-      uint32_t released[VW_MAX_IMAGES];
-      vw_pq_discard_pending(&sc->pq, released);
-      pthread_mutex_unlock(&sc->lock);
-      vw_present_thread_wake(sc);
-      pthread_join(sc->thread, NULL);
-      sc->thread_started = false;
-   }
-}
-
-void
-vw_present_thread_close_wake(struct vw_swapchain *sc)
-{
-   if (sc->wake_fd >= 0) {
-      close(sc->wake_fd);
-      sc->wake_fd = -1;
-   }
+   return vw_presentation_start(&sc->pres, present_thread_main, sc);
 }

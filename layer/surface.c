@@ -6,6 +6,7 @@
 #include "extensions.h"
 #include "handle_map.h"
 #include "log.h"
+#include "surface_caps.h"
 
 static struct vw_handle_map surface_map = VW_HANDLE_MAP_INIT;
 
@@ -114,18 +115,9 @@ vw_GetPhysicalDeviceSurfaceCapabilities2KHR(VkPhysicalDevice handle,
    VkResult r = surface->backend->get_capabilities(surface, pdev, &caps->surfaceCapabilities);
    if (r != VK_SUCCESS)
       return r;
-   for (VkBaseOutStructure *s = caps->pNext; s; s = s->pNext) {
-      switch (s->sType) {
-      case VK_STRUCTURE_TYPE_SURFACE_PROTECTED_CAPABILITIES_KHR:
-         ((VkSurfaceProtectedCapabilitiesKHR *)s)->supportsProtected = VK_FALSE;
-         break;
-      case VK_STRUCTURE_TYPE_SHARED_PRESENT_SURFACE_CAPABILITIES_KHR:
-         ((VkSharedPresentSurfaceCapabilitiesKHR *)s)->sharedPresentSupportedUsageFlags = 0;
-         break;
-      default:
-         break; /* structures of extensions the layer does not offer stay untouched */
-      }
-   }
+   vw_surface_caps2_common(caps);
+   if (surface->backend->get_capabilities2)
+      return surface->backend->get_capabilities2(surface, pdev, info, caps);
    return VK_SUCCESS;
 }
 

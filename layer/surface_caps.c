@@ -49,3 +49,20 @@ vw_surface_present_modes(VkPresentModeKHR modes[4])
    modes[3] = VK_PRESENT_MODE_IMMEDIATE_KHR;
    return 4;
 }
+
+void
+vw_surface_caps2_common(VkSurfaceCapabilities2KHR *caps)
+{
+   for (VkBaseOutStructure *s = caps->pNext; s; s = s->pNext) {
+      switch (s->sType) {
+      case VK_STRUCTURE_TYPE_SURFACE_PROTECTED_CAPABILITIES_KHR:
+         ((VkSurfaceProtectedCapabilitiesKHR *)s)->supportsProtected = VK_FALSE;
+         break;
+      case VK_STRUCTURE_TYPE_SHARED_PRESENT_SURFACE_CAPABILITIES_KHR:
+         ((VkSharedPresentSurfaceCapabilitiesKHR *)s)->sharedPresentSupportedUsageFlags = 0;
+         break;
+      default:
+         break;
+      }
+   }
+}

@@ -20,3 +20,8 @@ uint32_t vw_surface_formats(struct vw_physical_device *pdev,
 
 /* FIFO, FIFO_RELAXED, MAILBOX, IMMEDIATE: the present thread does all four everywhere. */
 uint32_t vw_surface_present_modes(VkPresentModeKHR modes[4]);
+
+/* vkGetPhysicalDeviceSurfaceCapabilities2KHR's chained structures that every backend answers
+ * alike: no shared-present usage (no shared present modes are offered) and no protected
+ * swapchains. Structures the layer does not know are left as the app wrote them. */
+void vw_surface_caps2_common(VkSurfaceCapabilities2KHR *caps);

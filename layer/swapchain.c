@@ -24,23 +24,9 @@ vw_swapchain_from_handle(VkSwapchainKHR handle)
 }
 
 void
-vw_swapchain_set_status_locked(struct vw_swapchain *sc, VkResult status)
+vw_swapchain_release_image(struct vw_swapchain *sc, uint32_t index)
 {
-   if (sc->status < 0)
-      return; /* the first error is the one that explains the others */
-   if (status < 0 || status == VK_SUBOPTIMAL_KHR) {
-      if (status < 0)
-         vw_err("swapchain %u: now failing with %d", sc->serial, status);
-      sc->status = status;
-      pthread_cond_broadcast(&sc->image_freed);
-   }
-}
-
-void
-vw_swapchain_images_released_locked(struct vw_swapchain *sc, uint32_t n)
-{
-   if (n)
-      pthread_cond_broadcast(&sc->image_freed);
+   vw_presentation_release_image(&sc->pres, index);
 }
 
 /* Refuses what the driver must never see. The extent and layer limits are those the
@@ -79,6 +65,16 @@ check_create_info(struct vw_device *dev, struct vw_surface *surface,
       vw_err("vkCreateSwapchainKHR: extent %ux%u outside the %s surface's %ux%u..%ux%u",
              e.width, e.height, surface->backend->name, caps.minImageExtent.width,
              caps.minImageExtent.height, caps.maxImageExtent.width, caps.maxImageExtent.height);
+      return VK_ERROR_INITIALIZATION_FAILED;
+   }
+   VkPresentModeKHR modes[4];
+   uint32_t nmodes = surface->backend->get_present_modes(surface, dev->pdev, modes);
+   bool offered = false;
+   for (uint32_t i = 0; i < nmodes; i++)
+      offered |= modes[i] == ci->presentMode;
+   if (!offered) {
+      vw_err("vkCreateSwapchainKHR: present mode %d is not one the %s surface offers",
+             ci->presentMode, surface->backend->name);
       return VK_ERROR_INITIALIZATION_FAILED;
    }
    if (ci->imageArrayLayers == 0 || ci->imageArrayLayers > caps.maxImageArrayLayers) {
@@ -143,9 +139,7 @@ free_swapchain(struct vw_swapchain *sc)
    vw_swapchain_destroy_images(sc);
    if (sc->backend->destroy_swapchain)
       sc->backend->destroy_swapchain(sc);
-   vw_present_thread_close_wake(sc);
-   pthread_cond_destroy(&sc->image_freed);
-   pthread_mutex_destroy(&sc->lock);
+   vw_presentation_finish(&sc->pres);
    free(sc->families);
    free(sc->view_formats);
    free(sc);
@@ -181,16 +175,6 @@ create_fences(struct vw_swapchain *sc)
    return VK_SUCCESS;
 }
 
-static void
-retire(struct vw_swapchain *old)
-{
-   pthread_mutex_lock(&old->lock);
-   old->retired = true;
-   /* Frames the app presented to it still reach the screen; only new acquires fail. */
-   pthread_cond_broadcast(&old->image_freed);
-   pthread_mutex_unlock(&old->lock);
-}
-
 VKAPI_ATTR VkResult VKAPI_CALL
 vw_CreateSwapchainKHR(VkDevice device, const VkSwapchainCreateInfoKHR *ci,
                       const VkAllocationCallbacks *alloc, VkSwapchainKHR *out)
@@ -209,7 +193,7 @@ vw_CreateSwapchainKHR(VkDevice device, const VkSwapchainCreateInfoKHR *ci,
    }
    struct vw_swapchain *old = vw_swapchain_from_handle(ci->oldSwapchain);
    if (old)
-      retire(old); /* even when creating the new one fails, as the spec says */
+      vw_presentation_retire(&old->pres); /* even when creating the new one fails, as the spec says */
    /* Before anything is made: a refusal is the check's one log line, nothing to undo. */
    VkResult r = check_create_info(dev, surface, ci);
    if (r != VK_SUCCESS)
@@ -232,10 +216,7 @@ vw_CreateSwapchainKHR(VkDevice device, const VkSwapchainCreateInfoKHR *ci,
    sc->flags = ci->flags;
    sc->composite_alpha = ci->compositeAlpha;
    sc->image_count = ci->minImageCount ? ci->minImageCount : 1;
-   sc->wake_fd = -1;
-   vw_damage_log_init(&sc->damage_log);
-   pthread_mutex_init(&sc->lock, NULL);
-   vw_cond_init_monotonic(&sc->image_freed);
+   vw_presentation_init(&sc->pres, sc->serial);
 
    r = init_image_template(sc, ci);
    if (r == VK_SUCCESS)
@@ -243,12 +224,13 @@ vw_CreateSwapchainKHR(VkDevice device, const VkSwapchainCreateInfoKHR *ci,
    if (r == VK_SUCCESS)
       r = create_fences(sc);
    if (r == VK_SUCCESS) {
-      vw_pq_init(&sc->pq, sc->present_mode, sc->image_count, sc->hold_displayed,
+      vw_pq_init(&sc->pres.pq, sc->present_mode, sc->image_count, sc->hold_displayed,
                  sc->refresh_period_ns);
+      sc->pres.pq.backend_releases = sc->backend_releases;
       r = vw_present_thread_start(sc);
    }
    if (r == VK_SUCCESS && !vw_map_insert(&swapchain_map, vw_key(sc), sc)) {
-      vw_present_thread_stop(sc);
+      vw_presentation_stop(&sc->pres);
       r = VK_ERROR_OUT_OF_HOST_MEMORY;
    }
    if (r != VK_SUCCESS) {
@@ -276,8 +258,8 @@ write_stats(const struct vw_swapchain *sc)
             "swapchain=%u backend=%s path=%s width=%u height=%u present_mode=%d presents=%llu "
             "shown=%llu skipped=%llu present_cpu_ns=%llu copy_bytes=%llu\n",
             sc->serial, sc->backend->name, vw_path_name(sc->path), sc->extent.width,
-            sc->extent.height, sc->present_mode, (unsigned long long)sc->pq.presented,
-            (unsigned long long)sc->pq.shown, (unsigned long long)sc->pq.skipped,
+            sc->extent.height, sc->present_mode, (unsigned long long)sc->pres.pq.presented,
+            (unsigned long long)sc->pres.pq.shown, (unsigned long long)sc->pres.pq.skipped,
             (unsigned long long)sc->stats.present_cpu_ns,
             (unsigned long long)sc->stats.copy_bytes);
    vw_stats_append(path, line);
@@ -289,7 +271,7 @@ write_stats(const struct vw_swapchain *sc)
 static bool
 frames_let_go(struct vw_swapchain *sc)
 {
-   if (!sc->frames_lost)
+   if (!sc->pres.frames_lost)
       return true;
    VkFence fences[VW_MAX_IMAGES];
    uint32_t n = 0;
@@ -318,9 +300,9 @@ vw_DestroySwapchainKHR(VkDevice device, VkSwapchainKHR handle, const VkAllocatio
    /* A fork() child has no present thread to join, and the images, memory and scanout
     * buffers are the parent's as much as its own (a DRM file is shared across fork): freeing
     * them would pull them from under the parent. The child's copy is leaked instead. */
-   if (vw_swapchain_in_forked_child(sc))
+   if (vw_presentation_in_forked_child(&sc->pres))
       return;
-   vw_present_thread_stop(sc);
+   vw_presentation_stop(&sc->pres);
    if (!frames_let_go(sc)) {
       /* Freeing memory the GPU may still write is worse than leaking it. */
       vw_err("swapchain %u: frames still not finished on the GPU; leaking the swapchain",
@@ -328,8 +310,8 @@ vw_DestroySwapchainKHR(VkDevice device, VkSwapchainKHR handle, const VkAllocatio
       return;
    }
    vw_dbg("swapchain %u: destroyed after %llu presents, %llu shown, %llu skipped", sc->serial,
-          (unsigned long long)sc->pq.presented, (unsigned long long)sc->pq.shown,
-          (unsigned long long)sc->pq.skipped);
+          (unsigned long long)sc->pres.pq.presented, (unsigned long long)sc->pres.pq.shown,
+          (unsigned long long)sc->pres.pq.skipped);
    write_stats(sc);
    free_swapchain(sc);
 }
@@ -357,29 +339,32 @@ vw_GetSwapchainImagesKHR(VkDevice device, VkSwapchainKHR handle, uint32_t *count
    return n < sc->image_count ? VK_INCOMPLETE : VK_SUCCESS;
 }
 
+bool
+vw_swapchain_refused_in_child(const struct vw_swapchain *sc, const char *call)
+{
+   if (!vw_presentation_in_forked_child(&sc->pres))
+      return false;
+   vw_err("%s: swapchain %u belongs to process %d; this fork() child has no present thread for "
+          "it (VK_ERROR_DEVICE_LOST)", call, sc->serial, (int)sc->pres.owner_pid);
+   return true;
+}
+
 static VkResult
 acquire(struct vw_swapchain *sc, uint64_t timeout, VkSemaphore semaphore, VkFence fence,
         uint32_t *index)
 {
    if (vw_swapchain_refused_in_child(sc, "vkAcquireNextImage(2)KHR"))
       return VK_ERROR_DEVICE_LOST; /* nothing would ever free an image there */
-   struct vw_acquire_state st = {
-      .lock = &sc->lock,
-      .freed = &sc->image_freed,
-      .pq = &sc->pq,
-      .status = &sc->status,
-      .retired = &sc->retired,
-   };
    uint32_t got;
-   VkResult r = vw_acquire_wait(&st, timeout, &got);
+   VkResult r = vw_acquire_wait(&sc->pres, timeout, &got);
    if (r != VK_SUCCESS && r != VK_SUBOPTIMAL_KHR)
       return r;
    VkResult s = vw_signal_acquire(sc->dev, semaphore, fence);
    if (s != VK_SUCCESS) {
-      pthread_mutex_lock(&sc->lock);
-      vw_pq_unacquire(&sc->pq, got);
-      pthread_cond_broadcast(&sc->image_freed);
-      pthread_mutex_unlock(&sc->lock);
+      pthread_mutex_lock(&sc->pres.lock);
+      vw_pq_unacquire(&sc->pres.pq, got);
+      vw_presentation_released_locked(&sc->pres, 1);
+      pthread_mutex_unlock(&sc->pres.lock);
       return s;
    }
    *index = got;

@@ -13,6 +13,7 @@
 #include "venus_wsi/config.h"
 #include "venus_wsi/damage.h"
 #include "venus_wsi/present_queue.h"
+#include "venus_wsi/presentation.h"
 
 #define VW_MAX_QUEUE_FAMILIES 16
 
@@ -76,18 +77,14 @@ struct vw_swapchain {
    VkCommandPool pools[VW_MAX_QUEUE_FAMILIES];
    enum vw_path path; /* chosen scanout path, for logs and tests */
 
-   /* Backend decisions made in create_swapchain. */
+   /* Backend decisions made in create_swapchain (see backend.h). */
    bool hold_displayed;
+   bool backend_releases;
    uint64_t refresh_period_ns;
 
-   pthread_mutex_t lock; /* guards everything below */
-   pthread_cond_t image_freed;
-   struct vw_present_queue pq;
-   VkResult status; /* VK_SUCCESS, VK_SUBOPTIMAL_KHR or a latched error */
-   struct vw_damage_log damage_log;
-   bool retired;
-   bool stopping;
-   bool frames_lost; /* a frame never finished on the GPU: its resources cannot be waited for */
+   /* Presentation state shared by acquire, the present submit, the present thread and the
+    * backend's event handling; its lock also guards the fields below. */
+   struct vw_presentation pres;
    uint64_t presents;
    uint64_t rate_since_ns; /* for the frames/s log line */
    uint64_t rate_shown;
@@ -95,19 +92,9 @@ struct vw_swapchain {
       uint64_t present_cpu_ns; /* the present thread's CPU time putting frames on screen */
       uint64_t copy_bytes;     /* bytes the CPU copied doing it (path D) */
    } stats;
-
-   pthread_t thread;
-   bool thread_started;
-   int wake_fd;
-   pid_t owner_pid; /* the process whose thread it is */
 };
 
 struct vw_swapchain *vw_swapchain_from_handle(VkSwapchainKHR handle);
-
-/* Latches an error on the swapchain (first one wins) and wakes waiters. Lock held. */
-void vw_swapchain_set_status_locked(struct vw_swapchain *sc, VkResult status);
-/* Returns freed images to acquirers. Lock held. */
-void vw_swapchain_images_released_locked(struct vw_swapchain *sc, uint32_t n);
 
 /* Helpers backends use in create_swapchain. */
 VkResult vw_image_create_local(struct vw_swapchain *sc, struct vw_image *img);
@@ -116,16 +103,13 @@ void vw_swapchain_destroy_images(struct vw_swapchain *sc);
 uint64_t vw_now_ns(void);
 uint64_t vw_thread_cpu_ns(void);
 
-/* present_thread.c */
+/* present_thread.c: starts the thread that moves finished frames to the backend (stopped
+ * with vw_presentation_stop). */
 VkResult vw_present_thread_start(struct vw_swapchain *sc);
-void vw_present_thread_stop(struct vw_swapchain *sc);
-/* After the backend has let go of the swapchain: flip events may be routed to wake_fd until then. */
-void vw_present_thread_close_wake(struct vw_swapchain *sc);
-void vw_present_thread_wake(struct vw_swapchain *sc);
-/* Whether this is a fork() child of the process that made the swapchain. Such a child has
- * no present thread, and the swapchain's memory and DRM file are still the parent's. */
-bool vw_swapchain_in_forked_child(const struct vw_swapchain *sc);
-/* The same, logging one line naming 'call' when it is: the call fails there. */
+
+/* Whether this is a fork() child of the process that made the swapchain (it has no present
+ * thread, and the swapchain's memory and DRM file are still the parent's), logging one line
+ * naming 'call' when it is: the call fails there. */
 bool vw_swapchain_refused_in_child(const struct vw_swapchain *sc, const char *call);
 
 VKAPI_ATTR VkResult VKAPI_CALL vw_CreateSwapchainKHR(VkDevice device,

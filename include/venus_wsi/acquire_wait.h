@@ -10,19 +10,12 @@
 #include <stdint.h>
 #include <vulkan/vulkan_core.h>
 
-#include "venus_wsi/present_queue.h"
 
-struct vw_acquire_state {
-   pthread_mutex_t *lock;   /* guards everything below */
-   pthread_cond_t *freed;   /* signalled when an image is freed or the state changes;
-                               must use CLOCK_MONOTONIC */
-   struct vw_present_queue *pq;
-   const VkResult *status;  /* VK_SUCCESS, VK_SUBOPTIMAL_KHR or an error */
-   const bool *retired;
-};
+struct vw_presentation;
 
-/* On success (VK_SUCCESS or VK_SUBOPTIMAL_KHR) *index is the acquired image. */
-VkResult vw_acquire_wait(const struct vw_acquire_state *st, uint64_t timeout_ns, uint32_t *index);
+/* On success (VK_SUCCESS or VK_SUBOPTIMAL_KHR) *index is the acquired image. Takes the
+ * presentation's lock and waits on its condition variable. */
+VkResult vw_acquire_wait(struct vw_presentation *p, uint64_t timeout_ns, uint32_t *index);
 
 /* Initialises a condition variable on CLOCK_MONOTONIC, as vw_acquire_wait needs. */
 void vw_cond_init_monotonic(pthread_cond_t *cond);

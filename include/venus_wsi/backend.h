@@ -1,7 +1,20 @@
 /* The narrow interface every presentation backend (headless, display/KMS, later X11 and
  * Wayland) implements. The swapchain core owns images, acquire, the present submit and the
  * present thread; a backend answers surface queries, gives images their memory and puts a
- * finished frame on its screen. */
+ * finished frame on its screen.
+ *
+ * Who paces: the layer paces FIFO and MAILBOX to sc->refresh_period_ns only where nobody
+ * else does (virtual KMS displays, headless with VENUS_WSI_HEADLESS_HZ). A backend whose
+ * display paces itself (an X server with Present's MSC, a compositor's frame callbacks) sets
+ * the period to 0: the core then hands each frame to present() as soon as it is finished and
+ * the flip is free, and the backend paces by reporting the flip done (wait_flip) only once
+ * the display took the frame.
+ *
+ * Who frees images: by default the core frees an image when the display is done with it,
+ * which the backend chooses in create_swapchain: at once when shown (headless), or when the
+ * next flip replaces it (sc->hold_displayed, KMS). A display that hands images back one at a
+ * time, late and in any order (X11 Present's IdleNotify, wl_buffer.release), sets
+ * sc->backend_releases and calls vw_swapchain_release_image() for each. */
 #pragma once
 
 #include <stdbool.h>
@@ -31,9 +44,20 @@ struct vw_backend_ops {
                            uint32_t queue_family, VkBool32 *supported);
    VkResult (*get_capabilities)(struct vw_surface *surface, struct vw_physical_device *pdev,
                                 VkSurfaceCapabilitiesKHR *caps);
+   /* Optional. vkGetPhysicalDeviceSurfaceCapabilities2KHR: the core has filled
+    * caps->surfaceCapabilities and the chained structures every backend answers alike
+    * (VkSharedPresentSurfaceCapabilitiesKHR, VkSurfaceProtectedCapabilitiesKHR); the backend
+    * fills those it knows more of (e.g. VkSurfacePresentModeCompatibilityEXT, which depends
+    * on info's chain) and leaves the others untouched. */
+   VkResult (*get_capabilities2)(struct vw_surface *surface, struct vw_physical_device *pdev,
+                                 const VkPhysicalDeviceSurfaceInfo2KHR *info,
+                                 VkSurfaceCapabilities2KHR *caps);
    /* Fills at most VW_MAX_SURFACE_FORMATS entries, preferred first. */
    uint32_t (*get_formats)(struct vw_surface *surface, struct vw_physical_device *pdev,
                            VkSurfaceFormatKHR formats[VW_MAX_SURFACE_FORMATS]);
+   /* The modes this surface offers, preferred first: the app's list, and what
+    * vkCreateSwapchainKHR accepts. The present thread implements all four; a backend lists
+    * fewer where its display cannot do one. */
    uint32_t (*get_present_modes)(struct vw_surface *surface, struct vw_physical_device *pdev,
                                  VkPresentModeKHR modes[4]);
    VkResult (*get_present_rectangle)(struct vw_surface *surface, struct vw_physical_device *pdev,
@@ -42,7 +66,8 @@ struct vw_backend_ops {
 
    /* --- swapchains --- */
    /* Creates every image of 'sc' (sc->image_count is set) with its memory and whatever
-    * the backend needs to show it; sets sc->hold_displayed and sc->refresh_period_ns.
+    * the backend needs to show it; sets sc->refresh_period_ns and sc->hold_displayed or
+    * sc->backend_releases (see the top of this file).
     * On failure it leaves nothing behind that vw_swapchain_destroy_images cannot free. */
    VkResult (*create_swapchain)(struct vw_swapchain *sc);
    /* Whether this present must copy the image into img->copy (recorded by the core in the
@@ -61,5 +86,13 @@ struct vw_backend_ops {
     * (images are freed by the core afterwards). */
    void (*destroy_swapchain)(struct vw_swapchain *sc);
 };
+
+/* --- calls a backend makes into the core --- */
+
+/* The display is done with image 'index' of 'sc' (sc->backend_releases). Thread-safe: call
+ * it from the backend's own event handling, at any time until destroy_swapchain returns. A
+ * release that overtakes the flip's completion frees the image once wait_flip reports it;
+ * repeated or stale releases are ignored. */
+void vw_swapchain_release_image(struct vw_swapchain *sc, uint32_t index);
 
 extern const struct vw_backend_ops vw_headless_backend;

@@ -1,7 +1,8 @@
 /* The presentation engine's bookkeeping for one swapchain, free of Vulkan calls and
  * threads so that every present mode's ordering can be unit-tested with a fake clock.
  *
- * An image moves FREE -> ACQUIRED -> QUEUED -> READY -> FLIPPING -> DISPLAYED -> FREE.
+ * An image moves FREE -> ACQUIRED -> QUEUED -> READY -> FLIPPING -> DISPLAYED -> FREE, or,
+ * where the backend hands images back itself, FLIPPING -> HELD -> FREE.
  * QUEUED means the app presented it but its rendering may still run; READY means the GPU
  * is done with it. FIFO shows every READY frame in order, at most one per refresh;
  * MAILBOX keeps only the newest READY frame and releases the ones it replaces at once;
@@ -22,6 +23,9 @@ enum vw_image_state {
    VW_IMAGE_READY,
    VW_IMAGE_FLIPPING,
    VW_IMAGE_DISPLAYED,
+   /* Shown, and still read by someone else (an X server, a compositor) until the backend
+    * says it is free: several images can be held at once and come back in any order. */
+   VW_IMAGE_HELD,
 };
 
 struct vw_present_queue {
@@ -30,10 +34,16 @@ struct vw_present_queue {
    /* The display keeps reading an image until the next one replaces it (KMS); a headless
     * "display" is done with a frame as soon as it has it. */
    bool hold_displayed;
-   uint64_t period_ns; /* refresh period used for pacing; 0 = show frames as they come */
+   /* Set after vw_pq_init where the backend releases images one at a time (X11 Present's
+    * IdleNotify, wl_buffer.release) instead of by replacing them; hold_displayed is then
+    * ignored. */
+   bool backend_releases;
+   uint64_t period_ns; /* refresh period used for pacing; 0 = show frames as they come (the
+                          backend, if anyone, paces) */
 
    uint8_t state[VW_MAX_IMAGES];
    bool discard[VW_MAX_IMAGES]; /* released, not shown, once READY (mailbox, retired) */
+   bool released_early[VW_MAX_IMAGES]; /* the backend let go of it before its flip was done */
    uint64_t ready_ns[VW_MAX_IMAGES]; /* when the GPU finished it: FIFO shows it at the next
                                         refresh after that */
    uint32_t order[VW_MAX_IMAGES]; /* QUEUED and READY images in present order */
@@ -95,6 +105,11 @@ uint32_t vw_pq_flip_abandoned(struct vw_present_queue *pq, uint32_t released[VW_
 /* Frees every READY frame (nothing will show it: the swapchain is going away). QUEUED
  * frames are marked to be freed once READY. */
 uint32_t vw_pq_discard_pending(struct vw_present_queue *pq, uint32_t released[VW_MAX_IMAGES]);
+
+/* The backend is done with 'index' (backend_releases): a HELD image is freed at once, a
+ * FLIPPING one as soon as its flip is done. Events may come late and in any order; one
+ * for an image in any other state (a stale event) is ignored and returns false. */
+bool vw_pq_release(struct vw_present_queue *pq, uint32_t index);
 
 /* The app gives an acquired image back without presenting it
  * (VK_EXT_swapchain_maintenance1-style release, and error paths). */

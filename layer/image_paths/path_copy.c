@@ -41,7 +41,7 @@ vw_image_paths_before_show(struct vw_image_paths *paths, struct vw_swapchain *sc
    }
    uint64_t bytes = vw_copy_damage(buf->map, buf->pitch, img->copy.map, img->copy.row_bytes,
                                    paths->fmt->bytes_per_pixel, sc->extent, damage);
-   pthread_mutex_lock(&sc->lock);
+   pthread_mutex_lock(&sc->pres.lock);
    sc->stats.copy_bytes += bytes;
-   pthread_mutex_unlock(&sc->lock);
+   pthread_mutex_unlock(&sc->pres.lock);
 }

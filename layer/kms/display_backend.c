@@ -283,7 +283,7 @@ display_present(struct vw_swapchain *sc, struct vw_image *img, const struct vw_d
    vw_image_paths_before_show(&ks->paths, sc, index, damage);
 
    pthread_mutex_lock(&ks->out.dev->lock);
-   ks->out.crtc->notify_fd = sc->wake_fd;
+   ks->out.crtc->notify_fd = sc->pres.wake_fd;
    pthread_mutex_unlock(&ks->out.dev->lock);
 
    uint32_t fb_id = vw_kms_buffer(&ks->paths.bufs[index])->fb_id;
@@ -383,7 +383,7 @@ leave_crtc(struct vw_swapchain *sc, struct kms_swapchain *ks)
    struct vw_kms_crtc *crtc = ks->out.crtc;
    pthread_mutex_lock(&kms->lock);
    /* A newer swapchain on this CRTC may have taken the flip notifications over. */
-   if (crtc->notify_fd == sc->wake_fd)
+   if (crtc->notify_fd == sc->pres.wake_fd)
       crtc->notify_fd = -1;
    crtc->users--;
    bool last = crtc->users == 0;
@@ -403,7 +403,7 @@ display_destroy_swapchain(struct vw_swapchain *sc)
       uint64_t deadline = now_ns() + TEARDOWN_NS;
       if (!vw_kms_drain_flips(&ks->out, deadline) && now_ns() + UNANSWERED_GRACE_NS < deadline)
          deadline = now_ns() + UNANSWERED_GRACE_NS;
-      int32_t on_screen = sc->pq.displayed;
+      int32_t on_screen = sc->pres.pq.displayed;
       if (leave_crtc(sc, ks)) {
          /* Nothing of the layer's may stay on screen once its buffers are gone. */
          restore_crtc(ks, deadline);

@@ -130,15 +130,35 @@ test_surface_queries(struct harness *h, VkSurfaceKHR surface)
       .sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SURFACE_INFO_2_KHR,
       .surface = surface,
    };
+   /* The chain: what the layer answers (protected: no; shared present: no usage), and a
+    * structure of an extension it does not know, which must stay as the app wrote it. */
+   VkSurfacePresentScalingCapabilitiesEXT unknown = {
+      .sType = VK_STRUCTURE_TYPE_SURFACE_PRESENT_SCALING_CAPABILITIES_EXT,
+      .supportedPresentScaling = 0x5a5a,
+      .minScaledImageExtent = {77, 77},
+   };
+   VkSharedPresentSurfaceCapabilitiesKHR shared = {
+      .sType = VK_STRUCTURE_TYPE_SHARED_PRESENT_SURFACE_CAPABILITIES_KHR,
+      .pNext = &unknown,
+      .sharedPresentSupportedUsageFlags = ~0u,
+   };
    VkSurfaceProtectedCapabilitiesKHR prot = {
       .sType = VK_STRUCTURE_TYPE_SURFACE_PROTECTED_CAPABILITIES_KHR,
+      .pNext = &shared,
       .supportsProtected = VK_TRUE,
    };
    VkSurfaceCapabilities2KHR caps2 = {
       .sType = VK_STRUCTURE_TYPE_SURFACE_CAPABILITIES_2_KHR,
+      .pNext = &prot,
    };
-   (void)prot; /* VK_KHR_surface_protected_capabilities is not enabled: no pNext */
    CHECK_VK(h, vkGetPhysicalDeviceSurfaceCapabilities2KHR(h->pdev, &info, &caps2), VK_SUCCESS);
+   CHECK(h, caps2.pNext == &prot && prot.pNext == &shared && shared.pNext == &unknown &&
+            unknown.pNext == NULL, "the chain was changed");
+   CHECK(h, prot.supportsProtected == VK_FALSE, "protected swapchains claimed");
+   CHECK(h, shared.sharedPresentSupportedUsageFlags == 0, "shared present usage 0x%x",
+         shared.sharedPresentSupportedUsageFlags);
+   CHECK(h, unknown.supportedPresentScaling == 0x5a5a && unknown.minScaledImageExtent.width == 77,
+         "a structure the layer does not know was written");
    CHECK(h, caps2.surfaceCapabilities.minImageCount == caps.minImageCount, "caps2 differs");
 
    uint32_t n = 0;

@@ -10,16 +10,12 @@
 #include <cmocka.h>
 
 #include "venus_wsi/acquire_wait.h"
+#include "venus_wsi/presentation.h"
 
 #define MS 1000000ull
 
 struct fixture {
-   pthread_mutex_t lock;
-   pthread_cond_t freed;
-   struct vw_present_queue pq;
-   VkResult status;
-   bool retired;
-   struct vw_acquire_state st;
+   struct vw_presentation p;
 };
 
 static uint64_t
@@ -34,10 +30,8 @@ static int
 setup(void **state)
 {
    struct fixture *f = calloc(1, sizeof(*f));
-   pthread_mutex_init(&f->lock, NULL);
-   vw_cond_init_monotonic(&f->freed);
-   vw_pq_init(&f->pq, VK_PRESENT_MODE_FIFO_KHR, 2, true, 0);
-   f->st = (struct vw_acquire_state){&f->lock, &f->freed, &f->pq, &f->status, &f->retired};
+   vw_presentation_init(&f->p, 0);
+   vw_pq_init(&f->p.pq, VK_PRESENT_MODE_FIFO_KHR, 2, true, 0);
    *state = f;
    return 0;
 }
@@ -46,8 +40,7 @@ static int
 teardown(void **state)
 {
    struct fixture *f = *state;
-   pthread_cond_destroy(&f->freed);
-   pthread_mutex_destroy(&f->lock);
+   vw_presentation_finish(&f->p);
    free(f);
    return 0;
 }
@@ -56,9 +49,9 @@ teardown(void **state)
 static void
 take_all_but_queue_one(struct fixture *f)
 {
-   vw_pq_acquire(&f->pq);
-   vw_pq_acquire(&f->pq);
-   assert_true(vw_pq_queue(&f->pq, 0, false));
+   vw_pq_acquire(&f->p.pq);
+   vw_pq_acquire(&f->p.pq);
+   assert_true(vw_pq_queue(&f->p.pq, 0, false));
 }
 
 struct later {
@@ -72,22 +65,22 @@ act_later(void *arg)
 {
    struct later *l = arg;
    usleep(l->delay_ms * 1000);
-   pthread_mutex_lock(&l->f->lock);
+   pthread_mutex_lock(&l->f->p.lock);
    if (l->what == FREE_IMAGE) {
       uint32_t rel[VW_MAX_IMAGES];
-      vw_pq_mark_ready(&l->f->pq, 0, 0, rel);
+      vw_pq_mark_ready(&l->f->p.pq, 0, 0, rel);
       uint64_t wait;
-      vw_pq_pick(&l->f->pq, 0, &wait);
-      vw_pq_flip_started(&l->f->pq, 0, 0);
-      vw_pq_flip_done(&l->f->pq, 0, rel);
+      vw_pq_pick(&l->f->p.pq, 0, &wait);
+      vw_pq_flip_started(&l->f->p.pq, 0, 0);
+      vw_pq_flip_done(&l->f->p.pq, 0, rel);
       /* the display holds 0 now; flip a second frame to free it */
    } else if (l->what == FAIL) {
-      l->f->status = VK_ERROR_SURFACE_LOST_KHR;
+      l->f->p.status = VK_ERROR_SURFACE_LOST_KHR;
    } else {
-      l->f->retired = true;
+      l->f->p.retired = true;
    }
-   pthread_cond_broadcast(&l->f->freed);
-   pthread_mutex_unlock(&l->f->lock);
+   pthread_cond_broadcast(&l->f->p.changed);
+   pthread_mutex_unlock(&l->f->p.lock);
    return NULL;
 }
 
@@ -98,7 +91,7 @@ zero_timeout_is_not_ready(void **state)
    take_all_but_queue_one(f);
    uint32_t index;
    uint64_t t0 = now_ns();
-   assert_int_equal(vw_acquire_wait(&f->st, 0, &index), VK_NOT_READY);
+   assert_int_equal(vw_acquire_wait(&f->p, 0, &index), VK_NOT_READY);
    assert_true(now_ns() - t0 < 5 * MS);
 }
 
@@ -107,7 +100,7 @@ free_image_is_returned_at_once(void **state)
 {
    struct fixture *f = *state;
    uint32_t index = 99;
-   assert_int_equal(vw_acquire_wait(&f->st, 0, &index), VK_SUCCESS);
+   assert_int_equal(vw_acquire_wait(&f->p, 0, &index), VK_SUCCESS);
    assert_int_equal(index, 0);
 }
 
@@ -118,7 +111,7 @@ timeout_waits_its_full_length(void **state)
    take_all_but_queue_one(f);
    uint32_t index;
    uint64_t t0 = now_ns();
-   assert_int_equal(vw_acquire_wait(&f->st, 25 * MS, &index), VK_TIMEOUT);
+   assert_int_equal(vw_acquire_wait(&f->p, 25 * MS, &index), VK_TIMEOUT);
    uint64_t waited = now_ns() - t0;
    assert_true(waited >= 25 * MS);
    assert_true(waited < 500 * MS);
@@ -129,11 +122,11 @@ static void
 hopeless_wait_times_out_at_once(void **state)
 {
    struct fixture *f = *state;
-   vw_pq_acquire(&f->pq);
-   vw_pq_acquire(&f->pq); /* the app holds both: nothing can come back */
+   vw_pq_acquire(&f->p.pq);
+   vw_pq_acquire(&f->p.pq); /* the app holds both: nothing can come back */
    uint32_t index;
    uint64_t t0 = now_ns();
-   assert_int_equal(vw_acquire_wait(&f->st, UINT64_MAX, &index), VK_TIMEOUT);
+   assert_int_equal(vw_acquire_wait(&f->p, UINT64_MAX, &index), VK_TIMEOUT);
    assert_true(now_ns() - t0 < 5 * MS);
 }
 
@@ -143,11 +136,11 @@ static void
 hopeless_finite_wait_takes_its_timeout(void **state)
 {
    struct fixture *f = *state;
-   vw_pq_acquire(&f->pq);
-   vw_pq_acquire(&f->pq);
+   vw_pq_acquire(&f->p.pq);
+   vw_pq_acquire(&f->p.pq);
    uint32_t index;
    uint64_t t0 = now_ns();
-   assert_int_equal(vw_acquire_wait(&f->st, 50 * MS, &index), VK_TIMEOUT);
+   assert_int_equal(vw_acquire_wait(&f->p, 50 * MS, &index), VK_TIMEOUT);
    uint64_t waited = now_ns() - t0;
    assert_true(waited >= 50 * MS);
    assert_true(waited < 500 * MS);
@@ -157,14 +150,14 @@ static void
 hopeless_finite_wait_ends_on_failure(void **state)
 {
    struct fixture *f = *state;
-   vw_pq_acquire(&f->pq);
-   vw_pq_acquire(&f->pq);
+   vw_pq_acquire(&f->p.pq);
+   vw_pq_acquire(&f->p.pq);
    struct later l = {f, 20, FAIL};
    pthread_t t;
    pthread_create(&t, NULL, act_later, &l);
    uint32_t index;
    uint64_t t0 = now_ns();
-   VkResult r = vw_acquire_wait(&f->st, 5000 * MS, &index);
+   VkResult r = vw_acquire_wait(&f->p, 5000 * MS, &index);
    uint64_t waited = now_ns() - t0;
    pthread_join(t, NULL); /* before any assert: the thread uses the fixture */
    assert_int_equal(r, VK_ERROR_SURFACE_LOST_KHR);
@@ -176,14 +169,14 @@ static void
 hopeless_finite_wait_ends_on_retirement(void **state)
 {
    struct fixture *f = *state;
-   vw_pq_acquire(&f->pq);
-   vw_pq_acquire(&f->pq);
+   vw_pq_acquire(&f->p.pq);
+   vw_pq_acquire(&f->p.pq);
    struct later l = {f, 20, RETIRE};
    pthread_t t;
    pthread_create(&t, NULL, act_later, &l);
    uint32_t index;
    uint64_t t0 = now_ns();
-   VkResult r = vw_acquire_wait(&f->st, 5000 * MS, &index);
+   VkResult r = vw_acquire_wait(&f->p, 5000 * MS, &index);
    uint64_t waited = now_ns() - t0;
    pthread_join(t, NULL); /* before any assert: the thread uses the fixture */
    assert_int_equal(r, VK_ERROR_OUT_OF_DATE_KHR);
@@ -197,18 +190,18 @@ present_both_later(void *arg)
 {
    struct fixture *f = arg;
    usleep(20000);
-   pthread_mutex_lock(&f->lock);
+   pthread_mutex_lock(&f->p.lock);
    uint32_t rel[VW_MAX_IMAGES];
    uint64_t wait;
    /* No cmocka asserts off the test's thread: a failed queue shows as a timeout instead. */
-   for (uint32_t i = 0; i < 2 && vw_pq_queue(&f->pq, i, false); i++) {
-      vw_pq_mark_ready(&f->pq, i, 0, rel);
-      vw_pq_pick(&f->pq, 0, &wait);
-      vw_pq_flip_started(&f->pq, i, 0);
-      vw_pq_flip_done(&f->pq, 0, rel);
+   for (uint32_t i = 0; i < 2 && vw_pq_queue(&f->p.pq, i, false); i++) {
+      vw_pq_mark_ready(&f->p.pq, i, 0, rel);
+      vw_pq_pick(&f->p.pq, 0, &wait);
+      vw_pq_flip_started(&f->p.pq, i, 0);
+      vw_pq_flip_done(&f->p.pq, 0, rel);
    }
-   pthread_cond_broadcast(&f->freed);
-   pthread_mutex_unlock(&f->lock);
+   pthread_cond_broadcast(&f->p.changed);
+   pthread_mutex_unlock(&f->p.lock);
    return NULL;
 }
 
@@ -216,12 +209,12 @@ static void
 hopeless_finite_wait_gets_an_image_presented_meanwhile(void **state)
 {
    struct fixture *f = *state;
-   vw_pq_acquire(&f->pq);
-   vw_pq_acquire(&f->pq);
+   vw_pq_acquire(&f->p.pq);
+   vw_pq_acquire(&f->p.pq);
    pthread_t t;
    pthread_create(&t, NULL, present_both_later, f);
    uint32_t index = 99;
-   VkResult r = vw_acquire_wait(&f->st, 5000 * MS, &index);
+   VkResult r = vw_acquire_wait(&f->p, 5000 * MS, &index);
    pthread_join(t, NULL);
    assert_int_equal(r, VK_SUCCESS);
    assert_int_equal(index, 0);
@@ -232,23 +225,23 @@ wait_ends_when_an_image_is_freed(void **state)
 {
    struct fixture *f = *state;
    /* Image 1 is on screen; image 0 presented: its flip frees 1. */
-   vw_pq_acquire(&f->pq);
-   vw_pq_acquire(&f->pq);
+   vw_pq_acquire(&f->p.pq);
+   vw_pq_acquire(&f->p.pq);
    uint32_t rel[VW_MAX_IMAGES];
    uint64_t wait;
-   assert_true(vw_pq_queue(&f->pq, 1, false));
-   vw_pq_mark_ready(&f->pq, 1, 0, rel);
-   vw_pq_pick(&f->pq, 0, &wait);
-   vw_pq_flip_started(&f->pq, 1, 0);
-   vw_pq_flip_done(&f->pq, 0, rel);
-   assert_true(vw_pq_queue(&f->pq, 0, false));
+   assert_true(vw_pq_queue(&f->p.pq, 1, false));
+   vw_pq_mark_ready(&f->p.pq, 1, 0, rel);
+   vw_pq_pick(&f->p.pq, 0, &wait);
+   vw_pq_flip_started(&f->p.pq, 1, 0);
+   vw_pq_flip_done(&f->p.pq, 0, rel);
+   assert_true(vw_pq_queue(&f->p.pq, 0, false));
 
    struct later l = {f, 30, FREE_IMAGE};
    pthread_t t;
    pthread_create(&t, NULL, act_later, &l);
    uint32_t index = 99;
    uint64_t t0 = now_ns();
-   assert_int_equal(vw_acquire_wait(&f->st, UINT64_MAX, &index), VK_SUCCESS);
+   assert_int_equal(vw_acquire_wait(&f->p, UINT64_MAX, &index), VK_SUCCESS);
    uint64_t waited = now_ns() - t0;
    pthread_join(t, NULL);
    assert_int_equal(index, 1);
@@ -265,7 +258,7 @@ failure_during_the_wait_is_returned(void **state)
    pthread_t t;
    pthread_create(&t, NULL, act_later, &l);
    uint32_t index;
-   assert_int_equal(vw_acquire_wait(&f->st, 5000 * MS, &index), VK_ERROR_SURFACE_LOST_KHR);
+   assert_int_equal(vw_acquire_wait(&f->p, 5000 * MS, &index), VK_ERROR_SURFACE_LOST_KHR);
    pthread_join(t, NULL);
 }
 
@@ -278,7 +271,7 @@ retirement_during_the_wait_is_out_of_date(void **state)
    pthread_t t;
    pthread_create(&t, NULL, act_later, &l);
    uint32_t index;
-   assert_int_equal(vw_acquire_wait(&f->st, 5000 * MS, &index), VK_ERROR_OUT_OF_DATE_KHR);
+   assert_int_equal(vw_acquire_wait(&f->p, 5000 * MS, &index), VK_ERROR_OUT_OF_DATE_KHR);
    pthread_join(t, NULL);
 }
 
@@ -286,9 +279,9 @@ static void
 suboptimal_is_passed_on_with_the_image(void **state)
 {
    struct fixture *f = *state;
-   f->status = VK_SUBOPTIMAL_KHR;
+   f->p.status = VK_SUBOPTIMAL_KHR;
    uint32_t index;
-   assert_int_equal(vw_acquire_wait(&f->st, 0, &index), VK_SUBOPTIMAL_KHR);
+   assert_int_equal(vw_acquire_wait(&f->p, 0, &index), VK_SUBOPTIMAL_KHR);
 }
 
 int

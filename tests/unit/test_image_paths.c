@@ -43,7 +43,7 @@ copy_brings_only_the_damage(void **state)
       src[i] = 0x01000000u + i;
    memset(dst, 0, sizeof(dst));
    memset(&sc, 0, sizeof(sc));
-   pthread_mutex_init(&sc.lock, NULL);
+   pthread_mutex_init(&sc.pres.lock, NULL);
    sc.path = VW_PATH_COPY;
    sc.extent = (VkExtent2D){W, H};
    sc.images[1].copy = (struct vw_copy_target){
@@ -68,7 +68,7 @@ copy_brings_only_the_damage(void **state)
    vw_image_paths_before_show(&paths, &sc, 1, &(struct vw_damage){.full = true});
    assert_int_equal(sc.stats.copy_bytes, 4 * 2 * 4);
    assert_int_equal(dst[0], 0);
-   pthread_mutex_destroy(&sc.lock);
+   pthread_mutex_destroy(&sc.pres.lock);
 }
 
 static void

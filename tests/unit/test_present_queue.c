@@ -345,6 +345,84 @@ abandoned_flip_frees_its_image(void **state)
    assert_int_equal(pq.flipping, -1);
 }
 
+/* X11 Present and Wayland hand images back one at a time, late and in any order. */
+static void
+backend_releases_held_images_in_any_order(void **state)
+{
+   struct vw_present_queue pq;
+   vw_pq_init(&pq, VK_PRESENT_MODE_FIFO_KHR, 4, true, 0);
+   pq.backend_releases = true;
+   for (uint32_t i = 0; i < 3; i++) {
+      assert_int_equal(vw_pq_acquire(&pq), i);
+      present(&pq, i);
+      ready(&pq, i, NULL);
+      show(&pq, i, 0);
+   }
+   /* a later flip does not free the one it replaced: the server still has all three */
+   assert_int_equal(vw_pq_count(&pq, VW_IMAGE_HELD), 3);
+   assert_int_equal(pq.displayed, -1);
+   assert_int_equal(pq.shown, 3);
+   assert_int_equal(vw_pq_acquire(&pq), 3);
+   assert_true(vw_pq_can_progress(&pq)); /* held images will come back */
+   assert_int_equal(vw_pq_acquire(&pq), -1);
+
+   assert_true(vw_pq_release(&pq, 1));
+   assert_true(vw_pq_release(&pq, 0));
+   assert_false(vw_pq_release(&pq, 1)); /* a repeated event changes nothing */
+   assert_false(vw_pq_release(&pq, 3)); /* the app's, not the backend's */
+   assert_false(vw_pq_release(&pq, 9));
+   assert_int_equal(pq.state[3], VW_IMAGE_ACQUIRED);
+   /* freed in the order they came back */
+   assert_int_equal(vw_pq_acquire(&pq), 1);
+   assert_int_equal(vw_pq_acquire(&pq), 0);
+   assert_int_equal(pq.state[2], VW_IMAGE_HELD);
+   assert_true(vw_pq_can_progress(&pq)); /* only 2 can come back, and it will */
+   assert_true(vw_pq_release(&pq, 2));
+   assert_int_equal(vw_pq_acquire(&pq), 2);
+}
+
+/* IdleNotify can overtake CompleteNotify: the image goes back once its flip is done. */
+static void
+release_before_the_flip_completes_frees_it_then(void **state)
+{
+   struct vw_present_queue pq;
+   vw_pq_init(&pq, VK_PRESENT_MODE_MAILBOX_KHR, 2, false, 0);
+   pq.backend_releases = true;
+   vw_pq_acquire(&pq);
+   present(&pq, 0);
+   ready(&pq, 0, NULL);
+   uint64_t wait;
+   assert_int_equal(vw_pq_pick(&pq, 0, &wait), 0);
+   vw_pq_flip_started(&pq, 0, 0);
+   assert_true(vw_pq_release(&pq, 0));
+   assert_int_equal(pq.state[0], VW_IMAGE_FLIPPING); /* not yet: its flip is pending */
+   uint32_t rel[VW_MAX_IMAGES];
+   assert_int_equal(vw_pq_flip_done(&pq, 0, rel), 1);
+   assert_int_equal(rel[0], 0);
+   assert_int_equal(pq.state[0], VW_IMAGE_FREE);
+   assert_int_equal(pq.shown, 1);
+   /* the early mark does not outlive the image's turn */
+   assert_int_equal(vw_pq_acquire(&pq), 1);
+   assert_int_equal(vw_pq_acquire(&pq), 0);
+   present(&pq, 0);
+   ready(&pq, 0, NULL);
+   show(&pq, 0, 0);
+   assert_int_equal(pq.state[0], VW_IMAGE_HELD);
+}
+
+static void
+release_is_refused_where_the_flip_frees_images(void **state)
+{
+   struct vw_present_queue pq;
+   vw_pq_init(&pq, VK_PRESENT_MODE_FIFO_KHR, 2, true, 0);
+   vw_pq_acquire(&pq);
+   present(&pq, 0);
+   ready(&pq, 0, NULL);
+   show(&pq, 0, 0);
+   assert_false(vw_pq_release(&pq, 0));
+   assert_int_equal(pq.state[0], VW_IMAGE_DISPLAYED);
+}
+
 int
 main(void)
 {
@@ -364,6 +442,9 @@ main(void)
       cmocka_unit_test(discard_pending_frees_finished_and_marks_unfinished),
       cmocka_unit_test(retired_presents_are_released_unshown),
       cmocka_unit_test(abandoned_flip_frees_its_image),
+      cmocka_unit_test(backend_releases_held_images_in_any_order),
+      cmocka_unit_test(release_before_the_flip_completes_frees_it_then),
+      cmocka_unit_test(release_is_refused_where_the_flip_frees_images),
    };
    return cmocka_run_group_tests(tests, NULL, NULL);
 }
