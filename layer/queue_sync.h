@@ -1,4 +1,4 @@
-/* Queue access shared between the app and the layer (DESIGN.md section 4). */
+/* Queue access shared between the app and the layer (README.md, "How it works"). */
 #pragma once
 
 #include <vulkan/vulkan.h>

@@ -10,7 +10,7 @@ enum vw_mode {
    VW_MODE_OFF,   /* pure pass-through */
 };
 
-/* Scanout buffer paths, fastest first (DESIGN.md section 2). */
+/* Scanout buffer paths, fastest first (README.md, "How it works"). */
 enum vw_path {
    VW_PATH_AUTO = 0,
    VW_PATH_EXPORT,  /* A: Vulkan memory exported as dma-buf */

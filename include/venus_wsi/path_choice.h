@@ -1,4 +1,4 @@
-/* Which scanout path a swapchain gets (DESIGN.md section 2): A export, B import, C host
+/* Which scanout path a swapchain gets (README.md, "How it works"): A export, B import, C host
  * pointer, D copy, fastest first, each skipped when the driver or the backend's buffer
  * provider cannot do it, VENUS_WSI_PATH forcing one. No Vulkan calls here, so the rules are
  * unit-tested without a driver. */

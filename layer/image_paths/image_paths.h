@@ -1,6 +1,6 @@
 /* The scanout memory paths every backend that shows frames in buffers of its own shares
- * (KMS now; X11 and Wayland later): A export, B import, C host pointer, D copy (DESIGN.md
- * section 2). A backend describes what its buffers can do with a buffer provider; this
+ * (KMS now; X11 and Wayland later): A export, B import, C host pointer, D copy (README.md,
+ * "How it works"). A backend describes what its buffers can do with a buffer provider; this
  * module owns the Vulkan side: probing, the images' memory, the copy targets, the CPU copy of
  * damaged rows, the fallback from one path to the next. */
 #pragma once

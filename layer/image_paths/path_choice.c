@@ -31,7 +31,7 @@ vw_path_unavailable(const struct vw_path_caps *c, enum vw_path path, bool forced
       return NULL;
    case VW_PATH_IMPORT:
       /* Importing a KMS buffer into Venus has taken whole devices down on macOS hosts
-       * (DESIGN.md section 7): only when asked for there. */
+       * (README.md, "How it works"): only when asked for there. */
       if (c->venus && !forced)
          return "not tried on Venus unless VENUS_WSI_PATH=import";
       if (!c->dma_buf)
