@@ -61,6 +61,18 @@ scene(uint64_t frame, VkExtent2D e, uint8_t bg[3], struct scene_rect rects[FRAME
       memcpy(rects[n].rgb, (uint8_t[3]){255, (uint8_t)(120 + 5 * i), 40}, 3);
       n++;
    }
+   /* A short hand, one turn per 1440 frames: the centre never looks the same twice within
+    * seconds, even when two screenshots fall a whole number of the long hand's turns apart
+    * (at 60 frames/s, shots 4 s apart are exactly two turns of it). */
+   double hour = 2 * M_PI * (double)(frame % 1440) / 1440.0 - M_PI / 2;
+   for (int i = 0; i < 12 && n < FRAME_LOOP_MAX_RECTS; i++) {
+      double d = r * 0.5 * i / 12.0;
+      rects[n].rect = (VkRect2D){{(int32_t)(cx + d * cos(hour) - dot / 2.0),
+                                  (int32_t)(cy + d * sin(hour) - dot / 2.0)},
+                                 {dot, dot}};
+      memcpy(rects[n].rgb, (uint8_t[3]){80, 200, 255}, 3);
+      n++;
+   }
    return n;
 }
 
