@@ -43,7 +43,8 @@ vm_log_to() {
 	vm_log "logging to $VM_LOGFILE"
 }
 
-# The Debian mirror: $VENUS_WSI_VM_MIRROR, else the host's apt source, else deb.debian.org.
+# The Debian mirror: $VENUS_WSI_VM_MIRROR, else the host's apt source (no built-in default:
+# the repository names no mirror).
 vm_mirror() {
 	if [ -n "${VENUS_WSI_VM_MIRROR:-}" ]; then
 		echo "$VENUS_WSI_VM_MIRROR"
@@ -52,7 +53,11 @@ vm_mirror() {
 	local m
 	m=$(cat /etc/apt/sources.list /etc/apt/sources.list.d/*.sources /etc/apt/sources.list.d/*.list 2>/dev/null |
 		grep -Eo '(https?://[^ ]+/debian)/?( |$)' | grep -v -- '-security' | head -n1 | tr -d ' ' || true)
-	echo "${m%/}" | grep . || echo "http://deb.debian.org/debian"
+	if [ -z "$m" ]; then
+		echo "vm: no Debian mirror in the host's apt sources; set VENUS_WSI_VM_MIRROR" >&2
+		return 1
+	fi
+	echo "${m%/}"
 }
 
 # Is a complete guest tree in place?
