@@ -12,6 +12,10 @@ const VkExtensionProperties vw_instance_extensions[] = {
    {VK_KHR_GET_SURFACE_CAPABILITIES_2_EXTENSION_NAME, 1},
    {VK_KHR_DISPLAY_EXTENSION_NAME, 23},
    {VK_KHR_GET_DISPLAY_PROPERTIES_2_EXTENSION_NAME, 1},
+#ifdef VW_HAVE_X11
+   {"VK_KHR_xcb_surface", 6},
+   {"VK_KHR_xlib_surface", 6},
+#endif
 };
 const uint32_t vw_instance_extension_count =
    sizeof(vw_instance_extensions) / sizeof(vw_instance_extensions[0]);

@@ -45,6 +45,11 @@ struct vw_instance {
    VkInstance handle;
    PFN_vkGetInstanceProcAddr next_gipa;
    struct vw_instance_dispatch next;
+   /* Window-surface creation below the layer, looked up while the instance is created: the
+    * loader answers later lookups with the top of the chain (the layer itself). Untyped:
+    * their types need the platforms' headers. */
+   PFN_vkVoidFunction next_create_xcb_surface;
+   PFN_vkVoidFunction next_create_xlib_surface;
    uint32_t api_version; /* what the instance was created with below the layer */
    bool active;          /* the layer answers WSI for this instance */
    struct {

@@ -11,6 +11,9 @@
 #include "queue_sync.h"
 #include "surface.h"
 #include "swapchain.h"
+#ifdef VW_HAVE_X11
+#include "x11/x11.h"
+#endif
 
 #define VW_EXPORT __attribute__((visibility("default")))
 
@@ -62,6 +65,15 @@ static const struct intercept intercepts[] = {
     ACTIVE_INSTANCE, false, false},
    {"vkGetPhysicalDevicePresentRectanglesKHR", FN(vw_GetPhysicalDevicePresentRectanglesKHR),
     ACTIVE_INSTANCE, false, false},
+
+#ifdef VW_HAVE_X11
+   {"vkCreateXcbSurfaceKHR", FN(vw_CreateXcbSurfaceKHR), ACTIVE_INSTANCE, false, false},
+   {"vkCreateXlibSurfaceKHR", FN(vw_CreateXlibSurfaceKHR), ACTIVE_INSTANCE, false, false},
+   {"vkGetPhysicalDeviceXcbPresentationSupportKHR",
+    FN(vw_GetPhysicalDeviceXcbPresentationSupportKHR), ACTIVE_INSTANCE, false, false},
+   {"vkGetPhysicalDeviceXlibPresentationSupportKHR",
+    FN(vw_GetPhysicalDeviceXlibPresentationSupportKHR), ACTIVE_INSTANCE, false, false},
+#endif
 
    {"vkGetPhysicalDeviceDisplayPropertiesKHR", FN(vw_GetPhysicalDeviceDisplayPropertiesKHR),
     ACTIVE_INSTANCE, false, false},

@@ -19,9 +19,11 @@ vw_surface_from_handle(VkSurfaceKHR surface)
 VkResult
 vw_surface_register(struct vw_surface *surface, VkSurfaceKHR *out)
 {
-   if (!vw_map_insert(&surface_map, vw_key(surface), surface))
+   VkSurfaceKHR handle = surface->down_handle ? surface->down_handle
+                                              : (VkSurfaceKHR)(uintptr_t)surface;
+   if (!vw_map_insert(&surface_map, vw_key((const void *)handle), surface))
       return VK_ERROR_OUT_OF_HOST_MEMORY;
-   *out = (VkSurfaceKHR)(uintptr_t)surface;
+   *out = handle;
    return VK_SUCCESS;
 }
 
@@ -50,13 +52,16 @@ vw_DestroySurfaceKHR(VkInstance instance, VkSurfaceKHR handle, const VkAllocatio
    if (!handle)
       return;
    struct vw_surface *surface = vw_map_remove(&surface_map, vw_key((const void *)handle));
+   struct vw_instance *inst = vw_instance_from_handle(instance);
    if (surface) {
+      VkSurfaceKHR down = surface->down_handle;
       if (surface->backend->destroy_surface)
          surface->backend->destroy_surface(surface);
       free(surface);
+      if (down && inst && inst->next.DestroySurfaceKHR)
+         inst->next.DestroySurfaceKHR(instance, down, alloc);
       return;
    }
-   struct vw_instance *inst = vw_instance_from_handle(instance);
    if (inst && inst->next.DestroySurfaceKHR)
       inst->next.DestroySurfaceKHR(instance, handle, alloc);
 }

@@ -1,4 +1,6 @@
-/* Surfaces the layer creates and answers for. Their handles never reach the driver. */
+/* Surfaces the layer answers for. A handle the layer made itself never reaches the driver;
+ * where the creation went down (a window surface the drivers list too), the handle is the
+ * loader's and the layer keeps its record under it. */
 #pragma once
 
 #include <vulkan/vulkan.h>
@@ -9,6 +11,7 @@
 enum vw_surface_kind {
    VW_SURFACE_HEADLESS,
    VW_SURFACE_DISPLAY,
+   VW_SURFACE_X11,
 };
 
 struct vw_surface {
@@ -16,6 +19,10 @@ struct vw_surface {
    struct vw_instance *instance;
    const struct vw_backend_ops *backend;
    void *backend_data;
+   /* The handle the creation below returned (the loader's surface record), which the app
+    * holds and which must be destroyed below too; VK_NULL_HANDLE when the layer made the
+    * handle itself. */
+   VkSurfaceKHR down_handle;
 };
 
 /* NULL when the surface is not one of the layer's (it belongs to the driver). */

@@ -255,9 +255,11 @@ write_stats(const struct vw_swapchain *sc)
       return;
    char line[512];
    snprintf(line, sizeof(line),
-            "swapchain=%u backend=%s path=%s width=%u height=%u present_mode=%d presents=%llu "
+            "swapchain=%u backend=%s path=%s method=%s width=%u height=%u present_mode=%d "
+            "presents=%llu "
             "shown=%llu skipped=%llu present_cpu_ns=%llu copy_bytes=%llu\n",
-            sc->serial, sc->backend->name, vw_path_name(sc->path), sc->extent.width,
+            sc->serial, sc->backend->name, vw_path_name(sc->path),
+            sc->method ? sc->method : "-", sc->extent.width,
             sc->extent.height, sc->present_mode, (unsigned long long)sc->pres.pq.presented,
             (unsigned long long)sc->pres.pq.shown, (unsigned long long)sc->pres.pq.skipped,
             (unsigned long long)sc->stats.present_cpu_ns,

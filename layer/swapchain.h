@@ -76,6 +76,7 @@ struct vw_swapchain {
    struct vw_image images[VW_MAX_IMAGES];
    VkCommandPool pools[VW_MAX_QUEUE_FAMILIES];
    enum vw_path path; /* chosen scanout path, for logs and tests */
+   const char *method; /* how the backend shows frames, where it has several ("shm-present") */
 
    /* Backend decisions made in create_swapchain (see backend.h). */
    bool hold_displayed;

@@ -10,6 +10,7 @@
 #include <sys/mman.h>
 #include <xf86drm.h>
 
+#include "../aligned_map.h"
 #include "../log.h"
 #include "venus_wsi/hostptr_plan.h"
 
@@ -76,35 +77,11 @@ vw_scanout_map(struct vw_scanout_buffer *buf, uint64_t size, uint64_t alignment)
    int r = drmModeMapDumbBuffer(buf->dev->fd, buf->handle, &offset);
    if (r)
       return r < 0 ? r : -r;
-   uint64_t page = (uint64_t)sysconf(_SC_PAGESIZE);
-   void *want = NULL;
-   void *reserved = MAP_FAILED;
-   size_t reserved_len = 0;
-   if (alignment > page) {
-      /* mmap only promises page alignment: reserve room for an aligned start, map there. */
-      reserved_len = (size_t)(size + alignment);
-      reserved = mmap(NULL, reserved_len, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-      if (reserved == MAP_FAILED)
-         return -errno;
-      want = (void *)vw_align_up_ptr((uintptr_t)reserved, alignment);
-   }
-   void *p = mmap(want, (size_t)size, PROT_READ | PROT_WRITE,
-                  MAP_SHARED | (want ? MAP_FIXED : 0), buf->dev->fd, (off_t)offset);
-   if (p == MAP_FAILED) {
+   void *p = vw_map_aligned(buf->dev->fd, (off_t)offset, size, alignment);
+   if (!p) {
       r = -errno;
       vw_err("kms: mapping a dumb buffer: %s", strerror(errno));
-      if (reserved != MAP_FAILED)
-         munmap(reserved, reserved_len);
       return r;
-   }
-   if (reserved != MAP_FAILED) {
-      /* Give back the reservation around the mapping. */
-      uintptr_t start = (uintptr_t)reserved, end = start + reserved_len;
-      uintptr_t map_end = (uintptr_t)p + size;
-      if ((uintptr_t)p > start)
-         munmap(reserved, (uintptr_t)p - start);
-      if (end > map_end)
-         munmap((void *)map_end, end - map_end);
    }
    buf->map = p;
    buf->map_size = (size_t)size;

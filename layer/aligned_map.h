@@ -1,0 +1,12 @@
+/* mmap of a shared file (a dumb buffer, a memfd) at an address aligned beyond the page
+ * size: host-pointer imports need the driver's minImportedHostPointerAlignment, which may
+ * be more than a page. */
+#pragma once
+
+#include <stdint.h>
+#include <sys/types.h>
+
+/* Maps 'size' bytes of 'fd' from 'offset', read-write and shared, at a multiple of
+ * 'alignment' (a power of two). Returns the address, or NULL with errno set. Unmap with
+ * munmap(address, size). */
+void *vw_map_aligned(int fd, off_t offset, uint64_t size, uint64_t alignment);
