@@ -208,6 +208,17 @@ vw_config_parse(struct vw_config *cfg, vw_getenv_fn get)
    read_word(cfg, get, "VENUS_WSI_PATH", paths, path_values, 5,
              "auto (the choices are auto, export, import, hostptr, copy)", &path);
    cfg->path = (enum vw_path)path;
+
+   static const char *const x11_methods[] = {"auto", "dri3-present", "shm-present",
+                                             "put-image-present", "put-image"};
+   static const int x11_values[] = {VW_X11_AUTO, VW_X11_CHOOSE_DRI3_PRESENT,
+                                    VW_X11_CHOOSE_SHM_PRESENT, VW_X11_CHOOSE_PUT_IMAGE_PRESENT,
+                                    VW_X11_CHOOSE_PUT_IMAGE};
+   int x11 = VW_X11_AUTO;
+   read_word(cfg, get, "VENUS_WSI_X11", x11_methods, x11_values, 5,
+             "auto (the choices are auto, dri3-present, shm-present, put-image-present, "
+             "put-image)", &x11);
+   cfg->x11 = (enum vw_x11_choice)x11;
    read_hide(cfg, get);
    if ((v = env_or_null(get, "VENUS_WSI_DRM_DEVICE")) &&
        !copy_path(cfg, "VENUS_WSI_DRM_DEVICE", v, cfg->drm_device,

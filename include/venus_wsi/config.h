@@ -39,6 +39,16 @@ enum vw_hide_bits {
 #define VW_CONFIG_MAX_NOTES 16
 #define VW_CONFIG_NOTE_LEN 200
 
+/* How X11 frames reach the window (layer/x11/x11_swapchain.c), fastest first. A method the
+ * server cannot do falls back to the next. */
+enum vw_x11_choice {
+   VW_X11_AUTO = 0,
+   VW_X11_CHOOSE_DRI3_PRESENT,
+   VW_X11_CHOOSE_SHM_PRESENT,
+   VW_X11_CHOOSE_PUT_IMAGE_PRESENT,
+   VW_X11_CHOOSE_PUT_IMAGE,
+};
+
 struct vw_config {
    enum vw_mode mode;
    int debug; /* enum vw_log_level: 0 silent, 1 errors, 2 info, 3 debug */
@@ -54,6 +64,8 @@ struct vw_config {
    /* At least this host-pointer import alignment (tests play a 16 KiB Venus host on a
     * 4 KiB one); 0 = the driver's. */
    uint32_t hostptr_align;
+   /* VENUS_WSI_X11: the X11 presentation method, VW_X11_AUTO for the fastest that works. */
+   enum vw_x11_choice x11;
    /* VENUS_WSI_DRM_DEVICE was set but unusable: no display rather than another card. */
    bool drm_device_refused;
    uint32_t problems;         /* count of values that could not be parsed */

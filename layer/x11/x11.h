@@ -40,6 +40,7 @@ bool vw_x11_depth_has_alpha(uint8_t depth, uint32_t fourcc);
 
 /* How a swapchain's frames reach the window, fastest first. */
 enum vw_x11_method {
+   VW_X11_DRI3_PRESENT,      /* GBM buffers on the server's GPU, DRI3 pixmaps, Present */
    VW_X11_SHM_PRESENT,       /* MIT-SHM pixmaps over the frames' memory, Present */
    VW_X11_PUT_IMAGE_PRESENT, /* the frame sent into a server pixmap, Present */
    VW_X11_PUT_IMAGE,         /* the frame sent into the window, paced by the layer */
@@ -69,6 +70,7 @@ struct vw_x11_swapchain {
    xcb_pixmap_t pixmaps[VW_MAX_IMAGES];
    xcb_shm_seg_t segs[VW_MAX_IMAGES];
    xcb_gcontext_t gc;
+   struct vw_x11_dri3 *dri3; /* x11_dri3.c's buffers */
    uint32_t max_request_bytes;
 
    /* Present's events (x11_events.c). */
@@ -92,6 +94,21 @@ struct vw_x11_swapchain {
    uint64_t flip_sent_ns;
    bool window_checked; /* a slow completion made the present thread ask the server */
 };
+
+/* Helpers the method files share (x11_swapchain.c). */
+void vw_x11_discard(struct vw_x11_swapchain *xsc, xcb_void_cookie_t cookie);
+bool vw_x11_request_ok(struct vw_x11_swapchain *xsc, xcb_void_cookie_t cookie, const char *what);
+void vw_x11_free_pixmaps(struct vw_x11_swapchain *xsc, uint32_t count);
+
+/* x11_dri3.c: the dri3-present method; false (nothing left behind, 'why' filled) when the
+ * server or GBM cannot. */
+struct vw_x11_dri3;
+bool vw_x11_dri3_create(struct vw_x11_swapchain *xsc, struct vw_swapchain *sc, char *why,
+                        size_t len);
+/* Present thread: rows [y0, y1) of the frame in img's host copy into image 'index''s buffer. */
+void vw_x11_dri3_write(struct vw_x11_swapchain *xsc, struct vw_swapchain *sc,
+                       struct vw_image *img, uint32_t index, uint32_t y0, uint32_t y1);
+void vw_x11_dri3_destroy(struct vw_x11_swapchain *xsc);
 
 /* x11_events.c */
 VkResult vw_x11_events_start(struct vw_x11_swapchain *xsc);

@@ -1,4 +1,6 @@
 /* X11 swapchains: how frames reach the window, fastest first.
+ *  - dri3-present: the server renders with a GPU (Xorg with glamor): GBM buffers on its
+ *    device become pixmaps (x11_dri3.c), the damaged rows are written through their map.
  *  - shm-present: each image's frame sits in a memfd buffer the server maps too (MIT-SHM
  *    pixmaps, ShmAttachFd); PresentPixmap shows it, the server paces with its MSC and hands
  *    each pixmap back by IdleNotify. With host-pointer import (path C) the GPU writes
@@ -15,6 +17,7 @@
 #include <unistd.h>
 
 #include "../log.h"
+#include "venus_wsi/config.h"
 #include "venus_wsi/format_table.h"
 #include "x11.h"
 
@@ -24,16 +27,16 @@
 #define X11_SLOW_COMPLETION_NS 500000000ull
 #define PUT_IMAGE_HEADER_BYTES 24u
 
-static void
-discard(struct vw_x11_swapchain *xsc, xcb_void_cookie_t cookie)
+void
+vw_x11_discard(struct vw_x11_swapchain *xsc, xcb_void_cookie_t cookie)
 {
    /* Checked requests whose errors nobody reads: an error must never reach the app's
     * event queue (Xlib's default handler exits the process). */
    xsc->xcb->xcb_discard_reply(xsc->conn, cookie.sequence);
 }
 
-static bool
-request_ok(struct vw_x11_swapchain *xsc, xcb_void_cookie_t cookie, const char *what)
+bool
+vw_x11_request_ok(struct vw_x11_swapchain *xsc, xcb_void_cookie_t cookie, const char *what)
 {
    xcb_generic_error_t *err = xsc->xcb->xcb_request_check(xsc->conn, cookie);
    if (!err)
@@ -105,14 +108,14 @@ has_shm_fd(struct vw_x11_swapchain *xsc, char *why, size_t len)
    return true;
 }
 
-static void
-free_pixmaps(struct vw_x11_swapchain *xsc, uint32_t count)
+void
+vw_x11_free_pixmaps(struct vw_x11_swapchain *xsc, uint32_t count)
 {
    for (uint32_t i = 0; i < count; i++) {
       if (xsc->pixmaps[i])
-         discard(xsc, xsc->xcb->xcb_free_pixmap_checked(xsc->conn, xsc->pixmaps[i]));
+         vw_x11_discard(xsc, xsc->xcb->xcb_free_pixmap_checked(xsc->conn, xsc->pixmaps[i]));
       if (xsc->segs[i])
-         discard(xsc, xsc->xcb->xcb_shm_detach_checked(xsc->conn, xsc->segs[i]));
+         vw_x11_discard(xsc, xsc->xcb->xcb_shm_detach_checked(xsc->conn, xsc->segs[i]));
       xsc->pixmaps[i] = 0;
       xsc->segs[i] = 0;
    }
@@ -130,7 +133,7 @@ make_shm_pixmaps(struct vw_x11_swapchain *xsc, struct vw_swapchain *sc, char *wh
       int fd = dup(vw_x11_shm(&xsc->paths.bufs[i])->fd);
       if (fd < 0) {
          snprintf(why, len, "dup: %s", strerror(errno));
-         free_pixmaps(xsc, i);
+         vw_x11_free_pixmaps(xsc, i);
          return false;
       }
       xsc->segs[i] = xcb->xcb_generate_id(xsc->conn);
@@ -139,15 +142,15 @@ make_shm_pixmaps(struct vw_x11_swapchain *xsc, struct vw_swapchain *sc, char *wh
       xcb_void_cookie_t create = xcb->xcb_shm_create_pixmap_checked(
          xsc->conn, xsc->pixmaps[i], xsc->window, (uint16_t)sc->extent.width,
          (uint16_t)sc->extent.height, xsc->depth, xsc->segs[i], 0);
-      bool attached = request_ok(xsc, attach, "ShmAttachFd");
-      bool created = request_ok(xsc, create, "ShmCreatePixmap");
+      bool attached = vw_x11_request_ok(xsc, attach, "ShmAttachFd");
+      bool created = vw_x11_request_ok(xsc, create, "ShmCreatePixmap");
       if (!attached || !created) {
          snprintf(why, len, "the server refused %s", !attached ? "ShmAttachFd" : "a shared pixmap");
          if (!created)
             xsc->pixmaps[i] = 0;
          if (!attached)
             xsc->segs[i] = 0;
-         free_pixmaps(xsc, i + 1);
+         vw_x11_free_pixmaps(xsc, i + 1);
          return false;
       }
    }
@@ -162,9 +165,9 @@ make_server_pixmaps(struct vw_x11_swapchain *xsc, struct vw_swapchain *sc)
       xcb_void_cookie_t c = xsc->xcb->xcb_create_pixmap_checked(
          xsc->conn, xsc->depth, xsc->pixmaps[i], xsc->window, (uint16_t)sc->extent.width,
          (uint16_t)sc->extent.height);
-      if (!request_ok(xsc, c, "CreatePixmap")) {
+      if (!vw_x11_request_ok(xsc, c, "CreatePixmap")) {
          xsc->pixmaps[i] = 0;
-         free_pixmaps(xsc, i);
+         vw_x11_free_pixmaps(xsc, i);
          return false;
       }
    }
@@ -174,14 +177,33 @@ make_server_pixmaps(struct vw_x11_swapchain *xsc, struct vw_swapchain *sc)
 static enum vw_x11_method
 choose_method(struct vw_x11_swapchain *xsc, struct vw_swapchain *sc, char *why, size_t len)
 {
+   /* VENUS_WSI_X11 skips the faster methods (to test or work around one). */
+   enum vw_x11_choice from = vw_config_get()->x11;
    char no_present[128] = "", no_shm[160] = "";
+   if (from == VW_X11_CHOOSE_PUT_IMAGE) {
+      snprintf(why, len, "VENUS_WSI_X11=put-image");
+      return VW_X11_PUT_IMAGE;
+   }
    if (!has_present(xsc, no_present, sizeof(no_present))) {
       snprintf(why, len, "%s", no_present);
       return VW_X11_PUT_IMAGE;
    }
-   if (has_shm_fd(xsc, no_shm, sizeof(no_shm)) &&
-       make_shm_pixmaps(xsc, sc, no_shm, sizeof(no_shm))) {
-      snprintf(why, len, "MIT-SHM with fd passing and Present");
+   char no_dri3[160] = "VENUS_WSI_X11 skips it";
+#ifdef VW_HAVE_X11_DRI3
+   if (from == VW_X11_AUTO || from == VW_X11_CHOOSE_DRI3_PRESENT) {
+      if (vw_x11_dri3_create(xsc, sc, no_dri3, sizeof(no_dri3))) {
+         snprintf(why, len, "DRI3 and Present: the server renders on a GPU");
+         return VW_X11_DRI3_PRESENT;
+      }
+   }
+#else
+   snprintf(no_dri3, sizeof(no_dri3), "built without DRI3");
+#endif
+   if (from == VW_X11_CHOOSE_PUT_IMAGE_PRESENT) {
+      snprintf(no_shm, sizeof(no_shm), "VENUS_WSI_X11=put-image-present");
+   } else if (has_shm_fd(xsc, no_shm, sizeof(no_shm)) &&
+              make_shm_pixmaps(xsc, sc, no_shm, sizeof(no_shm))) {
+      snprintf(why, len, "MIT-SHM with fd passing and Present; no DRI3: %s", no_dri3);
       return VW_X11_SHM_PRESENT;
    }
    if (make_server_pixmaps(xsc, sc)) {
@@ -238,10 +260,10 @@ vw_x11_create_swapchain(struct vw_swapchain *sc)
            vw_x11_method_name(xsc->method), why, vw_path_name(sc->path));
    sc->method = vw_x11_method_name(xsc->method);
 
-   if (xsc->method != VW_X11_SHM_PRESENT) {
+   if (xsc->method == VW_X11_PUT_IMAGE || xsc->method == VW_X11_PUT_IMAGE_PRESENT) {
       xsc->gc = xsc->xcb->xcb_generate_id(xsc->conn);
       uint32_t no_exposures = 0;
-      discard(xsc, xsc->xcb->xcb_create_gc_checked(xsc->conn, xsc->gc, xsc->window,
+      vw_x11_discard(xsc, xsc->xcb->xcb_create_gc_checked(xsc->conn, xsc->gc, xsc->window,
                                                    XCB_GC_GRAPHICS_EXPOSURES, &no_exposures));
    }
    if (xsc->method == VW_X11_PUT_IMAGE) {
@@ -281,10 +303,11 @@ put_rows(struct vw_x11_swapchain *xsc, struct vw_swapchain *sc, struct vw_image 
       per_request = 1; /* a row beyond the limit cannot be split; the server says so */
    for (uint32_t y = y0; y < y1;) {
       uint32_t n = y1 - y < per_request ? y1 - y : per_request;
-      discard(xsc, xcb->xcb_put_image_checked(xsc->conn, XCB_IMAGE_FORMAT_Z_PIXMAP, dst, xsc->gc,
+      vw_x11_discard(xsc, xcb->xcb_put_image_checked(xsc->conn, XCB_IMAGE_FORMAT_Z_PIXMAP, dst, xsc->gc,
                                               (uint16_t)width, (uint16_t)n, 0, (int16_t)y, 0,
                                               xsc->depth, n * row,
                                               src + (uint64_t)y * img->copy.row_bytes));
+      sc->stats.copy_bytes += (uint64_t)n * row; /* the socket write is a copy too */
       y += n;
    }
 }
@@ -375,6 +398,11 @@ vw_x11_present(struct vw_swapchain *sc, struct vw_image *img, const struct vw_da
    case VW_X11_SHM_PRESENT:
       vw_image_paths_before_show(&xsc->paths, sc, index, damage);
       break;
+   case VW_X11_DRI3_PRESENT:
+      /* As for a server pixmap: the buffer holds this image's last frame. */
+      damage_rows(damage, sc->extent, &y0, &y1);
+      vw_x11_dri3_write(xsc, sc, img, index, y0, y1);
+      break;
    }
 
    pthread_mutex_lock(&xsc->lock);
@@ -386,7 +414,7 @@ vw_x11_present(struct vw_swapchain *sc, struct vw_image *img, const struct vw_da
    xsc->window_checked = false;
    xsc->pixmap_busy[index] = true;
    pthread_mutex_unlock(&xsc->lock);
-   discard(xsc, xcb->xcb_present_pixmap_checked(xsc->conn, xsc->window, xsc->pixmaps[index],
+   vw_x11_discard(xsc, xcb->xcb_present_pixmap_checked(xsc->conn, xsc->window, xsc->pixmaps[index],
                                                 serial, 0, 0, 0, 0, 0, 0, 0,
                                                 present_options(sc), target, 0, 0, 0, NULL));
    xcb->xcb_flush(xsc->conn);
@@ -448,9 +476,12 @@ vw_x11_destroy_swapchain(struct vw_swapchain *sc)
       return;
    if (xsc->xcb) {
       vw_x11_events_stop(xsc);
-      free_pixmaps(xsc, VW_MAX_IMAGES);
+      vw_x11_free_pixmaps(xsc, VW_MAX_IMAGES);
+#ifdef VW_HAVE_X11_DRI3
+      vw_x11_dri3_destroy(xsc);
+#endif
       if (xsc->gc)
-         discard(xsc, xsc->xcb->xcb_free_gc_checked(xsc->conn, xsc->gc));
+         vw_x11_discard(xsc, xsc->xcb->xcb_free_gc_checked(xsc->conn, xsc->gc));
       xsc->xcb->xcb_flush(xsc->conn);
    }
    vw_image_paths_free_buffers(&xsc->paths);

@@ -85,6 +85,7 @@ const char *
 vw_x11_method_name(enum vw_x11_method m)
 {
    switch (m) {
+   case VW_X11_DRI3_PRESENT: return "dri3-present";
    case VW_X11_SHM_PRESENT: return "shm-present";
    case VW_X11_PUT_IMAGE_PRESENT: return "put-image-present";
    case VW_X11_PUT_IMAGE: return "put-image";

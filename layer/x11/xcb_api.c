@@ -52,6 +52,22 @@ load_table(void)
    if (ok && !(table.shm_id = dlsym(lib, "xcb_shm_id")))
       ok = false;
    table.shm = ok;
+
+#ifdef VW_HAVE_X11_DRI3
+   name = "libxcb-dri3.so.0";
+   lib = open_library(name);
+   ok = lib != NULL;
+   VW_XCB_DRI3_FUNCTIONS(VW_XCB_LOAD)
+   if (ok && !(table.dri3_id = dlsym(lib, "xcb_dri3_id")))
+      ok = false;
+   if (ok) {
+      name = "libgbm.so.1";
+      lib = open_library(name);
+      ok = lib != NULL;
+      VW_GBM_FUNCTIONS(VW_XCB_LOAD)
+   }
+   table.dri3 = ok;
+#endif
 }
 
 const struct vw_xcb *

@@ -5,6 +5,10 @@
 #pragma once
 
 #include <stdbool.h>
+#ifdef VW_HAVE_X11_DRI3
+#include <gbm.h>
+#include <xcb/dri3.h>
+#endif
 #include <xcb/present.h>
 #include <xcb/shm.h>
 #include <xcb/xcb.h>
@@ -51,17 +55,41 @@
    X(xcb_shm_create_pixmap_checked)                                                              \
    X(xcb_shm_detach_checked)
 
-struct vw_xcb {
+#define VW_XCB_DRI3_FUNCTIONS(X)                                                                 \
+   X(xcb_dri3_query_version)                                                                     \
+   X(xcb_dri3_query_version_reply)                                                               \
+   X(xcb_dri3_open)                                                                              \
+   X(xcb_dri3_open_reply)                                                                        \
+   X(xcb_dri3_open_reply_fds)                                                                    \
+   X(xcb_dri3_pixmap_from_buffer_checked)
+
+#define VW_GBM_FUNCTIONS(X)                                                                      \
+   X(gbm_create_device)                                                                          \
+   X(gbm_device_destroy)                                                                         \
+   X(gbm_bo_create)                                                                              \
+   X(gbm_bo_destroy)                                                                             \
+   X(gbm_bo_get_fd)                                                                              \
+   X(gbm_bo_get_stride)                                                                          \
+   X(gbm_bo_map)                                                                                 \
+   X(gbm_bo_unmap)
+
 #define VW_XCB_POINTER(f) __typeof__(f) *f;
+struct vw_xcb {
    VW_XCB_CORE_FUNCTIONS(VW_XCB_POINTER)
    VW_XCB_PRESENT_FUNCTIONS(VW_XCB_POINTER)
    VW_XCB_SHM_FUNCTIONS(VW_XCB_POINTER)
-#undef VW_XCB_POINTER
    xcb_extension_t *present_id;
    xcb_extension_t *shm_id;
    bool present; /* libxcb-present was found */
    bool shm;     /* libxcb-shm was found */
+#ifdef VW_HAVE_X11_DRI3
+   VW_XCB_DRI3_FUNCTIONS(VW_XCB_POINTER)
+   VW_GBM_FUNCTIONS(VW_XCB_POINTER)
+   xcb_extension_t *dri3_id;
+   bool dri3; /* libxcb-dri3 and libgbm were found */
+#endif
 };
+#undef VW_XCB_POINTER
 
 /* The table, loaded on first use; NULL (with one log line) when libxcb itself is missing.
  * Without libxcb-present or libxcb-shm the table is still given, with 'present' or 'shm'
