@@ -17,6 +17,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#ifdef VW_BENCH_X11
+#include "bench_x11.h"
+#endif
 #include "display_surface.h"
 #include "frame_loop.h"
 
@@ -226,7 +229,12 @@ main(int argc, char **argv)
       damage_percent = (uint32_t)atoi(argv[4]);
       return run_child((uint32_t)atoi(argv[3]), argv[2]);
    }
+#ifdef VW_BENCH_X11
+   if (argc == 5 && !strcmp(argv[1], "--x11-child"))
+      return bench_x11_child(argv[2], (uint32_t)atoi(argv[3]), (VkPresentModeKHR)atoi(argv[4]));
+#endif
    uint32_t frames = 1000, repeat = 3;
+   bool x11 = false;
    VkExtent2D size = {1920, 1080};
    for (int i = 1; i < argc; i++) {
       if (!strcmp(argv[i], "--frames") && i + 1 < argc)
@@ -235,10 +243,20 @@ main(int argc, char **argv)
          sscanf(argv[++i], "%ux%u", &size.width, &size.height);
       else if (!strcmp(argv[i], "--repeat") && i + 1 < argc)
          repeat = (uint32_t)atoi(argv[++i]);
+      else if (!strcmp(argv[i], "--x11"))
+         x11 = true;
       else {
-         fprintf(stderr, "usage: venus-wsi-bench [--frames N] [--size WxH] [--repeat N]\n");
+         fprintf(stderr, "usage: venus-wsi-bench [--x11] [--frames N] [--size WxH] [--repeat N]\n");
          return 2;
       }
+   }
+   if (x11) {
+#ifdef VW_BENCH_X11
+      return bench_x11_main("/proc/self/exe", frames, repeat);
+#else
+      fprintf(stderr, "venus-wsi-bench: built without X11\n");
+      return 2;
+#endif
    }
    if (repeat < 1 || repeat > MAX_REPEAT)
       repeat = 3;

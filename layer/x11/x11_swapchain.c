@@ -206,6 +206,11 @@ choose_method(struct vw_x11_swapchain *xsc, struct vw_swapchain *sc, char *why, 
       snprintf(why, len, "MIT-SHM with fd passing and Present; no DRI3: %s", no_dri3);
       return VW_X11_SHM_PRESENT;
    }
+   if (sc->present_mode == VK_PRESENT_MODE_IMMEDIATE_KHR && from == VW_X11_AUTO) {
+      /* Nothing to pace: straight into the window saves the server a copy. */
+      snprintf(why, len, "no MIT-SHM (%s); IMMEDIATE needs no Present", no_shm);
+      return VW_X11_PUT_IMAGE;
+   }
    if (make_server_pixmaps(xsc, sc)) {
       snprintf(why, len, "no MIT-SHM: %s", no_shm);
       return VW_X11_PUT_IMAGE_PRESENT;
