@@ -18,6 +18,9 @@ struct vw_x11_surface {
    xcb_connection_t *conn;
    xcb_window_t window;
    bool xlib;
+   /* The display the app connected to, as far as it can be known (Xlib's display string;
+    * DISPLAY for xcb), for the swapchains' own connections. */
+   char display_name[256];
 };
 
 /* What the window is now, from one round trip each. */
@@ -62,7 +65,10 @@ vw_x11_shm(const struct vw_provided_buffer *buf)
 
 struct vw_x11_swapchain {
    const struct vw_xcb *xcb;
+   /* The swapchain's own connection to the app's server where one can be made and shown to
+    * reach the same server, else the app's (see x11_connection.c). */
    xcb_connection_t *conn;
+   bool own_conn;
    xcb_window_t window;
    uint8_t depth;
    enum vw_x11_method method;
@@ -109,6 +115,11 @@ bool vw_x11_dri3_create(struct vw_x11_swapchain *xsc, struct vw_swapchain *sc, c
 void vw_x11_dri3_write(struct vw_x11_swapchain *xsc, struct vw_swapchain *sc,
                        struct vw_image *img, uint32_t index, uint32_t y0, uint32_t y1);
 void vw_x11_dri3_destroy(struct vw_x11_swapchain *xsc);
+
+/* x11_connection.c: a connection of the swapchain's own to the server of 'xs', or NULL
+ * (with the reason in 'why') where none can be shown to reach the same server. */
+xcb_connection_t *vw_x11_connect_private(const struct vw_xcb *xcb,
+                                         const struct vw_x11_surface *xs, char *why, size_t len);
 
 /* x11_events.c */
 VkResult vw_x11_events_start(struct vw_x11_swapchain *xsc);

@@ -12,10 +12,12 @@
 #include "../log.h"
 #include "x11.h"
 
-/* While a frame is out, how long the thread sleeps before looking at the queue again: an
- * app thread blocked reading the connection may have queued our events without the socket
- * ever looking readable to us. */
-#define EVENT_SLICE_BUSY_MS 4
+/* While a frame is out, how long the thread sleeps before looking at the queue again. On
+ * the app's connection an app thread blocked reading it may have queued our events without
+ * the socket ever looking readable to us; on the swapchain's own only the present thread's
+ * rare round trip (a window check) can. */
+#define EVENT_SLICE_SHARED_MS 4
+#define EVENT_SLICE_OWN_MS 100
 #define EVENT_SLICE_IDLE_MS 100
 /* PresentConfigureNotify's pixmap_flags (Present 1.3): the window was destroyed. */
 #define PRESENT_WINDOW_DESTROYED 1u
@@ -136,7 +138,10 @@ event_thread_main(void *arg)
       }
       struct pollfd pfd[2] = {{.fd = xsc->stop_fd, .events = POLLIN},
                               {.fd = conn_fd, .events = POLLIN}};
-      int n = poll(pfd, 2, frames_out(xsc) ? EVENT_SLICE_BUSY_MS : EVENT_SLICE_IDLE_MS);
+      int slice = !frames_out(xsc) ? EVENT_SLICE_IDLE_MS
+                  : xsc->own_conn  ? EVENT_SLICE_OWN_MS
+                                   : EVENT_SLICE_SHARED_MS;
+      int n = poll(pfd, 2, slice);
       if (n > 0 && (pfd[0].revents & POLLIN))
          break;
       if (n > 0 && (pfd[1].revents & (POLLERR | POLLHUP)) && !(pfd[1].revents & POLLIN)) {

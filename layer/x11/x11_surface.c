@@ -4,6 +4,7 @@
 #define VK_USE_PLATFORM_XLIB_KHR 1
 #include <vulkan/vulkan.h>
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -39,8 +40,8 @@ create_below(struct vw_instance *inst, const char *ext, const char *command,
 
 static VkResult
 create_x11_surface(VkInstance instance, xcb_connection_t *conn, xcb_window_t window, bool xlib,
-                   const char *ext, const char *command, const void *ci,
-                   const VkAllocationCallbacks *alloc, VkSurfaceKHR *out)
+                   const char *display_name, const char *ext, const char *command,
+                   const void *ci, const VkAllocationCallbacks *alloc, VkSurfaceKHR *out)
 {
    struct vw_instance *inst = vw_instance_from_handle(instance);
    if (!inst)
@@ -59,6 +60,8 @@ create_x11_surface(VkInstance instance, xcb_connection_t *conn, xcb_window_t win
    xs->conn = conn;
    xs->window = window;
    xs->xlib = xlib;
+   if (display_name)
+      snprintf(xs->display_name, sizeof(xs->display_name), "%s", display_name);
    surface->kind = VW_SURFACE_X11;
    surface->instance = inst;
    surface->backend = &vw_x11_backend;
@@ -85,7 +88,8 @@ vw_CreateXcbSurfaceKHR(VkInstance instance, const void *create_info,
                        const VkAllocationCallbacks *alloc, VkSurfaceKHR *out)
 {
    const VkXcbSurfaceCreateInfoKHR *ci = create_info;
-   return create_x11_surface(instance, ci->connection, ci->window, false,
+   /* xcb keeps no display name: the one xcb_connect(NULL) would have used. */
+   return create_x11_surface(instance, ci->connection, ci->window, false, getenv("DISPLAY"),
                              VK_KHR_XCB_SURFACE_EXTENSION_NAME, "vkCreateXcbSurfaceKHR", ci,
                              alloc, out);
 }
@@ -103,7 +107,9 @@ vw_CreateXlibSurfaceKHR(VkInstance instance, const void *create_info,
    /* Xlib's own connection: the layer only ever talks xcb on it, which is thread-safe
     * whether or not the app called XInitThreads. */
    xcb_connection_t *conn = ci->dpy ? to_xcb(ci->dpy) : NULL;
+   vw_xlib_display_string_fn name = vw_xlib_display_string();
    return create_x11_surface(instance, conn, (xcb_window_t)ci->window, true,
+                             ci->dpy && name ? name(ci->dpy) : NULL,
                              VK_KHR_XLIB_SURFACE_EXTENSION_NAME, "vkCreateXlibSurfaceKHR", ci,
                              alloc, out);
 }

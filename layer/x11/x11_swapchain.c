@@ -233,8 +233,15 @@ vw_x11_create_swapchain(struct vw_swapchain *sc)
    xsc->xcb = vw_xcb_get();
    if (!xsc->xcb)
       return VK_ERROR_INITIALIZATION_FAILED;
-   xsc->conn = xs->conn;
    xsc->window = xs->window;
+   char conn_why[320];
+   xsc->conn = vw_x11_connect_private(xsc->xcb, xs, conn_why, sizeof(conn_why));
+   xsc->own_conn = xsc->conn != NULL;
+   if (!xsc->own_conn) {
+      xsc->conn = xs->conn;
+      vw_info("swapchain %u: X11 requests go on the app's connection: %s", sc->serial,
+              conn_why);
+   }
 
    struct vw_x11_window_info info;
    VkResult r = vw_x11_window_query(xsc->xcb, xs, &info);
@@ -261,8 +268,9 @@ vw_x11_create_swapchain(struct vw_swapchain *sc)
 
    char why[256];
    xsc->method = choose_method(xsc, sc, why, sizeof(why));
-   vw_info("swapchain %u: x11 presentation: %s (%s), path %s", sc->serial,
-           vw_x11_method_name(xsc->method), why, vw_path_name(sc->path));
+   vw_info("swapchain %u: x11 presentation: %s (%s), path %s, %s connection", sc->serial,
+           vw_x11_method_name(xsc->method), why, vw_path_name(sc->path),
+           xsc->own_conn ? "its own" : "the app's");
    sc->method = vw_x11_method_name(xsc->method);
 
    if (xsc->method == VW_X11_PUT_IMAGE || xsc->method == VW_X11_PUT_IMAGE_PRESENT) {
@@ -488,6 +496,9 @@ vw_x11_destroy_swapchain(struct vw_swapchain *sc)
       if (xsc->gc)
          vw_x11_discard(xsc, xsc->xcb->xcb_free_gc_checked(xsc->conn, xsc->gc));
       xsc->xcb->xcb_flush(xsc->conn);
+      /* The server frees what the connection made when it closes. */
+      if (xsc->own_conn)
+         xsc->xcb->xcb_disconnect(xsc->conn);
    }
    vw_image_paths_free_buffers(&xsc->paths);
    pthread_mutex_destroy(&xsc->lock);

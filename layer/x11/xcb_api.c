@@ -78,14 +78,25 @@ vw_xcb_get(void)
 }
 
 static vw_xlib_to_xcb_fn xlib_fn;
+static vw_xlib_display_string_fn display_string_fn;
 static pthread_once_t xlib_once = PTHREAD_ONCE_INIT;
 
 static void
 load_xlib(void)
 {
    void *lib = open_library("libX11-xcb.so.1");
-   if (lib)
+   if (lib) {
       xlib_fn = (vw_xlib_to_xcb_fn)dlsym(lib, "XGetXCBConnection");
+      /* libX11 itself, a dependency of libX11-xcb: dlsym searches it too. */
+      display_string_fn = (vw_xlib_display_string_fn)dlsym(lib, "XDisplayString");
+   }
+}
+
+vw_xlib_display_string_fn
+vw_xlib_display_string(void)
+{
+   pthread_once(&xlib_once, load_xlib);
+   return display_string_fn;
 }
 
 vw_xlib_to_xcb_fn

@@ -14,6 +14,8 @@
 #include <xcb/xcb.h>
 
 #define VW_XCB_CORE_FUNCTIONS(X)                                                                 \
+   X(xcb_connect)                                                                                \
+   X(xcb_disconnect)                                                                             \
    X(xcb_generate_id)                                                                            \
    X(xcb_flush)                                                                                  \
    X(xcb_connection_has_error)                                                                   \
@@ -99,3 +101,6 @@ const struct vw_xcb *vw_xcb_get(void);
 /* XGetXCBConnection from libX11-xcb, for Xlib surfaces; NULL when it cannot be loaded. */
 typedef xcb_connection_t *(*vw_xlib_to_xcb_fn)(void *display);
 vw_xlib_to_xcb_fn vw_xlib_to_xcb(void);
+/* XDisplayString from libX11 (loaded with the above); NULL when it cannot be loaded. */
+typedef char *(*vw_xlib_display_string_fn)(void *display);
+vw_xlib_display_string_fn vw_xlib_display_string(void);
