@@ -209,8 +209,11 @@ x11_get_capabilities(struct vw_surface *surface, struct vw_physical_device *pdev
       .minImageCount = 3,
       .maxImageCount = VW_MAX_IMAGES,
       .currentExtent = size,
-      .minImageExtent = size,
-      .maxImageExtent = size,
+      /* Not just the window's size: a window resized between the app's query and its
+       * vkCreateSwapchainKHR must not fail the creation. Such a swapchain is suboptimal
+       * from the start (x11_swapchain.c). */
+      .minImageExtent = {1, 1},
+      .maxImageExtent = {max_dim, max_dim},
       .maxImageArrayLayers = 1,
       .supportedTransforms = VK_SURFACE_TRANSFORM_IDENTITY_BIT_KHR,
       .currentTransform = VK_SURFACE_TRANSFORM_IDENTITY_BIT_KHR,

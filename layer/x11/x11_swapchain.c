@@ -259,6 +259,16 @@ vw_x11_create_swapchain(struct vw_swapchain *sc)
    xsc->depth = info.depth;
    xsc->window_width = info.width;
    xsc->window_height = info.height;
+   if (info.width != sc->extent.width || info.height != sc->extent.height) {
+      /* Made for a size the window no longer has: suboptimal at once, out of date at the
+       * app's second present (see out_of_date()). */
+      vw_info("swapchain %u: %ux%u for a %ux%u window: suboptimal", sc->serial,
+              sc->extent.width, sc->extent.height, info.width, info.height);
+      xsc->suboptimal_reported = true;
+      pthread_mutex_lock(&sc->pres.lock);
+      vw_presentation_set_status_locked(&sc->pres, VK_SUBOPTIMAL_KHR);
+      pthread_mutex_unlock(&sc->pres.lock);
+   }
    xsc->max_request_bytes = xsc->xcb->xcb_get_maximum_request_length(xsc->conn) * 4u;
 
    struct vw_buffer_provider provider = vw_x11_shm_provider();
