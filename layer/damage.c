@@ -103,3 +103,26 @@ vw_damage_area(const struct vw_damage *d, VkExtent2D extent)
       area += (uint64_t)d->rects[i].extent.width * d->rects[i].extent.height;
    return area;
 }
+
+void
+vw_damage_row_band(const struct vw_damage *damage, VkExtent2D extent, uint32_t *y0,
+                   uint32_t *y1)
+{
+   uint32_t lo = extent.height, hi = 0;
+   for (uint32_t i = 0; !damage->full && i < damage->count; i++) {
+      const VkRect2D *r = &damage->rects[i];
+      uint32_t top = r->offset.y > 0 ? (uint32_t)r->offset.y : 0;
+      uint32_t bottom = top + r->extent.height;
+      if (top >= extent.height || r->extent.height == 0)
+         continue;
+      lo = top < lo ? top : lo;
+      hi = bottom > hi ? bottom : hi;
+   }
+   if (lo >= hi) {
+      *y0 = 0;
+      *y1 = extent.height;
+      return;
+   }
+   *y0 = lo;
+   *y1 = hi < extent.height ? hi : extent.height;
+}

@@ -28,3 +28,9 @@ void vw_damage_log_union(const struct vw_damage_log *log, uint64_t since, uint64
 
 /* Area covered by the rectangles (overlaps counted twice), or the whole extent when full. */
 uint64_t vw_damage_area(const struct vw_damage *damage, VkExtent2D extent);
+
+/* The rows the damage touches, as one band [*y0, *y1) inside 'extent': what a backend that
+ * sends whole rows (X11 PutImage, a mapped GBM buffer) must send. Full or empty damage gives
+ * every row. */
+void vw_damage_row_band(const struct vw_damage *damage, VkExtent2D extent, uint32_t *y0,
+                        uint32_t *y1);

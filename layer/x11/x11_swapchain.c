@@ -18,6 +18,7 @@
 
 #include "../log.h"
 #include "venus_wsi/config.h"
+#include "venus_wsi/damage.h"
 #include "venus_wsi/format_table.h"
 #include "x11.h"
 
@@ -335,27 +336,6 @@ put_rows(struct vw_x11_swapchain *xsc, struct vw_swapchain *sc, struct vw_image 
    }
 }
 
-/* The rows 'damage' touches, as one band (PutImage sends whole rows anyway). */
-static void
-damage_rows(const struct vw_damage *damage, VkExtent2D extent, uint32_t *y0, uint32_t *y1)
-{
-   if (damage->full || damage->count == 0) {
-      *y0 = 0;
-      *y1 = extent.height;
-      return;
-   }
-   uint32_t lo = extent.height, hi = 0;
-   for (uint32_t i = 0; i < damage->count; i++) {
-      const VkRect2D *r = &damage->rects[i];
-      uint32_t top = r->offset.y > 0 ? (uint32_t)r->offset.y : 0;
-      uint32_t bottom = top + r->extent.height;
-      lo = top < lo ? top : lo;
-      hi = bottom > hi ? bottom : hi;
-   }
-   *y0 = lo;
-   *y1 = hi < extent.height ? hi : extent.height;
-}
-
 static uint32_t
 present_options(struct vw_swapchain *sc)
 {
@@ -415,7 +395,7 @@ vw_x11_present(struct vw_swapchain *sc, struct vw_image *img, const struct vw_da
       return VK_SUCCESS;
    case VW_X11_PUT_IMAGE_PRESENT:
       /* The pixmap still holds this image's last frame: only what changed since. */
-      damage_rows(damage, sc->extent, &y0, &y1);
+      vw_damage_row_band(damage, sc->extent, &y0, &y1);
       put_rows(xsc, sc, img, xsc->pixmaps[index], y0, y1);
       break;
    case VW_X11_SHM_PRESENT:
@@ -423,7 +403,7 @@ vw_x11_present(struct vw_swapchain *sc, struct vw_image *img, const struct vw_da
       break;
    case VW_X11_DRI3_PRESENT:
       /* As for a server pixmap: the buffer holds this image's last frame. */
-      damage_rows(damage, sc->extent, &y0, &y1);
+      vw_damage_row_band(damage, sc->extent, &y0, &y1);
       vw_x11_dri3_write(xsc, sc, img, index, y0, y1);
       break;
    }

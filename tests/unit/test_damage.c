@@ -146,6 +146,33 @@ history_longer_than_the_ring_is_full(void **state)
    assert_true(out.full);
 }
 
+static void
+row_band_spans_every_rectangle_clipped_to_the_image(void **state)
+{
+   struct vw_damage d = one(10, 20, 5, 5);
+   d.rects[1] = (VkRect2D){{0, 90}, {3, 1000}};
+   d.count = 2;
+   uint32_t y0, y1;
+   vw_damage_row_band(&d, extent, &y0, &y1);
+   assert_int_equal(y0, 20);
+   assert_int_equal(y1, extent.height);
+}
+
+static void
+row_band_is_every_row_when_full_or_empty(void **state)
+{
+   struct vw_damage full = {.full = true};
+   struct vw_damage none = {0};
+   struct vw_damage outside = one(0, (int32_t)extent.height + 5, 4, 4);
+   const struct vw_damage *cases[] = {&full, &none, &outside};
+   for (int i = 0; i < 3; i++) {
+      uint32_t y0 = 7, y1 = 7;
+      vw_damage_row_band(cases[i], extent, &y0, &y1);
+      assert_int_equal(y0, 0);
+      assert_int_equal(y1, extent.height);
+   }
+}
+
 int
 main(void)
 {
@@ -157,6 +184,8 @@ main(void)
       cmocka_unit_test(too_many_rectangles_become_their_bounding_box),
       cmocka_unit_test(a_box_covering_the_image_is_full),
       cmocka_unit_test(history_longer_than_the_ring_is_full),
+      cmocka_unit_test(row_band_spans_every_rectangle_clipped_to_the_image),
+      cmocka_unit_test(row_band_is_every_row_when_full_or_empty),
    };
    return cmocka_run_group_tests(tests, NULL, NULL);
 }
