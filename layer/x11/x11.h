@@ -121,8 +121,11 @@ void vw_x11_dri3_destroy(struct vw_x11_swapchain *xsc);
 xcb_connection_t *vw_x11_connect_private(const struct vw_xcb *xcb,
                                          const struct vw_x11_surface *xs, char *why, size_t len);
 
-/* x11_events.c */
-VkResult vw_x11_events_start(struct vw_x11_swapchain *xsc);
+/* x11_events.c: Present's events for the swapchain's window on a private queue
+ * (creation), the thread that reads them (the first present: it calls into the core's
+ * presentation state, which exists only once the swapchain does), and the end of both. */
+VkResult vw_x11_events_register(struct vw_x11_swapchain *xsc);
+VkResult vw_x11_events_start_thread(struct vw_x11_swapchain *xsc);
 void vw_x11_events_stop(struct vw_x11_swapchain *xsc);
 
 /* x11_swapchain.c: the backend's swapchain calls (see venus_wsi/backend.h). */

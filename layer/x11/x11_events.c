@@ -155,7 +155,7 @@ event_thread_main(void *arg)
 }
 
 VkResult
-vw_x11_events_start(struct vw_x11_swapchain *xsc)
+vw_x11_events_register(struct vw_x11_swapchain *xsc)
 {
    const struct vw_xcb *xcb = xsc->xcb;
    xsc->event_id = xcb->xcb_generate_id(xsc->conn);
@@ -178,6 +178,12 @@ vw_x11_events_start(struct vw_x11_swapchain *xsc)
    xsc->stop_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
    if (xsc->stop_fd < 0)
       return VK_ERROR_OUT_OF_HOST_MEMORY;
+   return VK_SUCCESS;
+}
+
+VkResult
+vw_x11_events_start_thread(struct vw_x11_swapchain *xsc)
+{
    if (pthread_create(&xsc->event_thread, NULL, event_thread_main, xsc) != 0) {
       vw_err("swapchain %u: cannot start the X11 event thread", xsc->sc->serial);
       return VK_ERROR_OUT_OF_HOST_MEMORY;

@@ -299,7 +299,9 @@ vw_x11_create_swapchain(struct vw_swapchain *sc)
    }
    sc->refresh_period_ns = 0; /* Present paces by the server's MSC */
    sc->backend_releases = true;
-   return vw_x11_events_start(xsc);
+   /* Events queue up from here; the thread that reads them starts with the first present,
+    * once the core's presentation state (present queue, wake fd) exists. */
+   return vw_x11_events_register(xsc);
 }
 
 bool
@@ -383,6 +385,12 @@ vw_x11_present(struct vw_swapchain *sc, struct vw_image *img, const struct vw_da
               sc->serial, xsc->window_width, xsc->window_height, sc->extent.width,
               sc->extent.height);
       return VK_ERROR_OUT_OF_DATE_KHR;
+   }
+
+   if (xsc->special && !xsc->event_thread_started) {
+      VkResult r = vw_x11_events_start_thread(xsc);
+      if (r != VK_SUCCESS)
+         return r;
    }
 
    uint32_t y0, y1;
