@@ -43,6 +43,7 @@ struct options {
    const char *expect_method;
    double fifo_min, fifo_max; /* FIFO's frames/s must lie within; 0: not checked */
    uint32_t screenshot_tolerance;
+   bool screen_report_only; /* --screen-check report: a wrong screen is printed, not failed */
 };
 
 static uint32_t swapchains_created;
@@ -429,9 +430,14 @@ check_screen(struct harness *h, struct xwin *w, uint64_t n, VkExtent2D extent, c
                 (harness_now_ns() - t0) / 1e9, attempt + 1);
          return true;
       }
-      if (harness_now_ns() - t0 > 3000000000ull || (!shot && attempt >= 2))
+      if (harness_now_ns() - t0 > 3000000000ull || (!shot && attempt >= 2) ||
+          o->screen_report_only)
          break;
       usleep(150000);
+   }
+   if (o->screen_report_only) {
+      printf("screen %s (reported, not checked): %s\n", what, detail[0] ? detail : err);
+      return false;
    }
    CHECK(h, false, "screen %s: %s", what, detail[0] ? detail : err);
    return false;
@@ -880,7 +886,7 @@ usage(void)
            "                   [--app-layers L1,L2] [--validation above|below]\n"
            "                   [--fifo-range MIN:MAX | --no-rate-check] [--ready-file PATH]\n"
            "                   [--expect-method dri3-present|shm-present|put-image-present|put-image]\n"
-           "                   [--tolerance N]\n"
+           "                   [--tolerance N] [--screen-check fail|report]\n"
            "DISPLAY names the X server (check_x11.sh starts a private Xvfb).\n");
 }
 
@@ -960,6 +966,13 @@ main(int argc, char **argv)
          i++;
       } else if (!strcmp(a, "--expect-method")) {
          o.expect_method = v;
+         i++;
+      } else if (!strcmp(a, "--screen-check")) {
+         if (strcmp(v, "report") && strcmp(v, "fail")) {
+            usage();
+            return 2;
+         }
+         o.screen_report_only = !strcmp(v, "report");
          i++;
       } else if (!strcmp(a, "--tolerance")) {
          o.screenshot_tolerance = (uint32_t)atoi(v);
