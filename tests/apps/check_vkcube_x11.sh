@@ -65,7 +65,7 @@ else
    timeout 15 xwd -silent -id "$win" -out "$tmp/a.xwd" && shots=$((shots + 1))
    sleep 0.5
    timeout 15 xwd -silent -id "$win" -out "$tmp/b.xwd" && shots=$((shots + 1))
-   [ $shots -eq 2 ] || bad "xwd could not dump the window twice while vkcube ran ($shots dumps)"
+   [ $shots -eq 2 ] || bad "xwd could not dump the window twice while vkcube ran ($shots dumps; did vkcube's $frames frames end that soon? FIFO should hold it to 60 frames/s)"
 fi
 wait "$cube_pid"
 status=$?
