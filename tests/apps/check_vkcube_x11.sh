@@ -40,7 +40,8 @@ fail=0
 bad() { echo "FAIL: $*"; fail=1; }
 
 echo "running: $vkcube --c $frames"
-timeout -k 5 120 "$vkcube" --c "$frames" >"$tmp/out" 2>&1 &
+timeout -k 5 120 env ${TEST_LD_PRELOAD:+LD_PRELOAD="$TEST_LD_PRELOAD"} \
+   "$vkcube" --c "$frames" >"$tmp/out" 2>&1 &
 cube_pid=$!
 
 # vkcube's window is the only top-level window on this server.

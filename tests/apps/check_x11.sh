@@ -52,7 +52,8 @@ fi
 
 echo "running: ${app[*]}"
 start=$(date +%s.%N)
-timeout -k 5 "${APP_TIMEOUT:-150}" "${app[@]}" 2>"$tmp/stderr" &
+timeout -k 5 "${APP_TIMEOUT:-150}" env ${TEST_LD_PRELOAD:+LD_PRELOAD="$TEST_LD_PRELOAD"} \
+   "${app[@]}" 2>"$tmp/stderr" &
 app_pid=$!
 if [ $kill_server -eq 1 ]; then
    for i in $(seq 1 300); do   # 30 s for the first frames

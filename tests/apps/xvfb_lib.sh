@@ -4,6 +4,12 @@
 #   xvfb_log_tail                  the end of its log, for failures
 # The caller must have set $tmp (a private directory) and call xvfb_stop from its EXIT trap.
 
+# In the sanitizer builds the tests' LD_PRELOAD carries the sanitizer runtime: it is meant
+# for the program under test (run it with 'env ${TEST_LD_PRELOAD:+LD_PRELOAD=...}'), not for
+# the X server and the X tools, whose exits LeakSanitizer would otherwise judge.
+TEST_LD_PRELOAD=${LD_PRELOAD:-}
+unset LD_PRELOAD
+
 XVFB_PID=
 XVFB_LOG=
 XVFB_SCREEN=${XVFB_SCREEN:-1280x720x24}
