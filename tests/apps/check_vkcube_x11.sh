@@ -88,12 +88,13 @@ if [ $shots -eq 2 ]; then
 fi
 
 if [ -n "$method" ]; then
-   if grep -q "x11 presentation: $method" "$tmp/out"; then echo "stderr names 'x11 presentation: $method'"
+   if grep -Eq "x11 presentation: $method([^a-z-]|\$)" "$tmp/out"; then echo "stderr names 'x11 presentation: $method'"
    else bad "no 'x11 presentation: $method' in vkcube's output (VENUS_WSI_DEBUG=$VENUS_WSI_DEBUG)"; fi
    if [ -s "$tmp/stats" ]; then
       cat "$tmp/stats"
-      grep -v "backend=x11 .*method=$method " "$tmp/stats" | grep -q . && bad "a statistics line without backend=x11 and method=$method"
-      grep -q "backend=x11 .*method=$method " "$tmp/stats" || bad "no statistics line with backend=x11 and method=$method"
+      pattern="(^| )backend=x11( .*)? method=$method( |\$)"
+      grep -Ev "$pattern" "$tmp/stats" | grep -q . && bad "a statistics line without backend=x11 and method=$method"
+      grep -Eq "$pattern" "$tmp/stats" || bad "no statistics line with backend=x11 and method=$method"
    else
       bad "no statistics in VENUS_WSI_STATS_FILE"
    fi

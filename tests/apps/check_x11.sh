@@ -80,7 +80,7 @@ awk -v s="$start" -v e="$end" -v st="$status" 'BEGIN { printf "app exit status %
 if [ $status -eq 124 ] || [ $status -eq 137 ]; then echo "FAIL: the app hung (killed by timeout)"; fi
 if [ $status -gt 128 ] && [ $status -ne 137 ]; then echo "FAIL: the app died of signal $((status - 128))"; fi
 if [ -n "$method" ] && [ $status -eq 0 ]; then
-   if grep -q "x11 presentation: $method" "$tmp/stderr"; then
+   if grep -Eq "x11 presentation: $method([^a-z-]|\$)" "$tmp/stderr"; then
       echo "stderr names 'x11 presentation: $method'"
    else
       echo "FAIL: no 'x11 presentation: $method' on stderr (VENUS_WSI_DEBUG=$VENUS_WSI_DEBUG)"
