@@ -23,7 +23,7 @@ done
 tmp=$(mktemp -d /tmp/vw-vkcube-x11.XXXXXX)
 cube_pid=
 cleanup() {
-   if [ -n "$cube_pid" ]; then kill -KILL "$cube_pid" 2>/dev/null || true; fi
+   stop_timed "$cube_pid"
    xvfb_stop
    rm -rf "$tmp"
 }

@@ -26,7 +26,7 @@ done
 tmp=$(mktemp -d /tmp/vw-x11.XXXXXX)
 app_pid=
 cleanup() {
-   if [ -n "$app_pid" ]; then kill -KILL "$app_pid" 2>/dev/null || true; fi
+   stop_timed "$app_pid"
    xvfb_stop
    rm -rf "$tmp"
 }
