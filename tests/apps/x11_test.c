@@ -665,6 +665,11 @@ test_modes(struct harness *h, VkSurfaceKHR surface, struct xwin *w, const struct
          CHECK(h, fps >= o->fifo_min && fps <= o->fifo_max,
                "FIFO at %.1f frames/s, outside %.0f..%.0f (the server's Present clock is 60 Hz)", fps,
                o->fifo_min, o->fifo_max);
+      if ((modes[m] == VK_PRESENT_MODE_MAILBOX_KHR || modes[m] == VK_PRESENT_MODE_IMMEDIATE_KHR) &&
+          fr == VK_SUCCESS)
+         printf("%-13s %s\n", harness_mode_name(modes[m]),
+                fps > 80 ? "not held to the server's 60 Hz clock"
+                         : "near or below 60 frames/s (held to the clock, or a slow machine)");
       if (fr == VK_SUCCESS)
          check_screen(h, w, fl.frames - 1, w->size, harness_mode_name(modes[m]), o);
       prev = fl;
