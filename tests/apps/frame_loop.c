@@ -87,6 +87,15 @@ frame_loop_create(struct frame_loop *fl, struct harness *h, VkSurfaceKHR surface
                   VkExtent2D extent, VkPresentModeKHR mode, uint32_t min_images,
                   VkSwapchainKHR old, uint32_t serial)
 {
+   return frame_loop_create_alpha(fl, h, surface, extent, mode, min_images, old, serial,
+                                  VK_COMPOSITE_ALPHA_OPAQUE_BIT_KHR);
+}
+
+VkResult
+frame_loop_create_alpha(struct frame_loop *fl, struct harness *h, VkSurfaceKHR surface,
+                        VkExtent2D extent, VkPresentModeKHR mode, uint32_t min_images,
+                        VkSwapchainKHR old, uint32_t serial, VkCompositeAlphaFlagBitsKHR alpha)
+{
    memset(fl, 0, sizeof(*fl));
    fl->h = h;
    fl->surface = surface;
@@ -116,7 +125,7 @@ frame_loop_create(struct frame_loop *fl, struct harness *h, VkSurfaceKHR surface
       .imageUsage = VK_IMAGE_USAGE_COLOR_ATTACHMENT_BIT | VK_IMAGE_USAGE_TRANSFER_DST_BIT,
       .imageSharingMode = VK_SHARING_MODE_EXCLUSIVE,
       .preTransform = VK_SURFACE_TRANSFORM_IDENTITY_BIT_KHR,
-      .compositeAlpha = VK_COMPOSITE_ALPHA_OPAQUE_BIT_KHR,
+      .compositeAlpha = alpha,
       .presentMode = mode,
       .clipped = VK_TRUE,
       .oldSwapchain = old,

@@ -53,6 +53,11 @@ VkFormat frame_loop_pick_format(struct harness *h, VkSurfaceKHR surface);
 VkResult frame_loop_create(struct frame_loop *fl, struct harness *h, VkSurfaceKHR surface,
                            VkExtent2D extent, VkPresentModeKHR mode, uint32_t min_images,
                            VkSwapchainKHR old, uint32_t serial);
+/* The same with another composite alpha than OPAQUE (X11 windows of depth 32). */
+VkResult frame_loop_create_alpha(struct frame_loop *fl, struct harness *h, VkSurfaceKHR surface,
+                                 VkExtent2D extent, VkPresentModeKHR mode, uint32_t min_images,
+                                 VkSwapchainKHR old, uint32_t serial,
+                                 VkCompositeAlphaFlagBitsKHR alpha);
 /* Draws and presents one frame; returns the worst result of acquire and present. */
 VkResult frame_loop_draw(struct frame_loop *fl);
 /* Waits for the app's own frames (not the layer's) and frees everything. */
