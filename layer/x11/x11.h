@@ -92,6 +92,15 @@ struct vw_x11_swapchain {
    uint32_t sent_serial;      /* the last PresentPixmap's */
    uint32_t completed_serial; /* the last CompleteNotify's */
    uint64_t last_msc;
+   /* FIFO completions whose MSC did not move past the previous one's: a server whose CRTC
+    * has no vblank (Xorg on virtio-gpu) completes presents at once, so the layer paces. */
+   uint64_t prev_complete_msc;
+   uint32_t completions, unpaced_completions;
+   bool layer_paces;
+   /* put-image (no Present events): the window's geometry asked with each frame, the reply
+    * read with the next. */
+   xcb_get_geometry_cookie_t geometry_cookie;
+   bool geometry_pending;
    uint32_t window_width, window_height; /* from ConfigureNotify */
    VkResult lost;             /* VK_ERROR_SURFACE_LOST_KHR once the window is gone */
    bool suboptimal_reported;
@@ -100,6 +109,10 @@ struct vw_x11_swapchain {
    uint64_t flip_sent_ns;
    bool window_checked; /* a slow completion made the present thread ask the server */
 };
+
+/* x11_events.c: what Present's events (or, for put-image, the window's geometry) said. */
+void vw_x11_window_gone(struct vw_x11_swapchain *xsc, const char *why);
+void vw_x11_window_size(struct vw_x11_swapchain *xsc, uint32_t width, uint32_t height);
 
 /* Helpers the method files share (x11_swapchain.c). */
 void vw_x11_discard(struct vw_x11_swapchain *xsc, xcb_void_cookie_t cookie);

@@ -22,8 +22,8 @@
 /* PresentConfigureNotify's pixmap_flags (Present 1.3): the window was destroyed. */
 #define PRESENT_WINDOW_DESTROYED 1u
 
-static void
-mark_lost(struct vw_x11_swapchain *xsc, const char *why)
+void
+vw_x11_window_gone(struct vw_x11_swapchain *xsc, const char *why)
 {
    struct vw_swapchain *sc = xsc->sc;
    pthread_mutex_lock(&xsc->lock);
@@ -38,18 +38,14 @@ mark_lost(struct vw_x11_swapchain *xsc, const char *why)
    vw_presentation_wake(&sc->pres);
 }
 
-static void
-on_configure(struct vw_x11_swapchain *xsc, const xcb_present_configure_notify_event_t *ev)
+void
+vw_x11_window_size(struct vw_x11_swapchain *xsc, uint32_t width, uint32_t height)
 {
    struct vw_swapchain *sc = xsc->sc;
-   if (ev->pixmap_flags & PRESENT_WINDOW_DESTROYED) {
-      mark_lost(xsc, "destroyed");
-      return;
-   }
    pthread_mutex_lock(&xsc->lock);
-   xsc->window_width = ev->width;
-   xsc->window_height = ev->height;
-   bool resized = ev->width != sc->extent.width || ev->height != sc->extent.height;
+   xsc->window_width = width;
+   xsc->window_height = height;
+   bool resized = width != sc->extent.width || height != sc->extent.height;
    bool tell = resized && !xsc->suboptimal_reported;
    if (tell) {
       xsc->suboptimal_reported = true;
@@ -61,7 +57,47 @@ on_configure(struct vw_x11_swapchain *xsc, const xcb_present_configure_notify_ev
    pthread_mutex_unlock(&xsc->lock);
    if (tell)
       vw_info("swapchain %u: window resized to %ux%u (swapchain %ux%u): suboptimal", sc->serial,
-              ev->width, ev->height, sc->extent.width, sc->extent.height);
+              width, height, sc->extent.width, sc->extent.height);
+}
+
+static void
+on_configure(struct vw_x11_swapchain *xsc, const xcb_present_configure_notify_event_t *ev)
+{
+   if (ev->pixmap_flags & PRESENT_WINDOW_DESTROYED) {
+      vw_x11_window_gone(xsc, "destroyed");
+      return;
+   }
+   vw_x11_window_size(xsc, ev->width, ev->height);
+}
+
+/* Present completes a FIFO frame at the MSC after the previous one's at the earliest; a
+ * server that reports the same MSC again and again completes at once (no vblank on its
+ * CRTC: Xorg's modesetting on virtio-gpu, whose kernel driver has none), and FIFO would run
+ * as fast as the app renders. From then on the layer paces, as on a virtual KMS display. */
+#define UNPACED_COMPLETIONS_TO_PACE 3
+#define LAYER_REFRESH_NS (1000000000ull / 60)
+
+static void
+watch_pacing(struct vw_x11_swapchain *xsc, const xcb_present_complete_notify_event_t *ev)
+{
+   struct vw_swapchain *sc = xsc->sc;
+   if (xsc->layer_paces || (sc->present_mode != VK_PRESENT_MODE_FIFO_KHR &&
+                            sc->present_mode != VK_PRESENT_MODE_FIFO_RELAXED_KHR))
+      return;
+   if (ev->mode == XCB_PRESENT_COMPLETE_MODE_SKIP)
+      return;
+   bool stuck = xsc->completions++ > 0 && ev->msc <= xsc->prev_complete_msc;
+   xsc->prev_complete_msc = ev->msc;
+   xsc->unpaced_completions = stuck ? xsc->unpaced_completions + 1 : 0;
+   if (xsc->unpaced_completions < UNPACED_COMPLETIONS_TO_PACE)
+      return;
+   xsc->layer_paces = true;
+   pthread_mutex_lock(&sc->pres.lock);
+   sc->pres.pq.period_ns = LAYER_REFRESH_NS;
+   pthread_mutex_unlock(&sc->pres.lock);
+   vw_info("swapchain %u: the X server completes presents without waiting for a vblank "
+           "(MSC stays at %llu): the layer paces at 60 Hz",
+           sc->serial, (unsigned long long)ev->msc);
 }
 
 static void
@@ -73,6 +109,7 @@ on_complete(struct vw_x11_swapchain *xsc, const xcb_present_complete_notify_even
    xsc->completed_serial = ev->serial;
    if (ev->msc > xsc->last_msc)
       xsc->last_msc = ev->msc;
+   watch_pacing(xsc, ev);
    pthread_mutex_unlock(&xsc->lock);
    vw_presentation_wake(&xsc->sc->pres);
 }
@@ -133,7 +170,7 @@ event_thread_main(void *arg)
          free(ev);
       }
       if (xcb->xcb_connection_has_error(xsc->conn)) {
-         mark_lost(xsc, "the X connection is broken");
+         vw_x11_window_gone(xsc, "the X connection is broken");
          break;
       }
       struct pollfd pfd[2] = {{.fd = xsc->stop_fd, .events = POLLIN},
@@ -145,7 +182,7 @@ event_thread_main(void *arg)
       if (n > 0 && (pfd[0].revents & POLLIN))
          break;
       if (n > 0 && (pfd[1].revents & (POLLERR | POLLHUP)) && !(pfd[1].revents & POLLIN)) {
-         mark_lost(xsc, "the X connection is closed");
+         vw_x11_window_gone(xsc, "the X connection is closed");
          break;
       }
       if (n < 0 && errno != EINTR)

@@ -363,6 +363,29 @@ out_of_date(struct vw_x11_swapchain *xsc, struct vw_swapchain *sc, struct vw_ima
    return stale;
 }
 
+/* put-image has no Present events to tell a resize or a destroyed window: each frame asks
+ * for the window's geometry and the next reads the answer, which has long arrived by then
+ * (no round trip per frame). */
+static void
+put_image_watch_window(struct vw_x11_swapchain *xsc)
+{
+   const struct vw_xcb *xcb = xsc->xcb;
+   if (xsc->geometry_pending) {
+      xcb_generic_error_t *err = NULL;
+      xcb_get_geometry_reply_t *geo =
+         xcb->xcb_get_geometry_reply(xsc->conn, xsc->geometry_cookie, &err);
+      xsc->geometry_pending = false;
+      if (geo)
+         vw_x11_window_size(xsc, geo->width, geo->height);
+      else if (err && err->error_code == XCB_DRAWABLE)
+         vw_x11_window_gone(xsc, "destroyed");
+      free(geo);
+      free(err);
+   }
+   xsc->geometry_cookie = xcb->xcb_get_geometry(xsc->conn, xsc->window);
+   xsc->geometry_pending = true;
+}
+
 VkResult
 vw_x11_present(struct vw_swapchain *sc, struct vw_image *img, const struct vw_damage *damage,
                bool *shown)
@@ -371,6 +394,8 @@ vw_x11_present(struct vw_swapchain *sc, struct vw_image *img, const struct vw_da
    const struct vw_xcb *xcb = xsc->xcb;
    uint32_t index = (uint32_t)(img - sc->images);
    *shown = false;
+   if (xsc->method == VW_X11_PUT_IMAGE && !xcb->xcb_connection_has_error(xsc->conn))
+      put_image_watch_window(xsc);
    pthread_mutex_lock(&xsc->lock);
    VkResult lost = xsc->lost;
    pthread_mutex_unlock(&xsc->lock);
@@ -493,6 +518,8 @@ vw_x11_destroy_swapchain(struct vw_swapchain *sc)
 #endif
       if (xsc->gc)
          vw_x11_discard(xsc, xsc->xcb->xcb_free_gc_checked(xsc->conn, xsc->gc));
+      if (xsc->geometry_pending)
+         xsc->xcb->xcb_discard_reply(xsc->conn, xsc->geometry_cookie.sequence);
       xsc->xcb->xcb_flush(xsc->conn);
       /* The server frees what the connection made when it closes. */
       if (xsc->own_conn)
