@@ -93,7 +93,8 @@ struct vw_x11_swapchain {
    uint32_t completed_serial; /* the last CompleteNotify's */
    uint64_t last_msc;
    /* FIFO completions whose MSC did not move past the previous one's: a server whose CRTC
-    * has no vblank (Xorg on virtio-gpu) completes presents at once, so the layer paces. */
+    * has no vblank (Xorg on virtio-gpu) completes presents at once, so the layer paces
+    * (x11_events.c); unpaced_completions counts those against the pacing in force. */
    uint64_t prev_complete_msc;
    uint32_t completions, unpaced_completions;
    bool layer_paces;

@@ -73,31 +73,38 @@ on_configure(struct vw_x11_swapchain *xsc, const xcb_present_configure_notify_ev
 /* Present completes a FIFO frame at the MSC after the previous one's at the earliest; a
  * server that reports the same MSC again and again completes at once (no vblank on its
  * CRTC: Xorg's modesetting on virtio-gpu, whose kernel driver has none), and FIFO would run
- * as fast as the app renders. From then on the layer paces, as on a virtual KMS display. */
-#define UNPACED_COMPLETIONS_TO_PACE 3
+ * as fast as the app renders. From then on the layer paces, as on a virtual KMS display,
+ * until the MSC moves again (a CRTC that was only off for a while). */
+#define COMPLETIONS_TO_SWITCH 3
 #define LAYER_REFRESH_NS (1000000000ull / 60)
 
 static void
 watch_pacing(struct vw_x11_swapchain *xsc, const xcb_present_complete_notify_event_t *ev)
 {
    struct vw_swapchain *sc = xsc->sc;
-   if (xsc->layer_paces || (sc->present_mode != VK_PRESENT_MODE_FIFO_KHR &&
-                            sc->present_mode != VK_PRESENT_MODE_FIFO_RELAXED_KHR))
+   if (sc->present_mode != VK_PRESENT_MODE_FIFO_KHR &&
+       sc->present_mode != VK_PRESENT_MODE_FIFO_RELAXED_KHR)
       return;
    if (ev->mode == XCB_PRESENT_COMPLETE_MODE_SKIP)
       return;
    bool stuck = xsc->completions++ > 0 && ev->msc <= xsc->prev_complete_msc;
    xsc->prev_complete_msc = ev->msc;
-   xsc->unpaced_completions = stuck ? xsc->unpaced_completions + 1 : 0;
-   if (xsc->unpaced_completions < UNPACED_COMPLETIONS_TO_PACE)
+   /* Completions in a row that say the other thing than the pacing in force. */
+   xsc->unpaced_completions = stuck != xsc->layer_paces ? xsc->unpaced_completions + 1 : 0;
+   if (xsc->unpaced_completions < COMPLETIONS_TO_SWITCH)
       return;
-   xsc->layer_paces = true;
+   xsc->unpaced_completions = 0;
+   xsc->layer_paces = stuck;
    pthread_mutex_lock(&sc->pres.lock);
-   sc->pres.pq.period_ns = LAYER_REFRESH_NS;
+   sc->pres.pq.period_ns = stuck ? LAYER_REFRESH_NS : 0;
    pthread_mutex_unlock(&sc->pres.lock);
-   vw_info("swapchain %u: the X server completes presents without waiting for a vblank "
-           "(MSC stays at %llu): the layer paces at 60 Hz",
-           sc->serial, (unsigned long long)ev->msc);
+   if (stuck)
+      vw_info("swapchain %u: the X server completes presents without waiting for a vblank "
+              "(MSC stays at %llu): the layer paces at 60 Hz",
+              sc->serial, (unsigned long long)ev->msc);
+   else
+      vw_info("swapchain %u: the X server's MSC moves again (%llu): it paces, the layer stops",
+              sc->serial, (unsigned long long)ev->msc);
 }
 
 static void

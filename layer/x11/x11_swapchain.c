@@ -364,16 +364,18 @@ out_of_date(struct vw_x11_swapchain *xsc, struct vw_swapchain *sc, struct vw_ima
 }
 
 /* put-image has no Present events to tell a resize or a destroyed window: each frame asks
- * for the window's geometry and the next reads the answer, which has long arrived by then
- * (no round trip per frame). */
+ * for the window's geometry and a later one reads the answer, never waiting for it (another
+ * client's server grab or a slow link must not stall the present thread). */
 static void
 put_image_watch_window(struct vw_x11_swapchain *xsc)
 {
    const struct vw_xcb *xcb = xsc->xcb;
    if (xsc->geometry_pending) {
+      void *reply = NULL;
       xcb_generic_error_t *err = NULL;
-      xcb_get_geometry_reply_t *geo =
-         xcb->xcb_get_geometry_reply(xsc->conn, xsc->geometry_cookie, &err);
+      if (!xcb->xcb_poll_for_reply(xsc->conn, xsc->geometry_cookie.sequence, &reply, &err))
+         return; /* not answered yet: the question stays out */
+      xcb_get_geometry_reply_t *geo = reply;
       xsc->geometry_pending = false;
       if (geo)
          vw_x11_window_size(xsc, geo->width, geo->height);

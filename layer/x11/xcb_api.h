@@ -12,6 +12,7 @@
 #include <xcb/present.h>
 #include <xcb/shm.h>
 #include <xcb/xcb.h>
+#include <xcb/xcbext.h> /* xcb_poll_for_reply */
 
 #define VW_XCB_CORE_FUNCTIONS(X)                                                                 \
    X(xcb_connect)                                                                                \
@@ -37,6 +38,7 @@
    X(xcb_unregister_for_special_event)                                                           \
    X(xcb_poll_for_special_event)                                                                 \
    X(xcb_discard_reply)                                                                          \
+   X(xcb_poll_for_reply)                                                                         \
    X(xcb_request_check)                                                                          \
    X(xcb_put_image_checked)                                                                      \
    X(xcb_create_pixmap_checked)                                                                  \
