@@ -219,6 +219,13 @@ vw_config_parse(struct vw_config *cfg, vw_getenv_fn get)
              "auto (the choices are auto, dri3-present, shm-present, put-image-present, "
              "put-image)", &x11);
    cfg->x11 = (enum vw_x11_choice)x11;
+   static const char *const wl_methods[] = {"auto", "dmabuf", "shm"};
+   static const int wl_values[] = {VW_WAYLAND_AUTO, VW_WAYLAND_CHOOSE_DMABUF,
+                                   VW_WAYLAND_CHOOSE_SHM};
+   int wayland = VW_WAYLAND_AUTO;
+   read_word(cfg, get, "VENUS_WSI_WAYLAND", wl_methods, wl_values, 3,
+             "auto (the choices are auto, dmabuf, shm)", &wayland);
+   cfg->wayland = (enum vw_wayland_choice)wayland;
    read_hide(cfg, get);
    if ((v = env_or_null(get, "VENUS_WSI_DRM_DEVICE")) &&
        !copy_path(cfg, "VENUS_WSI_DRM_DEVICE", v, cfg->drm_device,

@@ -16,6 +16,9 @@ const VkExtensionProperties vw_instance_extensions[] = {
    {"VK_KHR_xcb_surface", 6},
    {"VK_KHR_xlib_surface", 6},
 #endif
+#ifdef VW_HAVE_WAYLAND
+   {"VK_KHR_wayland_surface", 6},
+#endif
 };
 const uint32_t vw_instance_extension_count =
    sizeof(vw_instance_extensions) / sizeof(vw_instance_extensions[0]);

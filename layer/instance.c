@@ -349,6 +349,7 @@ vw_CreateInstance(const VkInstanceCreateInfo *ci, const VkAllocationCallbacks *a
    vw_instance_dispatch_init(&inst->next, next_gipa, *out);
    inst->next_create_xcb_surface = next_gipa(*out, "vkCreateXcbSurfaceKHR");
    inst->next_create_xlib_surface = next_gipa(*out, "vkCreateXlibSurfaceKHR");
+   inst->next_create_wayland_surface = next_gipa(*out, "vkCreateWaylandSurfaceKHR");
 
    r = init_physical_devices(inst);
    if (r != VK_SUCCESS) {

@@ -50,6 +50,7 @@ struct vw_instance {
     * their types need the platforms' headers. */
    PFN_vkVoidFunction next_create_xcb_surface;
    PFN_vkVoidFunction next_create_xlib_surface;
+   PFN_vkVoidFunction next_create_wayland_surface;
    uint32_t api_version; /* what the instance was created with below the layer */
    bool active;          /* the layer answers WSI for this instance */
    struct {

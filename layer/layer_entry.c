@@ -11,6 +11,9 @@
 #include "queue_sync.h"
 #include "surface.h"
 #include "swapchain.h"
+#ifdef VW_HAVE_WAYLAND
+#include "wayland/wayland.h"
+#endif
 #ifdef VW_HAVE_X11
 #include "x11/x11.h"
 #endif
@@ -73,6 +76,11 @@ static const struct intercept intercepts[] = {
     FN(vw_GetPhysicalDeviceXcbPresentationSupportKHR), ACTIVE_INSTANCE, false, false},
    {"vkGetPhysicalDeviceXlibPresentationSupportKHR",
     FN(vw_GetPhysicalDeviceXlibPresentationSupportKHR), ACTIVE_INSTANCE, false, false},
+#endif
+#ifdef VW_HAVE_WAYLAND
+   {"vkCreateWaylandSurfaceKHR", FN(vw_CreateWaylandSurfaceKHR), ACTIVE_INSTANCE, false, false},
+   {"vkGetPhysicalDeviceWaylandPresentationSupportKHR",
+    FN(vw_GetPhysicalDeviceWaylandPresentationSupportKHR), ACTIVE_INSTANCE, false, false},
 #endif
 
    {"vkGetPhysicalDeviceDisplayPropertiesKHR", FN(vw_GetPhysicalDeviceDisplayPropertiesKHR),

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "driver_instance_exts.h"
 #include "extensions.h"
 #include "handle_map.h"
 #include "log.h"
@@ -25,6 +26,30 @@ vw_surface_register(struct vw_surface *surface, VkSurfaceKHR *out)
       return VK_ERROR_OUT_OF_HOST_MEMORY;
    *out = handle;
    return VK_SUCCESS;
+}
+
+/* Creates the surface below as well where a driver lists the extension: the loader's
+ * terminator then makes its own record, which the app gets as the handle, and the layer's
+ * record is found under it. Where no driver has it, the loader's terminator must never see
+ * the handle: the layer makes its own. */
+VkResult
+vw_surface_create_below(struct vw_instance *inst, const char *ext, const char *command,
+             PFN_vkVoidFunction next, const void *ci, const VkAllocationCallbacks *alloc,
+             VkSurfaceKHR *down)
+{
+   *down = VK_NULL_HANDLE;
+   struct vw_driver_exts drivers = vw_driver_instance_exts();
+   if (!vw_driver_exts_has(&drivers, ext))
+      return VK_SUCCESS;
+   typedef VkResult(VKAPI_PTR * create_fn)(VkInstance, const void *,
+                                           const VkAllocationCallbacks *, VkSurfaceKHR *);
+   create_fn create = (create_fn)next;
+   if (!create)
+      return VK_SUCCESS;
+   VkResult r = create(inst->handle, ci, alloc, down);
+   if (r != VK_SUCCESS)
+      vw_err("%s below the layer failed: %d", command, r);
+   return r;
 }
 
 VKAPI_ATTR VkResult VKAPI_CALL

@@ -12,6 +12,7 @@ enum vw_surface_kind {
    VW_SURFACE_HEADLESS,
    VW_SURFACE_DISPLAY,
    VW_SURFACE_X11,
+   VW_SURFACE_WAYLAND,
 };
 
 struct vw_surface {
@@ -28,6 +29,12 @@ struct vw_surface {
 /* NULL when the surface is not one of the layer's (it belongs to the driver). */
 struct vw_surface *vw_surface_from_handle(VkSurfaceKHR surface);
 VkResult vw_surface_register(struct vw_surface *surface, VkSurfaceKHR *out);
+/* For window surfaces: where a driver lists 'ext', creates the surface below too ('next' is
+ * the next layer's creation command); *down is then the handle the app gets. Otherwise
+ * *down = VK_NULL_HANDLE and VK_SUCCESS: the layer makes the handle. */
+VkResult vw_surface_create_below(struct vw_instance *inst, const char *ext, const char *command,
+                                 PFN_vkVoidFunction next, const void *ci,
+                                 const VkAllocationCallbacks *alloc, VkSurfaceKHR *down);
 
 VKAPI_ATTR VkResult VKAPI_CALL vw_CreateHeadlessSurfaceEXT(
    VkInstance instance, const VkHeadlessSurfaceCreateInfoEXT *ci,

@@ -49,6 +49,13 @@ enum vw_x11_choice {
    VW_X11_CHOOSE_PUT_IMAGE,
 };
 
+/* How Wayland frames reach the compositor (layer/wayland/wl_swapchain.c). */
+enum vw_wayland_choice {
+   VW_WAYLAND_AUTO = 0,
+   VW_WAYLAND_CHOOSE_DMABUF,
+   VW_WAYLAND_CHOOSE_SHM,
+};
+
 struct vw_config {
    enum vw_mode mode;
    int debug; /* enum vw_log_level: 0 silent, 1 errors, 2 info, 3 debug */
@@ -66,6 +73,8 @@ struct vw_config {
    uint32_t hostptr_align;
    /* VENUS_WSI_X11: the X11 presentation method, VW_X11_AUTO for the fastest that works. */
    enum vw_x11_choice x11;
+   /* VENUS_WSI_WAYLAND: the Wayland presentation method, VW_WAYLAND_AUTO for the fastest. */
+   enum vw_wayland_choice wayland;
    /* VENUS_WSI_DRM_DEVICE was set but unusable: no display rather than another card. */
    bool drm_device_refused;
    uint32_t problems;         /* count of values that could not be parsed */

@@ -1,6 +1,6 @@
 /* The X11 backend: xcb and Xlib windows. Frames reach the window by the fastest way the
  * server allows (x11_swapchain.c); the images' memory comes from the scanout paths
- * (layer/image_paths) with shared-memory buffers (x11_shm_buffers.c); Present's events are
+ * (layer/image_paths) with shared-memory buffers (memfd_buffers.c); Present's events are
  * read on a thread of the swapchain's own (x11_events.c), from a private queue the app never
  * sees. */
 #pragma once
@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "../image_paths/image_paths.h"
+#include "../memfd_buffers.h"
 #include "../surface.h"
 #include "../swapchain.h"
 #include "xcb_api.h"
@@ -49,19 +50,6 @@ enum vw_x11_method {
    VW_X11_PUT_IMAGE,         /* the frame sent into the window, paced by the layer */
 };
 const char *vw_x11_method_name(enum vw_x11_method m);
-
-/* Shared memory buffers for the scanout paths: memfd files the X server maps too. */
-struct vw_x11_shm_buffer {
-   int fd;
-   void *map;
-   uint64_t map_size;
-};
-struct vw_buffer_provider vw_x11_shm_provider(void);
-static inline struct vw_x11_shm_buffer *
-vw_x11_shm(const struct vw_provided_buffer *buf)
-{
-   return buf->handle;
-}
 
 struct vw_x11_swapchain {
    const struct vw_xcb *xcb;

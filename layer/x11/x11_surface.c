@@ -8,35 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../driver_instance_exts.h"
 #include "../log.h"
 #include "../surface_caps.h"
 #include "venus_wsi/format_table.h"
 #include "x11.h"
-
-/* Creates the surface below as well where a driver lists the extension: the loader's
- * terminator then makes its own record, which the app gets as the handle, and the layer's
- * record is found under it. Where no driver has it, the loader's terminator must never see
- * the handle: the layer makes its own. */
-static VkResult
-create_below(struct vw_instance *inst, const char *ext, const char *command,
-             PFN_vkVoidFunction next, const void *ci, const VkAllocationCallbacks *alloc,
-             VkSurfaceKHR *down)
-{
-   *down = VK_NULL_HANDLE;
-   struct vw_driver_exts drivers = vw_driver_instance_exts();
-   if (!vw_driver_exts_has(&drivers, ext))
-      return VK_SUCCESS;
-   typedef VkResult(VKAPI_PTR * create_fn)(VkInstance, const void *,
-                                           const VkAllocationCallbacks *, VkSurfaceKHR *);
-   create_fn create = (create_fn)next;
-   if (!create)
-      return VK_SUCCESS;
-   VkResult r = create(inst->handle, ci, alloc, down);
-   if (r != VK_SUCCESS)
-      vw_err("%s below the layer failed: %d", command, r);
-   return r;
-}
 
 static VkResult
 create_x11_surface(VkInstance instance, xcb_connection_t *conn, xcb_window_t window, bool xlib,
@@ -66,7 +41,7 @@ create_x11_surface(VkInstance instance, xcb_connection_t *conn, xcb_window_t win
    surface->instance = inst;
    surface->backend = &vw_x11_backend;
    surface->backend_data = xs;
-   VkResult r = create_below(inst, ext, command,
+   VkResult r = vw_surface_create_below(inst, ext, command,
                              xlib ? inst->next_create_xlib_surface : inst->next_create_xcb_surface,
                              ci, alloc, &surface->down_handle);
    if (r == VK_SUCCESS)

@@ -131,7 +131,7 @@ make_shm_pixmaps(struct vw_x11_swapchain *xsc, struct vw_swapchain *sc, char *wh
    for (uint32_t i = 0; i < sc->image_count; i++) {
       /* xcb closes what it sends. Writable: the server refuses pixmaps over read-only
        * segments. */
-      int fd = dup(vw_x11_shm(&xsc->paths.bufs[i])->fd);
+      int fd = dup(vw_memfd(&xsc->paths.bufs[i])->fd);
       if (fd < 0) {
          snprintf(why, len, "dup: %s", strerror(errno));
          vw_x11_free_pixmaps(xsc, i);
@@ -272,7 +272,7 @@ vw_x11_create_swapchain(struct vw_swapchain *sc)
    }
    xsc->max_request_bytes = xsc->xcb->xcb_get_maximum_request_length(xsc->conn) * 4u;
 
-   struct vw_buffer_provider provider = vw_x11_shm_provider();
+   struct vw_buffer_provider provider = vw_memfd_provider("the X11 backend");
    r = vw_image_paths_create(&xsc->paths, sc, &provider);
    if (r != VK_SUCCESS)
       return r;

@@ -27,6 +27,7 @@
 #include <xcb/xcb.h>
 
 #include "frame_loop.h"
+#include "window_test.h"
 #include "xwd_read.h"
 
 struct options {
@@ -48,45 +49,6 @@ struct options {
 };
 
 static uint32_t swapchains_created;
-
-static void
-on_alarm(int sig)
-{
-   (void)sig;
-   static const char msg[] = "FAIL: x11 test hung (no progress before the alarm); exiting\n";
-   ssize_t ignored = write(2, msg, sizeof(msg) - 1);
-   (void)ignored;
-   _exit(3);
-}
-
-static bool
-wants(const struct options *o, const char *name)
-{
-   char buf[256], key[64];
-   snprintf(buf, sizeof(buf), ",%s,", o->tests);
-   snprintf(key, sizeof(key), ",%s,", name);
-   return strstr(buf, key) != NULL;
-}
-
-static const char *
-result_name(VkResult r)
-{
-   switch (r) {
-   case VK_SUCCESS: return "VK_SUCCESS";
-   case VK_NOT_READY: return "VK_NOT_READY";
-   case VK_TIMEOUT: return "VK_TIMEOUT";
-   case VK_SUBOPTIMAL_KHR: return "VK_SUBOPTIMAL_KHR";
-   case VK_ERROR_OUT_OF_DATE_KHR: return "VK_ERROR_OUT_OF_DATE_KHR";
-   case VK_ERROR_SURFACE_LOST_KHR: return "VK_ERROR_SURFACE_LOST_KHR";
-   case VK_ERROR_DEVICE_LOST: return "VK_ERROR_DEVICE_LOST";
-   case VK_ERROR_INITIALIZATION_FAILED: return "VK_ERROR_INITIALIZATION_FAILED";
-   case VK_ERROR_OUT_OF_HOST_MEMORY: return "VK_ERROR_OUT_OF_HOST_MEMORY";
-   case VK_ERROR_OUT_OF_DEVICE_MEMORY: return "VK_ERROR_OUT_OF_DEVICE_MEMORY";
-   case VK_ERROR_EXTENSION_NOT_PRESENT: return "VK_ERROR_EXTENSION_NOT_PRESENT";
-   case VK_ERROR_NATIVE_WINDOW_IN_USE_KHR: return "VK_ERROR_NATIVE_WINDOW_IN_USE_KHR";
-   default: return "(other)";
-   }
-}
 
 /* --- the window, through xcb or Xlib --- */
 
@@ -302,43 +264,19 @@ create_surface(struct harness *h, struct xwin *w)
       r = vkCreateXcbSurfaceKHR(h->instance, &ci, NULL, &s);
    }
    CHECK(h, r == VK_SUCCESS, "vkCreate%sSurfaceKHR: %s (%d)", w->xlib ? "Xlib" : "Xcb",
-         result_name(r), r);
+         wt_result_name(r), r);
    return r == VK_SUCCESS ? s : VK_NULL_HANDLE;
 }
 
 /* --- the picture: four quadrants, their colours a function of the frame number --- */
 
-static void
-quad_colour(uint64_t n, int q, uint8_t rgb[3])
-{
-   uint8_t v = (uint8_t)(64 + (n * 5) % 128);
-   static const uint8_t base[4][3] = {{220, 0, 30}, {30, 220, 0}, {0, 30, 220}, {230, 230, 0}};
-   static const int varies[4] = {1, 2, 0, 2}; /* the channel each quadrant changes */
-   for (int i = 0; i < 3; i++)
-      rgb[i] = base[q][i];
-   rgb[varies[q]] = v;
-}
-
-static VkRect2D
-quad_rect(VkExtent2D e, int q)
-{
-   uint32_t hw = e.width / 2, hh = e.height / 2;
-   uint32_t x = (q & 1) ? hw : 0, y = (q & 2) ? hh : 0;
-   return (VkRect2D){{(int32_t)x, (int32_t)y}, {(q & 1) ? e.width - hw : hw, (q & 2) ? e.height - hh : hh}};
-}
-
-static uint32_t
-quad_scene(uint64_t frame, VkExtent2D extent, uint8_t bg[3], struct scene_rect rects[FRAME_LOOP_MAX_RECTS])
-{
-   bg[0] = bg[1] = bg[2] = 0;
-   for (int q = 0; q < 4; q++) {
-      rects[q].rect = quad_rect(extent, q);
-      quad_colour(frame, q, rects[q].rgb);
-   }
-   return 4;
-}
-
 /* --- screenshots --- */
+
+static const uint8_t *
+xwd_rgb(const void *img, uint32_t x, uint32_t y)
+{
+   return xwd_pixel(img, x, y);
+}
 
 /* `xwd -id WINDOW` into a temporary file, read back. */
 static bool
@@ -399,30 +337,8 @@ check_screen(struct harness *h, struct xwin *w, uint64_t n, VkExtent2D extent, c
             snprintf(detail, sizeof(detail), "window dump is %ux%u, expected %ux%u", img.width,
                      img.height, extent.width, extent.height);
          } else {
-            ok = true;
-            for (int q = 0; q < 4 && ok; q++) {
-               uint8_t rgb[3];
-               quad_colour(n, q, rgb);
-               VkRect2D r = quad_rect(extent, q);
-               uint32_t x0 = (uint32_t)r.offset.x, y0 = (uint32_t)r.offset.y;
-               uint32_t pts[5][2] = {
-                  {x0 + r.extent.width / 2, y0 + r.extent.height / 2},
-                  {x0 + 2, y0 + 2},
-                  {x0 + r.extent.width - 3, y0 + 2},
-                  {x0 + 2, y0 + r.extent.height - 3},
-                  {x0 + r.extent.width - 3, y0 + r.extent.height - 3},
-               };
-               for (int p = 0; p < 5 && ok; p++) {
-                  if (!xwd_pixel_is(&img, pts[p][0], pts[p][1], rgb, tolerance)) {
-                     const uint8_t *got = xwd_pixel(&img, pts[p][0], pts[p][1]);
-                     snprintf(detail, sizeof(detail),
-                              "quadrant %d at (%u,%u): %u,%u,%u, expected frame %llu's %u,%u,%u", q,
-                              pts[p][0], pts[p][1], got[0], got[1], got[2], (unsigned long long)n,
-                              rgb[0], rgb[1], rgb[2]);
-                     ok = false;
-                  }
-               }
-            }
+            ok = wt_quads_shown(&img, xwd_rgb, 0, 0, n, extent, tolerance, detail,
+                                sizeof(detail));
          }
          xwd_free(&img);
       }
@@ -487,9 +403,9 @@ make_swapchain(struct frame_loop *fl, struct harness *h, VkSurfaceKHR surface, s
 {
    VkResult r = frame_loop_create_alpha(fl, h, surface, w->size, mode, 3, old,
                                         swapchains_created++, surface_alpha);
-   fl->scene = quad_scene;
+   fl->scene = wt_quad_scene;
    CHECK(h, r == VK_SUCCESS, "swapchain %s %ux%u: %s (%d)", harness_mode_name(mode),
-         w->size.width, w->size.height, result_name(r), r);
+         w->size.width, w->size.height, wt_result_name(r), r);
    if (r == VK_SUCCESS)
       CHECK(h, fl->extent.width == w->size.width && fl->extent.height == w->size.height,
             "swapchain extent %ux%u for a %ux%u window", fl->extent.width, fl->extent.height,
@@ -606,20 +522,6 @@ test_queries(struct harness *h, VkSurfaceKHR surface, struct xwin *w)
          nr ? rects[0].extent.height : 0);
 }
 
-/* Presents up to 'frames' frames; stops at the first result other than VK_SUCCESS. */
-static VkResult
-present_frames(struct frame_loop *fl, uint32_t frames, uint32_t *done)
-{
-   *done = 0;
-   for (uint32_t f = 0; f < frames; f++) {
-      VkResult r = frame_loop_draw(fl);
-      if (r != VK_SUCCESS)
-         return r;
-      (*done)++;
-   }
-   return VK_SUCCESS;
-}
-
 static void
 test_modes(struct harness *h, VkSurfaceKHR surface, struct xwin *w, const struct options *o)
 {
@@ -646,14 +548,14 @@ test_modes(struct harness *h, VkSurfaceKHR surface, struct xwin *w, const struct
       }
       /* The first frames fill the queue without waiting: time the rest. */
       uint32_t warm = 5, done = 0;
-      VkResult fr = present_frames(&fl, warm, &done);
+      VkResult fr = wt_present_frames(&fl, warm, &done);
       uint64_t t0 = harness_now_ns();
       if (fr == VK_SUCCESS)
-         fr = present_frames(&fl, o->frames, &done);
+         fr = wt_present_frames(&fl, o->frames, &done);
       double secs = (harness_now_ns() - t0) / 1e9;
       double fps = done / secs;
       CHECK(h, fr == VK_SUCCESS, "%s: frame %llu returned %s (%d)", harness_mode_name(modes[m]),
-            (unsigned long long)fl.frames, result_name(fr), fr);
+            (unsigned long long)fl.frames, wt_result_name(fr), fr);
       printf("%-13s %u frames %ux%u in %.2f s: %.1f frames/s\n", harness_mode_name(modes[m]), done,
              fl.extent.width, fl.extent.height, secs, fps);
       if (modes[m] == VK_PRESENT_MODE_FIFO_KHR && o->fifo_max > 0 && fr == VK_SUCCESS)
@@ -689,8 +591,8 @@ test_resize(struct harness *h, VkSurfaceKHR surface, struct xwin *w, const struc
       return;
    }
    uint32_t done;
-   VkResult r = present_frames(&fl, 10, &done);
-   CHECK(h, r == VK_SUCCESS, "resize: before the resize frame %u returned %s", done, result_name(r));
+   VkResult r = wt_present_frames(&fl, 10, &done);
+   CHECK(h, r == VK_SUCCESS, "resize: before the resize frame %u returned %s", done, wt_result_name(r));
    check_screen(h, w, fl.frames - 1, w->size, "before resize", o);
 
    VkExtent2D base = w->size;
@@ -709,10 +611,10 @@ test_resize(struct harness *h, VkSurfaceKHR surface, struct xwin *w, const struc
             break;
       }
       printf("resize to %ux%u: %s after %u frame(s), %.3f s\n", sizes[s].width, sizes[s].height,
-             result_name(seen), frames, (harness_now_ns() - t0) / 1e9);
+             wt_result_name(seen), frames, (harness_now_ns() - t0) / 1e9);
       CHECK(h, out_of_date_or_suboptimal(seen),
             "resize to %ux%u: %s after %u frames, expected VK_SUBOPTIMAL_KHR or "
-            "VK_ERROR_OUT_OF_DATE_KHR", sizes[s].width, sizes[s].height, result_name(seen), frames);
+            "VK_ERROR_OUT_OF_DATE_KHR", sizes[s].width, sizes[s].height, wt_result_name(seen), frames);
       /* "Within a few frames": unpaced modes may queue many frames in the time the server
        * takes to tell, so a quarter second also counts as prompt. */
       double took = (harness_now_ns() - t0) / 1e9;
@@ -731,32 +633,15 @@ test_resize(struct harness *h, VkSurfaceKHR surface, struct xwin *w, const struc
       fl = next;
       if (cr != VK_SUCCESS)
          break;
-      r = present_frames(&fl, 10, &done);
+      r = wt_present_frames(&fl, 10, &done);
       CHECK(h, r == VK_SUCCESS, "resize: at %ux%u frame %u returned %s", sizes[s].width,
-            sizes[s].height, done, result_name(r));
+            sizes[s].height, done, wt_result_name(r));
       char what[64];
       snprintf(what, sizeof(what), "after resize to %ux%u", sizes[s].width, sizes[s].height);
       if (r == VK_SUCCESS)
          check_screen(h, w, fl.frames - 1, sizes[s], what, o);
    }
    frame_loop_destroy(&fl, true);
-}
-
-/* Presents until an error or for 'limit_ns'; returns the last result. */
-static VkResult
-present_until_error(struct frame_loop *fl, uint64_t limit_ns, uint32_t *frames, double *secs)
-{
-   uint64_t t0 = harness_now_ns();
-   VkResult r = VK_SUCCESS;
-   *frames = 0;
-   while (harness_now_ns() - t0 < limit_ns) {
-      r = frame_loop_draw(fl);
-      (*frames)++;
-      if (r < 0)
-         break;
-   }
-   *secs = (harness_now_ns() - t0) / 1e9;
-   return r;
 }
 
 static void
@@ -768,28 +653,28 @@ test_destroy_window(struct harness *h, VkSurfaceKHR surface, struct xwin *w, con
       return;
    }
    uint32_t done;
-   VkResult r = present_frames(&fl, 10, &done);
-   CHECK(h, r == VK_SUCCESS, "destroy-window: frame %u returned %s", done, result_name(r));
+   VkResult r = wt_present_frames(&fl, 10, &done);
+   CHECK(h, r == VK_SUCCESS, "destroy-window: frame %u returned %s", done, wt_result_name(r));
    check_screen(h, w, fl.frames - 1, w->size, "before the window goes", o);
 
    xwin_destroy_window(w);
    uint32_t frames;
    double secs;
-   r = present_until_error(&fl, 5000000000ull, &frames, &secs);
-   printf("window destroyed: %s after %u frame(s), %.3f s\n", result_name(r), frames, secs);
+   r = wt_present_until_error(&fl, 5000000000ull, &frames, &secs);
+   printf("window destroyed: %s after %u frame(s), %.3f s\n", wt_result_name(r), frames, secs);
    CHECK(h, r == VK_ERROR_SURFACE_LOST_KHR || r == VK_ERROR_OUT_OF_DATE_KHR,
          "after the window was destroyed: %s (%d) after %u frames in %.1f s, expected "
-         "VK_ERROR_SURFACE_LOST_KHR or VK_ERROR_OUT_OF_DATE_KHR", result_name(r), r, frames, secs);
+         "VK_ERROR_SURFACE_LOST_KHR or VK_ERROR_OUT_OF_DATE_KHR", wt_result_name(r), r, frames, secs);
    /* A few more tries: none may hang, none may claim to have presented. */
    for (int i = 0; i < 3 && r < 0; i++) {
       VkResult again = frame_loop_draw(&fl);
-      printf("a later frame: %s\n", result_name(again));
+      printf("a later frame: %s\n", wt_result_name(again));
       CHECK(h, again != VK_SUCCESS && again != VK_SUBOPTIMAL_KHR,
-            "after %s a later frame returned %s", result_name(r), result_name(again));
+            "after %s a later frame returned %s", wt_result_name(r), wt_result_name(again));
    }
    VkSurfaceCapabilitiesKHR caps;
    VkResult cr = vkGetPhysicalDeviceSurfaceCapabilitiesKHR(h->pdev, surface, &caps);
-   printf("capabilities of the destroyed window's surface: %s", result_name(cr));
+   printf("capabilities of the destroyed window's surface: %s", wt_result_name(cr));
    if (cr == VK_SUCCESS)
       printf(" (currentExtent %ux%u)", caps.currentExtent.width, caps.currentExtent.height);
    printf("\n");
@@ -807,8 +692,8 @@ test_server_killed(struct harness *h, VkSurfaceKHR surface, struct xwin *w, cons
       return;
    }
    uint32_t done;
-   VkResult r = present_frames(&fl, 10, &done);
-   CHECK(h, r == VK_SUCCESS, "server-killed: frame %u returned %s", done, result_name(r));
+   VkResult r = wt_present_frames(&fl, 10, &done);
+   CHECK(h, r == VK_SUCCESS, "server-killed: frame %u returned %s", done, wt_result_name(r));
    check_screen(h, w, fl.frames - 1, w->size, "before the server goes", o);
    if (o->ready_file) {
       int fd = open(o->ready_file, O_WRONLY | O_CREAT | O_TRUNC, 0644);
@@ -821,89 +706,31 @@ test_server_killed(struct harness *h, VkSurfaceKHR surface, struct xwin *w, cons
    fflush(stdout);
    uint32_t frames;
    double secs;
-   r = present_until_error(&fl, 30000000000ull, &frames, &secs);
+   r = wt_present_until_error(&fl, 30000000000ull, &frames, &secs);
    /* The layer may have noticed on a connection of its own: the app's learns it once it
     * next talks to the server. */
    free(xcb_get_input_focus_reply(w->conn, xcb_get_input_focus(w->conn), NULL));
    int conn_error = xcb_connection_has_error(w->conn);
    printf("server killed: %s after %u frame(s), %.3f s; the X connection's error: %d\n",
-          result_name(r), frames, secs, conn_error);
+          wt_result_name(r), frames, secs, conn_error);
    CHECK(h, conn_error != 0, "the X connection is still fine after %.1f s: the server was not killed",
          secs);
    CHECK(h, r == VK_ERROR_SURFACE_LOST_KHR || r == VK_ERROR_OUT_OF_DATE_KHR ||
             r == VK_ERROR_DEVICE_LOST,
          "with the server gone: %s (%d) after %u frames, expected VK_ERROR_SURFACE_LOST_KHR, "
-         "VK_ERROR_OUT_OF_DATE_KHR or VK_ERROR_DEVICE_LOST", result_name(r), r, frames);
+         "VK_ERROR_OUT_OF_DATE_KHR or VK_ERROR_DEVICE_LOST", wt_result_name(r), r, frames);
    for (int i = 0; i < 3 && r < 0; i++) {
       VkResult again = frame_loop_draw(&fl);
-      printf("a later frame: %s\n", result_name(again));
+      printf("a later frame: %s\n", wt_result_name(again));
       CHECK(h, again != VK_SUCCESS && again != VK_SUBOPTIMAL_KHR,
-            "after %s a later frame returned %s", result_name(r), result_name(again));
+            "after %s a later frame returned %s", wt_result_name(r), wt_result_name(again));
    }
    VkSurfaceCapabilitiesKHR caps;
    VkResult cr = vkGetPhysicalDeviceSurfaceCapabilitiesKHR(h->pdev, surface, &caps);
-   printf("capabilities with the server gone: %s\n", result_name(cr));
+   printf("capabilities with the server gone: %s\n", wt_result_name(cr));
    uint64_t t0 = harness_now_ns();
    frame_loop_destroy(&fl, true);
    printf("swapchain destroyed in %.3f s\n", (harness_now_ns() - t0) / 1e9);
-}
-
-/* A deliberate misuse must be reported, or "zero messages" proves nothing. */
-static void
-provoke_validation(struct harness *h)
-{
-   h->quiet_validation = true;
-   uint32_t before = h->validation_messages;
-   VkBufferCreateInfo bci = {
-      .sType = VK_STRUCTURE_TYPE_BUFFER_CREATE_INFO,
-      .size = 0, /* VUID-VkBufferCreateInfo-size-00912 */
-      .usage = VK_BUFFER_USAGE_TRANSFER_DST_BIT,
-   };
-   VkBuffer b = VK_NULL_HANDLE;
-   vkCreateBuffer(h->device, &bci, NULL, &b);
-   if (b)
-      vkDestroyBuffer(h->device, b, NULL);
-   uint32_t provoked = h->validation_messages - before;
-   printf("provoked validation messages: %u\n", provoked);
-   CHECK(h, provoked > 0, "the validation layer reported nothing for a misuse");
-   h->validation_messages = before;
-   h->quiet_validation = false;
-}
-
-/* --expect-method: every line of VENUS_WSI_STATS_FILE names an X11 swapchain shown that way. */
-static void
-check_stats(struct harness *h, const struct options *o)
-{
-   const char *path = getenv("VENUS_WSI_STATS_FILE");
-   CHECK(h, path && *path, "--expect-method needs VENUS_WSI_STATS_FILE");
-   if (!path || !*path)
-      return;
-   FILE *f = fopen(path, "r");
-   CHECK(h, f != NULL, "no statistics in %s: %s", path, strerror(errno));
-   if (!f)
-      return;
-   char line[1024], want[96], want_immediate[96];
-   snprintf(want, sizeof(want), " method=%s ", o->expect_method);
-   snprintf(want_immediate, sizeof(want_immediate), " method=%s ",
-            o->expect_method_immediate ? o->expect_method_immediate : o->expect_method);
-   uint32_t lines = 0;
-   while (fgets(line, sizeof(line), f)) {
-      line[strcspn(line, "\n")] = 0;
-      char padded[1040];
-      snprintf(padded, sizeof(padded), " %s ", line);
-      printf("stats: %s\n", line);
-      lines++;
-      CHECK(h, strstr(padded, " backend=x11 ") != NULL, "stats line without backend=x11: %s", line);
-      bool immediate = strstr(padded, " present_mode=0 ") != NULL;
-      CHECK(h, strstr(padded, immediate ? want_immediate : want) != NULL,
-            "stats line without method=%s: %s",
-            immediate && o->expect_method_immediate ? o->expect_method_immediate
-                                                    : o->expect_method,
-            line);
-   }
-   fclose(f);
-   CHECK(h, lines >= 1 && lines == swapchains_created, "%u stats lines for %u swapchains", lines,
-         swapchains_created);
 }
 
 static void
@@ -919,25 +746,6 @@ usage(void)
            "                   [--expect-method-immediate NAME]\n"
            "                   [--tolerance N] [--screen-check fail|report]\n"
            "DISPLAY names the X server (check_x11.sh starts a private Xvfb).\n");
-}
-
-static bool
-parse_mode(const char *s, VkPresentModeKHR *mode)
-{
-   static const struct {
-      const char *name;
-      VkPresentModeKHR mode;
-   } names[] = {{"fifo", VK_PRESENT_MODE_FIFO_KHR},
-                {"mailbox", VK_PRESENT_MODE_MAILBOX_KHR},
-                {"immediate", VK_PRESENT_MODE_IMMEDIATE_KHR},
-                {"relaxed", VK_PRESENT_MODE_FIFO_RELAXED_KHR},
-                {"fifo_relaxed", VK_PRESENT_MODE_FIFO_RELAXED_KHR}};
-   for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-      if (!strcmp(s, names[i].name)) {
-         *mode = names[i].mode;
-         return true;
-      }
-   return false;
 }
 
 int
@@ -975,7 +783,7 @@ main(int argc, char **argv)
          o.depth = (uint32_t)atoi(v);
          i++;
       } else if (!strcmp(a, "--mode")) {
-         if (!parse_mode(v, &o.mode)) {
+         if (!wt_parse_mode(v, &o.mode)) {
             usage();
             return 2;
          }
@@ -1030,9 +838,8 @@ main(int argc, char **argv)
       fprintf(stderr, "--no-xinitthreads goes with --xlib\n");
       return 2;
    }
-   signal(SIGALRM, on_alarm);
    signal(SIGPIPE, SIG_IGN); /* a killed server must show as errors, not end the process */
-   alarm(90);                /* the whole run: every wait below is bounded well within it */
+   wt_arm_alarm("x11 test", 90); /* the whole run: every wait below is bounded well within it */
 
    if (o.expect_method) {
       /* Only this run's swapchains may count. */
@@ -1081,27 +888,27 @@ main(int argc, char **argv)
    VkSurfaceKHR surface = create_surface(&h, &w);
    if (surface) {
       test_queries(&h, surface, &w);
-      if (wants(&o, "modes"))
+      if (wt_wants(o.tests, "modes"))
          test_modes(&h, surface, &w, &o);
-      if (wants(&o, "resize"))
+      if (wt_wants(o.tests, "resize"))
          test_resize(&h, surface, &w, &o);
-      if (wants(&o, "destroy-window"))
+      if (wt_wants(o.tests, "destroy-window"))
          test_destroy_window(&h, surface, &w, &o);
-      else if (wants(&o, "server-killed")) {
+      else if (wt_wants(o.tests, "server-killed")) {
          test_server_killed(&h, surface, &w, &o);
          server_gone = true;
       }
       vkDestroySurfaceKHR(h.instance, surface, NULL);
    }
    if (o.validation)
-      provoke_validation(&h);
+      wt_provoke_validation(&h);
    uint32_t failures = h.failures;
    harness_finish(&h);
    uint32_t messages = h.validation_messages; /* destruction may report leaks too */
    xwin_close(&w, server_gone);
    if (o.expect_method) {
       h.failures = 0;
-      check_stats(&h, &o);
+      wt_check_stats(&h, "x11", o.expect_method, o.expect_method_immediate, swapchains_created);
       failures += h.failures;
    }
    printf("validation messages: %u, failed checks: %u\n", messages, failures);

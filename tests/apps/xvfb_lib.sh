@@ -10,6 +10,8 @@
 TEST_LD_PRELOAD=${LD_PRELOAD:-}
 unset LD_PRELOAD
 
+. "$(dirname "${BASH_SOURCE[0]}")/proc_lib.sh"
+
 XVFB_PID=
 XVFB_LOG=
 XVFB_SCREEN=${XVFB_SCREEN:-1280x720x24}
@@ -68,15 +70,3 @@ xvfb_log_tail() {
    fi
 }
 
-# Stops a program started under timeout(1) in the background: TERM first, which timeout
-# passes on to the program (a KILL would end timeout alone and orphan the program).
-stop_timed() {
-   local pid=$1 i
-   [ -n "$pid" ] || return 0
-   kill -TERM "$pid" 2>/dev/null || return 0
-   for i in $(seq 1 20); do    # 2 s
-      kill -0 "$pid" 2>/dev/null || return 0
-      sleep 0.1
-   done
-   kill -KILL "$pid" 2>/dev/null || true
-}

@@ -1,6 +1,6 @@
-/* Buffers for the X11 scanout paths: memfd files, mapped by the layer and, for MIT-SHM
- * pixmaps, by the X server too (the fd is passed with ShmAttachFd). Path C imports the
- * mapping as the frames' host-visible memory, path D copies frames into it. */
+/* Shared-memory buffers for the desktop backends' scanout paths: memfd files, mapped by the
+ * layer and by the display server too (X11's ShmAttachFd, Wayland's wl_shm pools). Path C
+ * imports the mapping as the frames' host-visible memory, path D copies frames into it. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -8,32 +8,33 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "../aligned_map.h"
-#include "../log.h"
-#include "x11.h"
+#include "memfd_buffers.h"
 
-/* X keeps 24, 30 and 32 bit pixels in 32-bit words, rows padded to 32 bits: the server
- * reads a pixmap of width w with a stride of exactly 4 w. */
-#define X11_BYTES_PER_PIXEL 4u
+#include "aligned_map.h"
+#include "log.h"
+
+/* Every format the layer offers keeps a pixel in a 32-bit word, and X reads a pixmap of
+ * width w with a stride of exactly 4 w (Wayland takes any stride). */
+#define MEMFD_BYTES_PER_PIXEL 4u
 
 static int
 create(void *ctx, VkExtent2D extent, uint32_t rows, struct vw_provided_buffer *out)
 {
-   uint64_t pitch = (uint64_t)extent.width * X11_BYTES_PER_PIXEL;
+   uint64_t pitch = (uint64_t)extent.width * MEMFD_BYTES_PER_PIXEL;
    uint64_t size = pitch * rows;
-   struct vw_x11_shm_buffer *b = calloc(1, sizeof(*b));
+   struct vw_memfd_buffer *b = calloc(1, sizeof(*b));
    if (!b)
       return -ENOMEM;
-   b->fd = memfd_create("venus-wsi-x11", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+   b->fd = memfd_create("venus-wsi-frame", MFD_CLOEXEC | MFD_ALLOW_SEALING);
    if (b->fd < 0) {
       int e = -errno;
-      vw_err("X11: memfd_create: %s", strerror(errno));
+      vw_err("memfd_create: %s", strerror(errno));
       free(b);
       return e;
    }
    if (ftruncate(b->fd, (off_t)size) != 0) {
       int e = -errno;
-      vw_err("X11: sizing a %llu-byte shared buffer: %s", (unsigned long long)size,
+      vw_err("sizing a %llu-byte shared buffer: %s", (unsigned long long)size,
              strerror(errno));
       close(b->fd);
       free(b);
@@ -48,13 +49,13 @@ create(void *ctx, VkExtent2D extent, uint32_t rows, struct vw_provided_buffer *o
 static int
 map(void *ctx, struct vw_provided_buffer *buf, uint64_t size, uint64_t alignment)
 {
-   struct vw_x11_shm_buffer *b = vw_x11_shm(buf);
+   struct vw_memfd_buffer *b = vw_memfd(buf);
    if (size > buf->size)
       return -EINVAL;
    void *p = vw_map_aligned(b->fd, 0, size, alignment);
    if (!p) {
       int e = -errno;
-      vw_err("X11: mapping a shared buffer: %s", strerror(errno));
+      vw_err("mapping a shared buffer: %s", strerror(errno));
       return e;
    }
    b->map = p;
@@ -66,7 +67,7 @@ map(void *ctx, struct vw_provided_buffer *buf, uint64_t size, uint64_t alignment
 static void
 destroy(void *ctx, struct vw_provided_buffer *buf)
 {
-   struct vw_x11_shm_buffer *b = vw_x11_shm(buf);
+   struct vw_memfd_buffer *b = vw_memfd(buf);
    if (!b)
       return;
    if (b->map)
@@ -78,10 +79,10 @@ destroy(void *ctx, struct vw_provided_buffer *buf)
 }
 
 struct vw_buffer_provider
-vw_x11_shm_provider(void)
+vw_memfd_provider(const char *owner)
 {
    return (struct vw_buffer_provider){
-      .name = "the X11 backend",
+      .name = owner,
       .buffers = "shared memory buffers",
       .create = create,
       .map = map,

@@ -1,0 +1,200 @@
+/* The compositor's globals, bound on a private queue: the shm and dma-buf formats it takes,
+ * and whether it gives presentation feedback. */
+#include <errno.h>
+#include <string.h>
+
+#include <drm_fourcc.h>
+
+#include "../log.h"
+#include "wayland.h"
+
+/* The version the layer speaks: 3 lists formats with their modifiers (4's feedback
+ * objects add per-surface tranches the layer does not use yet). */
+#define DMABUF_VERSION 3u
+
+static uint32_t
+fourcc_from_shm(uint32_t code)
+{
+   switch (code) {
+   case WL_SHM_FORMAT_ARGB8888:
+      return DRM_FORMAT_ARGB8888;
+   case WL_SHM_FORMAT_XRGB8888:
+      return DRM_FORMAT_XRGB8888;
+   default:
+      return code;
+   }
+}
+
+uint32_t
+vw_wl_shm_code(uint32_t fourcc)
+{
+   switch (fourcc) {
+   case DRM_FORMAT_ARGB8888:
+      return WL_SHM_FORMAT_ARGB8888;
+   case DRM_FORMAT_XRGB8888:
+      return WL_SHM_FORMAT_XRGB8888;
+   default:
+      return fourcc;
+   }
+}
+
+static void
+shm_format(void *data, struct wl_shm *shm, uint32_t code)
+{
+   struct vw_wl_globals *g = data;
+   uint32_t fourcc = fourcc_from_shm(code);
+   if (vw_wl_globals_has_shm_format(g, fourcc) || g->shm_format_count == VW_WL_MAX_SHM_FORMATS)
+      return;
+   g->shm_formats[g->shm_format_count++] = fourcc;
+}
+
+static const struct wl_shm_listener shm_listener = {.format = shm_format};
+
+static void
+add_dmabuf_format(struct vw_wl_globals *g, uint32_t fourcc, uint64_t modifier)
+{
+   if (g->dmabuf_format_count < VW_WL_MAX_DMABUF_FORMATS)
+      g->dmabuf_formats[g->dmabuf_format_count++] =
+         (struct vw_wl_dmabuf_format){fourcc, modifier};
+}
+
+static void
+dmabuf_format(void *data, struct zwp_linux_dmabuf_v1 *dmabuf, uint32_t fourcc)
+{
+   /* Before version 3 a format says nothing of modifiers: implicit, which a linear
+    * buffer from GBM satisfies. */
+   add_dmabuf_format(data, fourcc, DRM_FORMAT_MOD_INVALID);
+}
+
+static void
+dmabuf_modifier(void *data, struct zwp_linux_dmabuf_v1 *dmabuf, uint32_t fourcc, uint32_t hi,
+                uint32_t lo)
+{
+   add_dmabuf_format(data, fourcc, ((uint64_t)hi << 32) | lo);
+}
+
+static const struct zwp_linux_dmabuf_v1_listener dmabuf_listener = {
+   .format = dmabuf_format,
+   .modifier = dmabuf_modifier,
+};
+
+static void
+presentation_clock(void *data, struct wp_presentation *presentation, uint32_t clock)
+{
+   struct vw_wl_globals *g = data;
+   g->presentation_clock = clock;
+}
+
+static const struct wp_presentation_listener presentation_listener = {
+   .clock_id = presentation_clock,
+};
+
+static void
+registry_global(void *data, struct wl_registry *registry, uint32_t name, const char *interface,
+                uint32_t version)
+{
+   struct vw_wl_globals *g = data;
+   if (!strcmp(interface, wl_shm_interface.name) && !g->shm) {
+      g->shm = wl_registry_bind(registry, name, &wl_shm_interface, 1);
+      if (g->shm)
+         wl_shm_add_listener(g->shm, &shm_listener, g);
+   } else if (!strcmp(interface, zwp_linux_dmabuf_v1_interface.name) && !g->dmabuf) {
+      g->dmabuf_version = version < DMABUF_VERSION ? version : DMABUF_VERSION;
+      g->dmabuf = wl_registry_bind(registry, name, &zwp_linux_dmabuf_v1_interface,
+                                   g->dmabuf_version);
+      if (g->dmabuf)
+         zwp_linux_dmabuf_v1_add_listener(g->dmabuf, &dmabuf_listener, g);
+   } else if (!strcmp(interface, wp_presentation_interface.name) && !g->presentation) {
+      g->presentation = wl_registry_bind(registry, name, &wp_presentation_interface, 1);
+      if (g->presentation)
+         wp_presentation_add_listener(g->presentation, &presentation_listener, g);
+   }
+}
+
+static void
+registry_global_remove(void *data, struct wl_registry *registry, uint32_t name)
+{
+}
+
+static const struct wl_registry_listener registry_listener = {
+   .global = registry_global,
+   .global_remove = registry_global_remove,
+};
+
+static VkResult
+broken(struct wl_display *display, const char *when)
+{
+   int err = wl_display_get_error(display);
+   vw_err("Wayland: the connection is broken (%s) %s", strerror(err ? err : EPIPE), when);
+   return VK_ERROR_SURFACE_LOST_KHR;
+}
+
+VkResult
+vw_wl_globals_init(struct vw_wl_globals *g, struct wl_display *display)
+{
+   memset(g, 0, sizeof(*g));
+   g->display = display;
+   if (wl_display_get_error(display))
+      return broken(display, "before the layer used it");
+   g->queue = wl_display_create_queue(display);
+   g->display_wrapper = g->queue ? wl_proxy_create_wrapper(display) : NULL;
+   if (!g->display_wrapper) {
+      vw_wl_globals_finish(g);
+      return VK_ERROR_OUT_OF_HOST_MEMORY;
+   }
+   wl_proxy_set_queue((struct wl_proxy *)g->display_wrapper, g->queue);
+   g->registry = wl_display_get_registry(g->display_wrapper);
+   if (!g->registry) {
+      vw_wl_globals_finish(g);
+      return VK_ERROR_OUT_OF_HOST_MEMORY;
+   }
+   wl_registry_add_listener(g->registry, &registry_listener, g);
+   /* The globals, then the events their binding brought (formats, the clock). */
+   if (wl_display_roundtrip_queue(display, g->queue) < 0 ||
+       wl_display_roundtrip_queue(display, g->queue) < 0) {
+      VkResult r = broken(display, "while reading the compositor's globals");
+      vw_wl_globals_finish(g);
+      return r;
+   }
+   return VK_SUCCESS;
+}
+
+void
+vw_wl_globals_finish(struct vw_wl_globals *g)
+{
+   if (g->presentation)
+      wp_presentation_destroy(g->presentation);
+   if (g->dmabuf)
+      zwp_linux_dmabuf_v1_destroy(g->dmabuf);
+   if (g->shm)
+      wl_shm_destroy(g->shm); /* version 1 has no release request */
+   if (g->registry)
+      wl_registry_destroy(g->registry);
+   if (g->display_wrapper)
+      wl_proxy_wrapper_destroy(g->display_wrapper);
+   if (g->queue)
+      wl_event_queue_destroy(g->queue);
+   struct wl_display *display = g->display;
+   memset(g, 0, sizeof(*g));
+   g->display = display;
+}
+
+bool
+vw_wl_globals_has_shm_format(const struct vw_wl_globals *g, uint32_t fourcc)
+{
+   for (uint32_t i = 0; i < g->shm_format_count; i++)
+      if (g->shm_formats[i] == fourcc)
+         return true;
+   return false;
+}
+
+bool
+vw_wl_globals_has_linear_dmabuf(const struct vw_wl_globals *g, uint32_t fourcc)
+{
+   for (uint32_t i = 0; i < g->dmabuf_format_count; i++)
+      if (g->dmabuf_formats[i].fourcc == fourcc &&
+          (g->dmabuf_formats[i].modifier == DRM_FORMAT_MOD_LINEAR ||
+           g->dmabuf_formats[i].modifier == DRM_FORMAT_MOD_INVALID))
+         return true;
+   return false;
+}

@@ -1,0 +1,232 @@
+#include "window_test.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+const char *
+wt_result_name(VkResult r)
+{
+   switch (r) {
+   case VK_SUCCESS: return "VK_SUCCESS";
+   case VK_NOT_READY: return "VK_NOT_READY";
+   case VK_TIMEOUT: return "VK_TIMEOUT";
+   case VK_SUBOPTIMAL_KHR: return "VK_SUBOPTIMAL_KHR";
+   case VK_ERROR_OUT_OF_DATE_KHR: return "VK_ERROR_OUT_OF_DATE_KHR";
+   case VK_ERROR_SURFACE_LOST_KHR: return "VK_ERROR_SURFACE_LOST_KHR";
+   case VK_ERROR_DEVICE_LOST: return "VK_ERROR_DEVICE_LOST";
+   case VK_ERROR_INITIALIZATION_FAILED: return "VK_ERROR_INITIALIZATION_FAILED";
+   case VK_ERROR_OUT_OF_HOST_MEMORY: return "VK_ERROR_OUT_OF_HOST_MEMORY";
+   case VK_ERROR_OUT_OF_DEVICE_MEMORY: return "VK_ERROR_OUT_OF_DEVICE_MEMORY";
+   case VK_ERROR_EXTENSION_NOT_PRESENT: return "VK_ERROR_EXTENSION_NOT_PRESENT";
+   case VK_ERROR_NATIVE_WINDOW_IN_USE_KHR: return "VK_ERROR_NATIVE_WINDOW_IN_USE_KHR";
+   default: return "(other)";
+   }
+}
+
+bool
+wt_wants(const char *tests, const char *name)
+{
+   char buf[256], key[64];
+   snprintf(buf, sizeof(buf), ",%s,", tests);
+   snprintf(key, sizeof(key), ",%s,", name);
+   return strstr(buf, key) != NULL;
+}
+
+bool
+wt_parse_mode(const char *s, VkPresentModeKHR *mode)
+{
+   static const struct {
+      const char *name;
+      VkPresentModeKHR mode;
+   } names[] = {{"fifo", VK_PRESENT_MODE_FIFO_KHR},
+                {"mailbox", VK_PRESENT_MODE_MAILBOX_KHR},
+                {"immediate", VK_PRESENT_MODE_IMMEDIATE_KHR},
+                {"relaxed", VK_PRESENT_MODE_FIFO_RELAXED_KHR},
+                {"fifo_relaxed", VK_PRESENT_MODE_FIFO_RELAXED_KHR}};
+   for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+      if (!strcmp(s, names[i].name)) {
+         *mode = names[i].mode;
+         return true;
+      }
+   return false;
+}
+
+static char alarm_msg[128];
+
+static void
+on_alarm(int sig)
+{
+   (void)sig;
+   ssize_t ignored = write(2, alarm_msg, strlen(alarm_msg));
+   (void)ignored;
+   _exit(3);
+}
+
+void
+wt_arm_alarm(const char *what, unsigned seconds)
+{
+   snprintf(alarm_msg, sizeof(alarm_msg),
+            "FAIL: %s hung (no progress before the alarm); exiting\n", what);
+   signal(SIGALRM, on_alarm);
+   alarm(seconds);
+}
+
+void
+wt_quad_colour(uint64_t n, int q, uint8_t rgb[3])
+{
+   uint8_t v = (uint8_t)(64 + (n * 5) % 128);
+   static const uint8_t base[4][3] = {{220, 0, 30}, {30, 220, 0}, {0, 30, 220}, {230, 230, 0}};
+   static const int varies[4] = {1, 2, 0, 2}; /* the channel each quadrant changes */
+   for (int i = 0; i < 3; i++)
+      rgb[i] = base[q][i];
+   rgb[varies[q]] = v;
+}
+
+VkRect2D
+wt_quad_rect(VkExtent2D e, int q)
+{
+   uint32_t hw = e.width / 2, hh = e.height / 2;
+   uint32_t x = (q & 1) ? hw : 0, y = (q & 2) ? hh : 0;
+   return (VkRect2D){{(int32_t)x, (int32_t)y},
+                     {(q & 1) ? e.width - hw : hw, (q & 2) ? e.height - hh : hh}};
+}
+
+uint32_t
+wt_quad_scene(uint64_t frame, VkExtent2D extent, uint8_t bg[3],
+              struct scene_rect rects[FRAME_LOOP_MAX_RECTS])
+{
+   bg[0] = bg[1] = bg[2] = 0;
+   for (int q = 0; q < 4; q++) {
+      rects[q].rect = wt_quad_rect(extent, q);
+      wt_quad_colour(frame, q, rects[q].rgb);
+   }
+   return 4;
+}
+
+static bool
+near(const uint8_t *got, const uint8_t want[3], int tolerance)
+{
+   for (int i = 0; i < 3; i++)
+      if (abs((int)got[i] - (int)want[i]) > tolerance)
+         return false;
+   return true;
+}
+
+bool
+wt_quads_shown(const void *image, wt_pixel_fn pixel, uint32_t ox, uint32_t oy, uint64_t n,
+               VkExtent2D extent, int tolerance, char *detail, size_t detail_size)
+{
+   for (int q = 0; q < 4; q++) {
+      uint8_t rgb[3];
+      wt_quad_colour(n, q, rgb);
+      VkRect2D r = wt_quad_rect(extent, q);
+      uint32_t x0 = ox + (uint32_t)r.offset.x, y0 = oy + (uint32_t)r.offset.y;
+      uint32_t pts[5][2] = {
+         {x0 + r.extent.width / 2, y0 + r.extent.height / 2},
+         {x0 + 2, y0 + 2},
+         {x0 + r.extent.width - 3, y0 + 2},
+         {x0 + 2, y0 + r.extent.height - 3},
+         {x0 + r.extent.width - 3, y0 + r.extent.height - 3},
+      };
+      for (int p = 0; p < 5; p++) {
+         const uint8_t *got = pixel(image, pts[p][0], pts[p][1]);
+         if (!near(got, rgb, tolerance)) {
+            snprintf(detail, detail_size,
+                     "quadrant %d at (%u,%u): %u,%u,%u, expected frame %llu's %u,%u,%u", q,
+                     pts[p][0], pts[p][1], got[0], got[1], got[2], (unsigned long long)n, rgb[0],
+                     rgb[1], rgb[2]);
+            return false;
+         }
+      }
+   }
+   return true;
+}
+
+VkResult
+wt_present_frames(struct frame_loop *fl, uint32_t frames, uint32_t *done)
+{
+   *done = 0;
+   for (uint32_t f = 0; f < frames; f++) {
+      VkResult r = frame_loop_draw(fl);
+      if (r != VK_SUCCESS)
+         return r;
+      (*done)++;
+   }
+   return VK_SUCCESS;
+}
+
+VkResult
+wt_present_until_error(struct frame_loop *fl, uint64_t limit_ns, uint32_t *frames, double *secs)
+{
+   uint64_t t0 = harness_now_ns();
+   VkResult r = VK_SUCCESS;
+   *frames = 0;
+   while (harness_now_ns() - t0 < limit_ns) {
+      r = frame_loop_draw(fl);
+      (*frames)++;
+      if (r < 0)
+         break;
+   }
+   *secs = (harness_now_ns() - t0) / 1e9;
+   return r;
+}
+
+void
+wt_provoke_validation(struct harness *h)
+{
+   h->quiet_validation = true;
+   uint32_t before = h->validation_messages;
+   VkBufferCreateInfo bci = {
+      .sType = VK_STRUCTURE_TYPE_BUFFER_CREATE_INFO,
+      .size = 0, /* VUID-VkBufferCreateInfo-size-00912 */
+      .usage = VK_BUFFER_USAGE_TRANSFER_DST_BIT,
+   };
+   VkBuffer b = VK_NULL_HANDLE;
+   vkCreateBuffer(h->device, &bci, NULL, &b);
+   if (b)
+      vkDestroyBuffer(h->device, b, NULL);
+   uint32_t provoked = h->validation_messages - before;
+   printf("provoked validation messages: %u\n", provoked);
+   CHECK(h, provoked > 0, "the validation layer reported nothing for a misuse");
+   h->validation_messages = before;
+   h->quiet_validation = false;
+}
+
+void
+wt_check_stats(struct harness *h, const char *backend, const char *method,
+               const char *method_immediate, uint32_t swapchains)
+{
+   const char *path = getenv("VENUS_WSI_STATS_FILE");
+   CHECK(h, path && *path, "--expect-method needs VENUS_WSI_STATS_FILE");
+   if (!path || !*path)
+      return;
+   FILE *f = fopen(path, "r");
+   CHECK(h, f != NULL, "no statistics in %s: %s", path, strerror(errno));
+   if (!f)
+      return;
+   char line[1024], want[96], want_immediate[96], want_backend[64];
+   snprintf(want, sizeof(want), " method=%s ", method);
+   snprintf(want_immediate, sizeof(want_immediate), " method=%s ",
+            method_immediate ? method_immediate : method);
+   snprintf(want_backend, sizeof(want_backend), " backend=%s ", backend);
+   uint32_t lines = 0;
+   while (fgets(line, sizeof(line), f)) {
+      line[strcspn(line, "\n")] = 0;
+      char padded[1040];
+      snprintf(padded, sizeof(padded), " %s ", line);
+      printf("stats: %s\n", line);
+      lines++;
+      CHECK(h, strstr(padded, want_backend) != NULL, "stats line without backend=%s: %s",
+            backend, line);
+      bool immediate = strstr(padded, " present_mode=0 ") != NULL;
+      CHECK(h, strstr(padded, immediate ? want_immediate : want) != NULL,
+            "stats line without method=%s: %s",
+            immediate && method_immediate ? method_immediate : method, line);
+   }
+   fclose(f);
+   CHECK(h, lines >= 1 && lines == swapchains, "%u stats lines for %u swapchains", lines,
+         swapchains);
+}
