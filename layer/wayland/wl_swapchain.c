@@ -26,8 +26,10 @@
 #include "wayland.h"
 
 /* 10 frames/s for a window nobody looks at: slow enough to cost little, fast enough that a
- * compositor merely late with a callback (a loaded guest) is not outrun by much. */
+ * compositor merely late with a callback (a loaded guest) is not outrun by much. The first
+ * frame gets longer: the compositor maps the window then (placement, a first repaint). */
 #define WL_FRAME_TIMEOUT_NS 100000000ull
+#define WL_FIRST_FRAME_TIMEOUT_NS 1000000000ull
 /* wl_surface.damage_buffer came with version 4 of wl_surface. */
 #define WL_SURFACE_DAMAGE_BUFFER_VERSION 4u
 
@@ -251,7 +253,8 @@ vw_wl_wait_flip(struct vw_swapchain *sc, int wake_fd, uint64_t timeout_ns, bool 
       VkResult lost = wsc->lost;
       bool done = wsc->done_serial == wsc->sent_serial;
       uint64_t waited = vw_now_ns() - wsc->frame_sent_ns;
-      bool timed_out = !done && waited >= WL_FRAME_TIMEOUT_NS;
+      uint64_t limit = wsc->done_serial ? WL_FRAME_TIMEOUT_NS : WL_FIRST_FRAME_TIMEOUT_NS;
+      bool timed_out = !done && waited >= limit;
       bool tell = timed_out && !wsc->timer_pacing_logged;
       if (tell)
          wsc->timer_pacing_logged = true;
@@ -261,14 +264,14 @@ vw_wl_wait_flip(struct vw_swapchain *sc, int wake_fd, uint64_t timeout_ns, bool 
       if (tell)
          vw_info("swapchain %u: no frame callback in %llu ms (the window is not being "
                  "repainted): FIFO paced by a timer until callbacks come back",
-                 sc->serial, (unsigned long long)(WL_FRAME_TIMEOUT_NS / 1000000));
+                 sc->serial, (unsigned long long)(limit / 1000000));
       if (done || timed_out) {
          *shown = true;
          return VK_SUCCESS;
       }
       if (round == 1)
          break;
-      uint64_t left = WL_FRAME_TIMEOUT_NS - waited;
+      uint64_t left = limit - waited;
       if (left > timeout_ns)
          left = timeout_ns;
       struct pollfd pfd = {.fd = wake_fd, .events = POLLIN};

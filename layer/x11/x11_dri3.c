@@ -10,11 +10,13 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../gbm_api.h"
 #include "../log.h"
 #include "venus_wsi/format_table.h"
 #include "x11.h"
 
 struct vw_x11_dri3 {
+   const struct vw_gbm *gbm_fns;
    struct gbm_device *gbm;
    int fd;
    struct gbm_bo *bos[VW_MAX_IMAGES];
@@ -46,32 +48,34 @@ open_server_device(struct vw_x11_swapchain *xsc, char *why, size_t len)
 }
 
 static void
-destroy_dri3(const struct vw_xcb *xcb, struct vw_x11_dri3 *d)
+destroy_dri3(struct vw_x11_dri3 *d)
 {
+   const struct vw_gbm *gbm = d->gbm_fns;
    for (uint32_t i = 0; i < VW_MAX_IMAGES; i++)
       if (d->bos[i])
-         xcb->gbm_bo_destroy(d->bos[i]);
+         gbm->gbm_bo_destroy(d->bos[i]);
    if (d->gbm)
-      xcb->gbm_device_destroy(d->gbm);
+      gbm->gbm_device_destroy(d->gbm);
    if (d->fd >= 0)
       close(d->fd);
    free(d);
 }
 
 static struct gbm_bo *
-create_bo(const struct vw_xcb *xcb, struct gbm_device *gbm, VkExtent2D e, uint32_t fourcc)
+create_bo(const struct vw_gbm *fns, struct gbm_device *gbm, VkExtent2D e, uint32_t fourcc)
 {
    /* Rendering as well where the driver allows it: the server textures from the buffer. */
    struct gbm_bo *bo =
-      xcb->gbm_bo_create(gbm, e.width, e.height, fourcc, GBM_BO_USE_LINEAR | GBM_BO_USE_RENDERING);
-   return bo ? bo : xcb->gbm_bo_create(gbm, e.width, e.height, fourcc, GBM_BO_USE_LINEAR);
+      fns->gbm_bo_create(gbm, e.width, e.height, fourcc, GBM_BO_USE_LINEAR | GBM_BO_USE_RENDERING);
+   return bo ? bo : fns->gbm_bo_create(gbm, e.width, e.height, fourcc, GBM_BO_USE_LINEAR);
 }
 
 bool
 vw_x11_dri3_create(struct vw_x11_swapchain *xsc, struct vw_swapchain *sc, char *why, size_t len)
 {
    const struct vw_xcb *xcb = xsc->xcb;
-   if (!xcb->dri3) {
+   const struct vw_gbm *gbm = vw_gbm_get();
+   if (!xcb->dri3 || !gbm) {
       snprintf(why, len, "libxcb-dri3 or libgbm is not installed");
       return false;
    }
@@ -80,15 +84,16 @@ vw_x11_dri3_create(struct vw_x11_swapchain *xsc, struct vw_swapchain *sc, char *
       snprintf(why, len, "out of memory");
       return false;
    }
+   d->gbm_fns = gbm;
    d->fd = open_server_device(xsc, why, len);
    if (d->fd < 0) {
-      destroy_dri3(xcb, d);
+      destroy_dri3(d);
       return false;
    }
-   d->gbm = xcb->gbm_create_device(d->fd);
+   d->gbm = gbm->gbm_create_device(d->fd);
    if (!d->gbm) {
       snprintf(why, len, "GBM cannot use the server's device");
-      destroy_dri3(xcb, d);
+      destroy_dri3(d);
       return false;
    }
    const struct vw_format_info *fmt = vw_format_from_vk(sc->format);
@@ -96,9 +101,9 @@ vw_x11_dri3_create(struct vw_x11_swapchain *xsc, struct vw_swapchain *sc, char *
                                                                : fmt->drm_format;
    xcb_void_cookie_t cookies[VW_MAX_IMAGES];
    for (uint32_t i = 0; i < sc->image_count; i++) {
-      d->bos[i] = create_bo(xcb, d->gbm, sc->extent, fourcc);
-      int fd = d->bos[i] ? xcb->gbm_bo_get_fd(d->bos[i]) : -1;
-      uint32_t stride = d->bos[i] ? xcb->gbm_bo_get_stride(d->bos[i]) : 0;
+      d->bos[i] = create_bo(gbm, d->gbm, sc->extent, fourcc);
+      int fd = d->bos[i] ? gbm->gbm_bo_get_fd(d->bos[i]) : -1;
+      uint32_t stride = d->bos[i] ? gbm->gbm_bo_get_stride(d->bos[i]) : 0;
       if (fd < 0 || stride > UINT16_MAX) {
          snprintf(why, len, "GBM cannot make a linear %ux%u buffer to share", sc->extent.width,
                   sc->extent.height);
@@ -107,7 +112,7 @@ vw_x11_dri3_create(struct vw_x11_swapchain *xsc, struct vw_swapchain *sc, char *
          for (uint32_t j = 0; j < i; j++)
             vw_x11_discard(xsc, cookies[j]);
          vw_x11_free_pixmaps(xsc, i);
-         destroy_dri3(xcb, d);
+         destroy_dri3(d);
          return false;
       }
       xsc->pixmaps[i] = xcb->xcb_generate_id(xsc->conn);
@@ -127,7 +132,7 @@ vw_x11_dri3_create(struct vw_x11_swapchain *xsc, struct vw_swapchain *sc, char *
    if (!ok) {
       snprintf(why, len, "the server refused a DRI3 pixmap");
       vw_x11_free_pixmaps(xsc, sc->image_count);
-      destroy_dri3(xcb, d);
+      destroy_dri3(d);
       return false;
    }
    xsc->dri3 = d;
@@ -139,33 +144,21 @@ vw_x11_dri3_write(struct vw_x11_swapchain *xsc, struct vw_swapchain *sc, struct 
                   uint32_t index, uint32_t y0, uint32_t y1)
 {
    struct vw_x11_dri3 *d = xsc->dri3;
-   const struct vw_xcb *xcb = xsc->xcb;
-   if (y1 <= y0)
-      return;
-   uint32_t stride = 0;
-   void *map_data = NULL;
-   uint8_t *dst = xcb->gbm_bo_map(d->bos[index], 0, y0, sc->extent.width, y1 - y0,
-                                  GBM_BO_TRANSFER_WRITE, &stride, &map_data);
-   if (!dst) {
+   const uint8_t *src = (const uint8_t *)img->copy.map + (uint64_t)y0 * img->copy.row_bytes;
+   if (!vw_gbm_write_rows(d->gbm_fns, d->bos[index], sc->extent.width, src, img->copy.row_bytes,
+                          y0, y1)) {
       vw_log_limited(&d->map_failures, VW_LOG_ERROR, "swapchain %u: gbm_bo_map failed: %s",
                      sc->serial, strerror(errno));
       return;
    }
-   uint32_t row = sc->extent.width * 4u;
-   const uint8_t *src = (const uint8_t *)img->copy.map + (uint64_t)y0 * img->copy.row_bytes;
-   for (uint32_t y = y0; y < y1; y++) {
-      memcpy(dst, src, row);
-      dst += stride;
-      src += img->copy.row_bytes;
-   }
-   xcb->gbm_bo_unmap(d->bos[index], map_data);
-   sc->stats.copy_bytes += (uint64_t)row * (y1 - y0);
+   if (y1 > y0)
+      sc->stats.copy_bytes += (uint64_t)sc->extent.width * 4u * (y1 - y0);
 }
 
 void
 vw_x11_dri3_destroy(struct vw_x11_swapchain *xsc)
 {
    if (xsc->dri3)
-      destroy_dri3(xsc->xcb, xsc->dri3);
+      destroy_dri3(xsc->dri3);
    xsc->dri3 = NULL;
 }

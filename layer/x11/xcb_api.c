@@ -60,12 +60,6 @@ load_table(void)
    VW_XCB_DRI3_FUNCTIONS(VW_XCB_LOAD)
    if (ok && !(table.dri3_id = dlsym(lib, "xcb_dri3_id")))
       ok = false;
-   if (ok) {
-      name = "libgbm.so.1";
-      lib = open_library(name);
-      ok = lib != NULL;
-      VW_GBM_FUNCTIONS(VW_XCB_LOAD)
-   }
    table.dri3 = ok;
 #endif
 }

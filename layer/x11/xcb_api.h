@@ -6,7 +6,6 @@
 
 #include <stdbool.h>
 #ifdef VW_HAVE_X11_DRI3
-#include <gbm.h>
 #include <xcb/dri3.h>
 #endif
 #include <xcb/present.h>
@@ -67,15 +66,6 @@
    X(xcb_dri3_open_reply_fds)                                                                    \
    X(xcb_dri3_pixmap_from_buffer_checked)
 
-#define VW_GBM_FUNCTIONS(X)                                                                      \
-   X(gbm_create_device)                                                                          \
-   X(gbm_device_destroy)                                                                         \
-   X(gbm_bo_create)                                                                              \
-   X(gbm_bo_destroy)                                                                             \
-   X(gbm_bo_get_fd)                                                                              \
-   X(gbm_bo_get_stride)                                                                          \
-   X(gbm_bo_map)                                                                                 \
-   X(gbm_bo_unmap)
 
 #define VW_XCB_POINTER(f) __typeof__(f) *f;
 struct vw_xcb {
@@ -88,9 +78,8 @@ struct vw_xcb {
    bool shm;     /* libxcb-shm was found */
 #ifdef VW_HAVE_X11_DRI3
    VW_XCB_DRI3_FUNCTIONS(VW_XCB_POINTER)
-   VW_GBM_FUNCTIONS(VW_XCB_POINTER)
    xcb_extension_t *dri3_id;
-   bool dri3; /* libxcb-dri3 and libgbm were found */
+   bool dri3; /* libxcb-dri3 was found */
 #endif
 };
 #undef VW_XCB_POINTER
