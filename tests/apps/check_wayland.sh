@@ -22,9 +22,9 @@ done
 [ $# -ge 1 ] || { echo "usage: check_wayland.sh [--kill-compositor] [--expect-method NAME] -- APP ARGS..."; exit 2; }
 
 tmp=$(mktemp -d /tmp/vw-wayland.XXXXXX)
-app_pid=
+APP_PID=
 cleanup() {
-   stop_timed "$app_pid"
+   stop_timed "$APP_PID"
    weston_stop
    rm -rf "$tmp"
 }
@@ -42,42 +42,18 @@ if [ -n "$method" ]; then
 fi
 [ $kill_compositor -eq 1 ] && app+=(--ready-file "$tmp/ready")
 
-echo "running: ${app[*]}"
-start=$(date +%s.%N)
-timeout -k 5 "${APP_TIMEOUT:-150}" env ${TEST_LD_PRELOAD:+LD_PRELOAD="$TEST_LD_PRELOAD"} \
-   "${app[@]}" 2>"$tmp/stderr" &
-app_pid=$!
-if [ $kill_compositor -eq 1 ]; then
-   for i in $(seq 1 300); do   # 30 s for the first frames
-      [ -e "$tmp/ready" ] && break
-      kill -0 "$app_pid" 2>/dev/null || break
-      sleep 0.1
-   done
-   if [ -e "$tmp/ready" ]; then
-      sleep 0.5
-      echo "killing weston (pid $WESTON_PID) with SIGKILL while the app presents"
-      kill -KILL "$WESTON_PID"
-      wait "$WESTON_PID" 2>/dev/null
-      WESTON_PID=
-   else
-      echo "the app never got frames on screen"
-   fi
-fi
-wait "$app_pid"
-status=$?
-app_pid=
-end=$(date +%s.%N)
-cat "$tmp/stderr" >&2
-awk -v s="$start" -v e="$end" -v st="$status" 'BEGIN { printf "app exit status %d after %.1f s\n", st, e - s }'
-if [ $status -eq 124 ] || [ $status -eq 137 ]; then echo "FAIL: the app hung (killed by timeout)"; fi
-if [ $status -gt 128 ] && [ $status -ne 137 ]; then echo "FAIL: the app died of signal $((status - 128))"; fi
+kill_the_compositor() {
+   echo "killing weston (pid $WESTON_PID) with SIGKILL while the app presents"
+   kill -KILL "$WESTON_PID"
+   wait "$WESTON_PID" 2>/dev/null
+   WESTON_PID=
+}
+kill_fn=
+[ $kill_compositor -eq 1 ] && kill_fn=kill_the_compositor
+run_window_app "$kill_fn" "${app[@]}"
+status=$APP_STATUS
 if [ -n "$method" ] && [ $status -eq 0 ]; then
-   if grep -Eq "wayland presentation: $method([^a-z-]|\$)" "$tmp/stderr"; then
-      echo "stderr names 'wayland presentation: $method'"
-   else
-      echo "FAIL: no 'wayland presentation: $method' on stderr (VENUS_WSI_DEBUG=$VENUS_WSI_DEBUG)"
-      status=1
-   fi
+   expect_method_line "$tmp/stderr" wayland "$method" || status=1
 fi
 if [ $status -ne 0 ]; then
    [ $kill_compositor -eq 1 ] && [ -z "$WESTON_PID" ] && echo "(weston was killed on purpose)"

@@ -24,9 +24,9 @@ done
 [ $# -ge 1 ] || { echo "usage: check_x11.sh [--no-shm] [--kill-server] [--expect-method NAME] -- APP ARGS..."; exit 2; }
 
 tmp=$(mktemp -d /tmp/vw-x11.XXXXXX)
-app_pid=
+APP_PID=
 cleanup() {
-   stop_timed "$app_pid"
+   stop_timed "$APP_PID"
    xvfb_stop
    rm -rf "$tmp"
 }
@@ -50,42 +50,18 @@ if [ -n "$method" ]; then
 fi
 [ $kill_server -eq 1 ] && app+=(--ready-file "$tmp/ready")
 
-echo "running: ${app[*]}"
-start=$(date +%s.%N)
-timeout -k 5 "${APP_TIMEOUT:-150}" env ${TEST_LD_PRELOAD:+LD_PRELOAD="$TEST_LD_PRELOAD"} \
-   "${app[@]}" 2>"$tmp/stderr" &
-app_pid=$!
-if [ $kill_server -eq 1 ]; then
-   for i in $(seq 1 300); do   # 30 s for the first frames
-      [ -e "$tmp/ready" ] && break
-      kill -0 "$app_pid" 2>/dev/null || break
-      sleep 0.1
-   done
-   if [ -e "$tmp/ready" ]; then
-      sleep 0.5
-      echo "killing Xvfb (pid $XVFB_PID) with SIGKILL while the app presents"
-      kill -KILL "$XVFB_PID"
-      wait "$XVFB_PID" 2>/dev/null
-      XVFB_PID=
-   else
-      echo "the app never got frames on screen"
-   fi
-fi
-wait "$app_pid"
-status=$?
-app_pid=
-end=$(date +%s.%N)
-cat "$tmp/stderr" >&2
-awk -v s="$start" -v e="$end" -v st="$status" 'BEGIN { printf "app exit status %d after %.1f s\n", st, e - s }'
-if [ $status -eq 124 ] || [ $status -eq 137 ]; then echo "FAIL: the app hung (killed by timeout)"; fi
-if [ $status -gt 128 ] && [ $status -ne 137 ]; then echo "FAIL: the app died of signal $((status - 128))"; fi
+kill_the_server() {
+   echo "killing Xvfb (pid $XVFB_PID) with SIGKILL while the app presents"
+   kill -KILL "$XVFB_PID"
+   wait "$XVFB_PID" 2>/dev/null
+   XVFB_PID=
+}
+kill_fn=
+[ $kill_server -eq 1 ] && kill_fn=kill_the_server
+run_window_app "$kill_fn" "${app[@]}"
+status=$APP_STATUS
 if [ -n "$method" ] && [ $status -eq 0 ]; then
-   if grep -Eq "x11 presentation: $method([^a-z-]|\$)" "$tmp/stderr"; then
-      echo "stderr names 'x11 presentation: $method'"
-   else
-      echo "FAIL: no 'x11 presentation: $method' on stderr (VENUS_WSI_DEBUG=$VENUS_WSI_DEBUG)"
-      status=1
-   fi
+   expect_method_line "$tmp/stderr" x11 "$method" || status=1
 fi
 if [ $status -ne 0 ]; then
    [ $kill_server -eq 1 ] && [ -z "$XVFB_PID" ] && echo "(Xvfb was killed on purpose; its log:)"

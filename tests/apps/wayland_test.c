@@ -153,6 +153,7 @@ wwin_open(struct wwin *w)
    }
    printf("window: fullscreen %ux%u\n", w->size.width, w->size.height);
    pumped = w;
+   wt_between_frames = pump;
    return true;
 }
 
@@ -160,6 +161,7 @@ static void
 wwin_close(struct wwin *w)
 {
    pumped = NULL;
+   wt_between_frames = NULL;
    if (!w->display)
       return;
    if (w->toplevel)
@@ -312,33 +314,6 @@ make_swapchain(struct frame_loop *fl, struct harness *h, VkSurfaceKHR surface, V
    return r;
 }
 
-static bool
-mode_supported(struct harness *h, VkSurfaceKHR surface, VkPresentModeKHR mode)
-{
-   VkPresentModeKHR modes[16];
-   uint32_t n = 16;
-   vkGetPhysicalDeviceSurfacePresentModesKHR(h->pdev, surface, &n, modes);
-   for (uint32_t i = 0; i < n; i++)
-      if (modes[i] == mode)
-         return true;
-   return false;
-}
-
-/* Draws 'frames' frames, dispatching the app's own events in between. */
-static VkResult
-present_frames(struct frame_loop *fl, uint32_t frames, uint32_t *done)
-{
-   *done = 0;
-   for (uint32_t f = 0; f < frames; f++) {
-      VkResult r = frame_loop_draw(fl);
-      pump();
-      if (r != VK_SUCCESS)
-         return r;
-      (*done)++;
-   }
-   return VK_SUCCESS;
-}
-
 /* --- the cases --- */
 
 static void
@@ -372,79 +347,41 @@ test_queries(struct harness *h, VkSurfaceKHR surface, struct wwin *w)
                (caps.supportedCompositeAlpha & VK_COMPOSITE_ALPHA_PRE_MULTIPLIED_BIT_KHR),
          "composite alpha %#x: not both OPAQUE and PRE_MULTIPLIED", caps.supportedCompositeAlpha);
 
-   VkSurfaceFormatKHR formats[64];
-   uint32_t nf = 64;
-   CHECK_VK(h, vkGetPhysicalDeviceSurfaceFormatsKHR(h->pdev, surface, &nf, formats), VK_SUCCESS);
-   bool unorm = false, srgb = false;
-   printf("formats:");
-   for (uint32_t i = 0; i < nf; i++) {
-      printf(" %d/%d", formats[i].format, formats[i].colorSpace);
-      unorm |= formats[i].format == VK_FORMAT_B8G8R8A8_UNORM;
-      srgb |= formats[i].format == VK_FORMAT_B8G8R8A8_SRGB;
-   }
-   printf("\n");
-   CHECK(h, unorm && srgb, "formats lack B8G8R8A8_UNORM (%d) or B8G8R8A8_SRGB (%d)", unorm, srgb);
+   wt_check_formats_and_modes(h, surface);
+}
 
-   VkPresentModeKHR modes[16];
-   uint32_t nm = 16;
-   CHECK_VK(h, vkGetPhysicalDeviceSurfacePresentModesKHR(h->pdev, surface, &nm, modes), VK_SUCCESS);
-   bool fifo = false;
-   printf("present modes:");
-   for (uint32_t i = 0; i < nm; i++) {
-      printf(" %s", harness_mode_name(modes[i]));
-      fifo |= modes[i] == VK_PRESENT_MODE_FIFO_KHR;
-   }
-   printf("\n");
-   CHECK(h, fifo, "no FIFO present mode");
+struct wl_modes_ctx {
+   struct harness *h;
+   VkSurfaceKHR surface;
+   struct wwin *w;
+   const struct options *o;
+};
+
+static VkResult
+modes_make_swapchain(void *ctx, struct frame_loop *fl, VkPresentModeKHR mode, VkSwapchainKHR old)
+{
+   struct wl_modes_ctx *c = ctx;
+   return make_swapchain(fl, c->h, c->surface, c->w->size, mode, old);
+}
+
+static void
+modes_check_screen(void *ctx, struct frame_loop *fl, const char *what)
+{
+   struct wl_modes_ctx *c = ctx;
+   check_screen(c->h, fl->frames - 1, fl->extent, what, c->o);
 }
 
 static void
 test_modes(struct harness *h, VkSurfaceKHR surface, struct wwin *w, const struct options *o)
 {
-   static const VkPresentModeKHR modes[] = {
-      VK_PRESENT_MODE_FIFO_KHR, VK_PRESENT_MODE_MAILBOX_KHR, VK_PRESENT_MODE_IMMEDIATE_KHR,
-      VK_PRESENT_MODE_FIFO_RELAXED_KHR,
+   struct wl_modes_ctx ctx = {h, surface, w, o};
+   struct wt_window win = {
+      .ctx = &ctx,
+      .make_swapchain = modes_make_swapchain,
+      .check_screen = modes_check_screen,
+      .clock = "the compositor's repaints",
    };
-   struct frame_loop prev;
-   bool have_prev = false;
-   for (size_t m = 0; m < 4; m++) {
-      if (!mode_supported(h, surface, modes[m])) {
-         printf("%-13s not offered by the surface: skipped\n", harness_mode_name(modes[m]));
-         continue;
-      }
-      struct frame_loop fl;
-      VkResult r = make_swapchain(&fl, h, surface, w->size, modes[m],
-                                  have_prev ? prev.swapchain : VK_NULL_HANDLE);
-      if (have_prev) {
-         frame_loop_destroy(&prev, true);
-         have_prev = false;
-      }
-      if (r != VK_SUCCESS) {
-         frame_loop_destroy(&fl, true);
-         return;
-      }
-      uint32_t warm = 5, done = 0;
-      VkResult fr = present_frames(&fl, warm, &done);
-      uint64_t t0 = harness_now_ns();
-      if (fr == VK_SUCCESS)
-         fr = present_frames(&fl, o->frames, &done);
-      double secs = (harness_now_ns() - t0) / 1e9;
-      double fps = done / secs;
-      CHECK(h, fr == VK_SUCCESS, "%s: frame %llu returned %s (%d)", harness_mode_name(modes[m]),
-            (unsigned long long)fl.frames, wt_result_name(fr), fr);
-      printf("%-13s %u frames %ux%u in %.2f s: %.1f frames/s\n", harness_mode_name(modes[m]),
-             done, fl.extent.width, fl.extent.height, secs, fps);
-      if (modes[m] == VK_PRESENT_MODE_FIFO_KHR && o->fifo_max > 0 && fr == VK_SUCCESS)
-         CHECK(h, fps >= o->fifo_min && fps <= o->fifo_max,
-               "FIFO at %.1f frames/s, outside %.0f..%.0f (the compositor's repaint rate)", fps,
-               o->fifo_min, o->fifo_max);
-      if (fr == VK_SUCCESS)
-         check_screen(h, fl.frames - 1, fl.extent, harness_mode_name(modes[m]), o);
-      prev = fl;
-      have_prev = true;
-   }
-   if (have_prev)
-      frame_loop_destroy(&prev, true);
+   wt_test_modes(h, surface, &win, o->frames, o->fifo_min, o->fifo_max);
 }
 
 /* Wayland windows take the size of their buffers: the app remakes its swapchain at the size
@@ -458,7 +395,7 @@ test_resize(struct harness *h, VkSurfaceKHR surface, struct wwin *w, const struc
       return;
    }
    uint32_t done;
-   VkResult r = present_frames(&fl, 10, &done);
+   VkResult r = wt_present_frames(&fl, 10, &done);
    CHECK(h, r == VK_SUCCESS, "resize: before, frame %u returned %s", done, wt_result_name(r));
    check_screen(h, fl.frames - 1, fl.extent, "before the new size", o);
    VkExtent2D sizes[2] = {{w->size.width * 3 / 4, w->size.height * 3 / 4},
@@ -470,7 +407,7 @@ test_resize(struct harness *h, VkSurfaceKHR surface, struct wwin *w, const struc
       fl = next;
       if (cr != VK_SUCCESS)
          break;
-      r = present_frames(&fl, 10, &done);
+      r = wt_present_frames(&fl, 10, &done);
       CHECK(h, r == VK_SUCCESS, "resize: at %ux%u frame %u returned %s", sizes[s].width,
             sizes[s].height, done, wt_result_name(r));
       char what[64];
@@ -493,12 +430,12 @@ test_minimised(struct harness *h, VkSurfaceKHR surface, struct wwin *w, const st
       return;
    }
    uint32_t done;
-   VkResult r = present_frames(&fl, 10, &done);
+   VkResult r = wt_present_frames(&fl, 10, &done);
    CHECK(h, r == VK_SUCCESS, "minimised: before, frame %u returned %s", done, wt_result_name(r));
    xdg_toplevel_set_minimized(w->toplevel);
    wl_display_roundtrip(w->display);
    uint64_t t0 = harness_now_ns();
-   r = present_frames(&fl, 20, &done);
+   r = wt_present_frames(&fl, 20, &done);
    double secs = (harness_now_ns() - t0) / 1e9;
    printf("minimised: %u FIFO frames in %.2f s (%.1f frames/s): %s\n", done, secs, done / secs,
           wt_result_name(r));
@@ -554,18 +491,10 @@ test_compositor_killed(struct harness *h, VkSurfaceKHR surface, struct wwin *w,
       return;
    }
    uint32_t done;
-   VkResult r = present_frames(&fl, 10, &done);
+   VkResult r = wt_present_frames(&fl, 10, &done);
    CHECK(h, r == VK_SUCCESS, "compositor-killed: frame %u returned %s", done, wt_result_name(r));
    check_screen(h, fl.frames - 1, fl.extent, "before the compositor goes", o);
-   if (o->ready_file) {
-      int fd = open(o->ready_file, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-      if (fd >= 0)
-         close(fd);
-      printf("presenting; %s written for the wrapper to kill the compositor\n", o->ready_file);
-   } else {
-      printf("presenting; the compositor must be killed from outside now\n");
-   }
-   fflush(stdout);
+   wt_signal_ready(o->ready_file, "compositor");
    pumped = NULL; /* the app's own dispatching would only add errors of its own */
    uint32_t frames;
    double secs;
@@ -580,20 +509,7 @@ test_compositor_killed(struct harness *h, VkSurfaceKHR surface, struct wwin *w,
                r == VK_ERROR_DEVICE_LOST,
          "with the compositor gone: %s (%d) after %u frames, expected VK_ERROR_SURFACE_LOST_KHR, "
          "VK_ERROR_OUT_OF_DATE_KHR or VK_ERROR_DEVICE_LOST", wt_result_name(r), r, frames);
-   for (int i = 0; i < 3 && r < 0; i++) {
-      VkResult again = frame_loop_draw(&fl);
-      printf("a later frame: %s\n", wt_result_name(again));
-      CHECK(h, again != VK_SUCCESS && again != VK_SUBOPTIMAL_KHR,
-            "after %s a later frame returned %s", wt_result_name(r), wt_result_name(again));
-   }
-   VkSurfaceCapabilitiesKHR caps;
-   VkResult cr = vkGetPhysicalDeviceSurfaceCapabilitiesKHR(h->pdev, surface, &caps);
-   printf("capabilities with the compositor gone: %s\n", wt_result_name(cr));
-   uint64_t t0 = harness_now_ns();
-   frame_loop_destroy(&fl, true);
-   double destroy_s = (harness_now_ns() - t0) / 1e9;
-   printf("swapchain destroyed in %.3f s\n", destroy_s);
-   CHECK(h, destroy_s < 2.0, "destroying the swapchain took %.1f s", destroy_s);
+   wt_after_loss(h, &fl, surface, r, "with the compositor gone");
 }
 
 static void
@@ -676,14 +592,8 @@ main(int argc, char **argv)
    const char *inst_exts[] = {VK_KHR_SURFACE_EXTENSION_NAME, VK_KHR_WAYLAND_SURFACE_EXTENSION_NAME};
    const char *dev_exts[] = {VK_KHR_SWAPCHAIN_EXTENSION_NAME};
    const char *layers[4];
-   uint32_t nlayers = 0;
-   char layer_buf[256] = "";
-   if (o.app_layers) {
-      snprintf(layer_buf, sizeof(layer_buf), "%s", o.app_layers);
-      char *save = NULL;
-      for (char *t = strtok_r(layer_buf, ",", &save); t && nlayers < 4; t = strtok_r(NULL, ",", &save))
-         layers[nlayers++] = t;
-   }
+   char layer_buf[256];
+   uint32_t nlayers = wt_split_layers(o.app_layers, layer_buf, sizeof(layer_buf), layers);
    struct harness_options ho = {
       .layers = layers,
       .layer_count = nlayers,

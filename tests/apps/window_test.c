@@ -1,6 +1,7 @@
 #include "window_test.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -145,12 +146,16 @@ wt_quads_shown(const void *image, wt_pixel_fn pixel, uint32_t ox, uint32_t oy, u
    return true;
 }
 
+void (*wt_between_frames)(void);
+
 VkResult
 wt_present_frames(struct frame_loop *fl, uint32_t frames, uint32_t *done)
 {
    *done = 0;
    for (uint32_t f = 0; f < frames; f++) {
       VkResult r = frame_loop_draw(fl);
+      if (wt_between_frames)
+         wt_between_frames();
       if (r != VK_SUCCESS)
          return r;
       (*done)++;
@@ -229,4 +234,150 @@ wt_check_stats(struct harness *h, const char *backend, const char *method,
    fclose(f);
    CHECK(h, lines >= 1 && lines == swapchains, "%u stats lines for %u swapchains", lines,
          swapchains);
+}
+
+void
+wt_check_formats_and_modes(struct harness *h, VkSurfaceKHR surface)
+{
+   VkSurfaceFormatKHR formats[64];
+   uint32_t nf = 64;
+   CHECK_VK(h, vkGetPhysicalDeviceSurfaceFormatsKHR(h->pdev, surface, &nf, formats), VK_SUCCESS);
+   bool unorm = false, srgb = false;
+   printf("formats:");
+   for (uint32_t i = 0; i < nf; i++) {
+      printf(" %d/%d", formats[i].format, formats[i].colorSpace);
+      unorm |= formats[i].format == VK_FORMAT_B8G8R8A8_UNORM;
+      srgb |= formats[i].format == VK_FORMAT_B8G8R8A8_SRGB;
+   }
+   printf("\n");
+   CHECK(h, unorm && srgb, "formats lack B8G8R8A8_UNORM (%d) or B8G8R8A8_SRGB (%d)", unorm, srgb);
+
+   VkPresentModeKHR modes[16];
+   uint32_t nm = 16;
+   CHECK_VK(h, vkGetPhysicalDeviceSurfacePresentModesKHR(h->pdev, surface, &nm, modes), VK_SUCCESS);
+   bool fifo = false;
+   printf("present modes:");
+   for (uint32_t i = 0; i < nm; i++) {
+      printf(" %s", harness_mode_name(modes[i]));
+      fifo |= modes[i] == VK_PRESENT_MODE_FIFO_KHR;
+   }
+   printf("\n");
+   CHECK(h, fifo, "no FIFO present mode");
+}
+
+static bool
+mode_offered(struct harness *h, VkSurfaceKHR surface, VkPresentModeKHR mode)
+{
+   VkPresentModeKHR modes[16];
+   uint32_t n = 16;
+   vkGetPhysicalDeviceSurfacePresentModesKHR(h->pdev, surface, &n, modes);
+   for (uint32_t i = 0; i < n; i++)
+      if (modes[i] == mode)
+         return true;
+   return false;
+}
+
+void
+wt_test_modes(struct harness *h, VkSurfaceKHR surface, const struct wt_window *win,
+              uint32_t frames, double fifo_min, double fifo_max)
+{
+   static const VkPresentModeKHR modes[] = {
+      VK_PRESENT_MODE_FIFO_KHR, VK_PRESENT_MODE_MAILBOX_KHR, VK_PRESENT_MODE_IMMEDIATE_KHR,
+      VK_PRESENT_MODE_FIFO_RELAXED_KHR,
+   };
+   struct frame_loop prev;
+   bool have_prev = false;
+   for (size_t m = 0; m < 4; m++) {
+      const char *name = harness_mode_name(modes[m]);
+      if (!mode_offered(h, surface, modes[m])) {
+         printf("%-13s not offered by the surface: skipped\n", name);
+         continue;
+      }
+      struct frame_loop fl;
+      VkResult r = win->make_swapchain(win->ctx, &fl, modes[m],
+                                       have_prev ? prev.swapchain : VK_NULL_HANDLE);
+      if (have_prev) {
+         frame_loop_destroy(&prev, true);
+         have_prev = false;
+      }
+      if (r != VK_SUCCESS) {
+         frame_loop_destroy(&fl, true);
+         return;
+      }
+      /* The first frames fill the queue without waiting: time the rest. */
+      uint32_t warm = 5, done = 0;
+      VkResult fr = wt_present_frames(&fl, warm, &done);
+      uint64_t t0 = harness_now_ns();
+      if (fr == VK_SUCCESS)
+         fr = wt_present_frames(&fl, frames, &done);
+      double secs = (harness_now_ns() - t0) / 1e9;
+      double fps = done / secs;
+      CHECK(h, fr == VK_SUCCESS, "%s: frame %llu returned %s (%d)", name,
+            (unsigned long long)fl.frames, wt_result_name(fr), fr);
+      printf("%-13s %u frames %ux%u in %.2f s: %.1f frames/s\n", name, done, fl.extent.width,
+             fl.extent.height, secs, fps);
+      if (modes[m] == VK_PRESENT_MODE_FIFO_KHR && fifo_max > 0 && fr == VK_SUCCESS)
+         CHECK(h, fps >= fifo_min && fps <= fifo_max,
+               "FIFO at %.1f frames/s, outside %.0f..%.0f (%s)", fps, fifo_min, fifo_max,
+               win->clock);
+      if ((modes[m] == VK_PRESENT_MODE_MAILBOX_KHR || modes[m] == VK_PRESENT_MODE_IMMEDIATE_KHR) &&
+          fr == VK_SUCCESS)
+         printf("%-13s %s\n", name,
+                fps > 80 ? "not held to the display's refresh"
+                         : "near or below 60 frames/s (held to the refresh, or a slow machine)");
+      if (fr == VK_SUCCESS)
+         win->check_screen(win->ctx, &fl, name);
+      prev = fl;
+      have_prev = true;
+   }
+   if (have_prev)
+      frame_loop_destroy(&prev, true);
+}
+
+void
+wt_signal_ready(const char *path, const char *server)
+{
+   if (path) {
+      int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+      if (fd >= 0)
+         close(fd);
+      printf("presenting; %s written for the wrapper to kill the %s\n", path, server);
+   } else {
+      printf("presenting; the %s must be killed from outside now\n", server);
+   }
+   fflush(stdout);
+}
+
+void
+wt_after_loss(struct harness *h, struct frame_loop *fl, VkSurfaceKHR surface, VkResult r,
+              const char *what)
+{
+   /* A few more tries: none may hang, none may claim to have presented. */
+   for (int i = 0; i < 3 && r < 0; i++) {
+      VkResult again = frame_loop_draw(fl);
+      printf("a later frame: %s\n", wt_result_name(again));
+      CHECK(h, again != VK_SUCCESS && again != VK_SUBOPTIMAL_KHR,
+            "after %s a later frame returned %s", wt_result_name(r), wt_result_name(again));
+   }
+   VkSurfaceCapabilitiesKHR caps;
+   VkResult cr = vkGetPhysicalDeviceSurfaceCapabilitiesKHR(h->pdev, surface, &caps);
+   printf("capabilities %s: %s\n", what, wt_result_name(cr));
+   uint64_t t0 = harness_now_ns();
+   frame_loop_destroy(fl, true);
+   double secs = (harness_now_ns() - t0) / 1e9;
+   printf("swapchain destroyed in %.3f s\n", secs);
+   CHECK(h, secs < 2.0, "destroying the swapchain %s took %.1f s", what, secs);
+}
+
+uint32_t
+wt_split_layers(const char *list, char *buf, size_t buf_size, const char *layers[4])
+{
+   uint32_t n = 0;
+   if (!list)
+      return 0;
+   snprintf(buf, buf_size, "%s", list);
+   char *save = NULL;
+   for (char *t = strtok_r(buf, ",", &save); t && n < 4; t = strtok_r(NULL, ",", &save))
+      layers[n++] = t;
+   return n;
 }

@@ -29,6 +29,10 @@ typedef const uint8_t *(*wt_pixel_fn)(const void *image, uint32_t x, uint32_t y)
 bool wt_quads_shown(const void *image, wt_pixel_fn pixel, uint32_t x0, uint32_t y0, uint64_t n,
                     VkExtent2D extent, int tolerance, char *detail, size_t detail_size);
 
+/* Called after every frame wt_present_frames draws, when set (an app's own event
+ * dispatching). */
+extern void (*wt_between_frames)(void);
+
 /* Presents up to 'frames' frames; stops at the first result other than VK_SUCCESS. */
 VkResult wt_present_frames(struct frame_loop *fl, uint32_t frames, uint32_t *done);
 /* Presents until an error or for 'limit_ns'; returns the last result. */
@@ -42,3 +46,34 @@ void wt_provoke_validation(struct harness *h);
  * ('method_immediate' for IMMEDIATE ones where not NULL), one line per swapchain made. */
 void wt_check_stats(struct harness *h, const char *backend, const char *method,
                     const char *method_immediate, uint32_t swapchains);
+
+/* The surface's formats (B8G8R8A8 UNORM and SRGB among them) and present modes (FIFO among
+ * them), printed and checked. */
+void wt_check_formats_and_modes(struct harness *h, VkSurfaceKHR surface);
+
+/* What a window test gives wt_test_modes. */
+struct wt_window {
+   void *ctx;
+   /* A swapchain for the window in 'mode' (its failure already checked and printed). */
+   VkResult (*make_swapchain)(void *ctx, struct frame_loop *fl, VkPresentModeKHR mode,
+                              VkSwapchainKHR old);
+   /* The window must show the swapchain's last frame. */
+   void (*check_screen)(void *ctx, struct frame_loop *fl, const char *what);
+   const char *clock; /* what paces FIFO, for messages: "the server's 60 Hz Present clock" */
+};
+/* Every present mode the surface offers, in turn (each swapchain retiring the previous):
+ * 'frames' timed frames after a few to fill the queue, FIFO's frames/s within
+ * [fifo_min, fifo_max] unless fifo_max is 0, then the screen. */
+void wt_test_modes(struct harness *h, VkSurfaceKHR surface, const struct wt_window *win,
+                   uint32_t frames, double fifo_min, double fifo_max);
+
+/* Creates 'path' (when set) for the wrapper script that kills the server, and says so. */
+void wt_signal_ready(const char *path, const char *server);
+/* After the window or its server went away and presenting returned 'r' (< 0): later frames
+ * must fail too, never hang; the surface's capabilities are printed; the swapchain is
+ * destroyed (frame_loop_destroy), in under 2 s. */
+void wt_after_loss(struct harness *h, struct frame_loop *fl, VkSurfaceKHR surface, VkResult r,
+                   const char *what);
+
+/* Splits a comma list of layer names into 'layers' (at most 4), in 'buf'. */
+uint32_t wt_split_layers(const char *list, char *buf, size_t buf_size, const char *layers[4]);

@@ -413,18 +413,6 @@ make_swapchain(struct frame_loop *fl, struct harness *h, VkSurfaceKHR surface, s
    return r;
 }
 
-static bool
-mode_supported(struct harness *h, VkSurfaceKHR surface, VkPresentModeKHR mode)
-{
-   VkPresentModeKHR modes[16];
-   uint32_t n = 16;
-   vkGetPhysicalDeviceSurfacePresentModesKHR(h->pdev, surface, &n, modes);
-   for (uint32_t i = 0; i < n; i++)
-      if (modes[i] == mode)
-         return true;
-   return false;
-}
-
 /* --- the cases --- */
 
 static void
@@ -488,30 +476,7 @@ test_queries(struct harness *h, VkSurfaceKHR surface, struct xwin *w)
             caps2.surfaceCapabilities.currentExtent.height == caps.currentExtent.height,
          "capabilities2 extent differs");
 
-   VkSurfaceFormatKHR formats[64];
-   uint32_t nf = 64;
-   CHECK_VK(h, vkGetPhysicalDeviceSurfaceFormatsKHR(h->pdev, surface, &nf, formats), VK_SUCCESS);
-   bool unorm = false, srgb = false;
-   printf("formats:");
-   for (uint32_t i = 0; i < nf; i++) {
-      printf(" %d/%d", formats[i].format, formats[i].colorSpace);
-      unorm |= formats[i].format == VK_FORMAT_B8G8R8A8_UNORM;
-      srgb |= formats[i].format == VK_FORMAT_B8G8R8A8_SRGB;
-   }
-   printf("\n");
-   CHECK(h, unorm && srgb, "formats lack B8G8R8A8_UNORM (%d) or B8G8R8A8_SRGB (%d)", unorm, srgb);
-
-   VkPresentModeKHR modes[16];
-   uint32_t nm = 16;
-   CHECK_VK(h, vkGetPhysicalDeviceSurfacePresentModesKHR(h->pdev, surface, &nm, modes), VK_SUCCESS);
-   bool fifo = false;
-   printf("present modes:");
-   for (uint32_t i = 0; i < nm; i++) {
-      printf(" %s", harness_mode_name(modes[i]));
-      fifo |= modes[i] == VK_PRESENT_MODE_FIFO_KHR;
-   }
-   printf("\n");
-   CHECK(h, fifo, "no FIFO present mode");
+   wt_check_formats_and_modes(h, surface);
 
    VkRect2D rects[4];
    uint32_t nr = 4;
@@ -522,58 +487,38 @@ test_queries(struct harness *h, VkSurfaceKHR surface, struct xwin *w)
          nr ? rects[0].extent.height : 0);
 }
 
+struct x11_modes_ctx {
+   struct harness *h;
+   VkSurfaceKHR surface;
+   struct xwin *w;
+   const struct options *o;
+};
+
+static VkResult
+modes_make_swapchain(void *ctx, struct frame_loop *fl, VkPresentModeKHR mode, VkSwapchainKHR old)
+{
+   struct x11_modes_ctx *c = ctx;
+   return make_swapchain(fl, c->h, c->surface, c->w, mode, old);
+}
+
+static void
+modes_check_screen(void *ctx, struct frame_loop *fl, const char *what)
+{
+   struct x11_modes_ctx *c = ctx;
+   check_screen(c->h, c->w, fl->frames - 1, c->w->size, what, c->o);
+}
+
 static void
 test_modes(struct harness *h, VkSurfaceKHR surface, struct xwin *w, const struct options *o)
 {
-   static const VkPresentModeKHR modes[] = {
-      VK_PRESENT_MODE_FIFO_KHR, VK_PRESENT_MODE_MAILBOX_KHR, VK_PRESENT_MODE_IMMEDIATE_KHR,
-      VK_PRESENT_MODE_FIFO_RELAXED_KHR,
+   struct x11_modes_ctx ctx = {h, surface, w, o};
+   struct wt_window win = {
+      .ctx = &ctx,
+      .make_swapchain = modes_make_swapchain,
+      .check_screen = modes_check_screen,
+      .clock = "the server's Present clock is 60 Hz",
    };
-   struct frame_loop prev;
-   bool have_prev = false;
-   for (size_t m = 0; m < 4; m++) {
-      if (!mode_supported(h, surface, modes[m])) {
-         printf("%-13s not offered by the surface: skipped\n", harness_mode_name(modes[m]));
-         continue;
-      }
-      struct frame_loop fl;
-      VkResult r = make_swapchain(&fl, h, surface, w, modes[m], have_prev ? prev.swapchain : VK_NULL_HANDLE);
-      if (have_prev) {
-         frame_loop_destroy(&prev, true);
-         have_prev = false;
-      }
-      if (r != VK_SUCCESS) {
-         frame_loop_destroy(&fl, true);
-         return;
-      }
-      /* The first frames fill the queue without waiting: time the rest. */
-      uint32_t warm = 5, done = 0;
-      VkResult fr = wt_present_frames(&fl, warm, &done);
-      uint64_t t0 = harness_now_ns();
-      if (fr == VK_SUCCESS)
-         fr = wt_present_frames(&fl, o->frames, &done);
-      double secs = (harness_now_ns() - t0) / 1e9;
-      double fps = done / secs;
-      CHECK(h, fr == VK_SUCCESS, "%s: frame %llu returned %s (%d)", harness_mode_name(modes[m]),
-            (unsigned long long)fl.frames, wt_result_name(fr), fr);
-      printf("%-13s %u frames %ux%u in %.2f s: %.1f frames/s\n", harness_mode_name(modes[m]), done,
-             fl.extent.width, fl.extent.height, secs, fps);
-      if (modes[m] == VK_PRESENT_MODE_FIFO_KHR && o->fifo_max > 0 && fr == VK_SUCCESS)
-         CHECK(h, fps >= o->fifo_min && fps <= o->fifo_max,
-               "FIFO at %.1f frames/s, outside %.0f..%.0f (the server's Present clock is 60 Hz)", fps,
-               o->fifo_min, o->fifo_max);
-      if ((modes[m] == VK_PRESENT_MODE_MAILBOX_KHR || modes[m] == VK_PRESENT_MODE_IMMEDIATE_KHR) &&
-          fr == VK_SUCCESS)
-         printf("%-13s %s\n", harness_mode_name(modes[m]),
-                fps > 80 ? "not held to the server's 60 Hz clock"
-                         : "near or below 60 frames/s (held to the clock, or a slow machine)");
-      if (fr == VK_SUCCESS)
-         check_screen(h, w, fl.frames - 1, w->size, harness_mode_name(modes[m]), o);
-      prev = fl;
-      have_prev = true;
-   }
-   if (have_prev)
-      frame_loop_destroy(&prev, true);
+   wt_test_modes(h, surface, &win, o->frames, o->fifo_min, o->fifo_max);
 }
 
 static bool
@@ -665,22 +610,7 @@ test_destroy_window(struct harness *h, VkSurfaceKHR surface, struct xwin *w, con
    CHECK(h, r == VK_ERROR_SURFACE_LOST_KHR || r == VK_ERROR_OUT_OF_DATE_KHR,
          "after the window was destroyed: %s (%d) after %u frames in %.1f s, expected "
          "VK_ERROR_SURFACE_LOST_KHR or VK_ERROR_OUT_OF_DATE_KHR", wt_result_name(r), r, frames, secs);
-   /* A few more tries: none may hang, none may claim to have presented. */
-   for (int i = 0; i < 3 && r < 0; i++) {
-      VkResult again = frame_loop_draw(&fl);
-      printf("a later frame: %s\n", wt_result_name(again));
-      CHECK(h, again != VK_SUCCESS && again != VK_SUBOPTIMAL_KHR,
-            "after %s a later frame returned %s", wt_result_name(r), wt_result_name(again));
-   }
-   VkSurfaceCapabilitiesKHR caps;
-   VkResult cr = vkGetPhysicalDeviceSurfaceCapabilitiesKHR(h->pdev, surface, &caps);
-   printf("capabilities of the destroyed window's surface: %s", wt_result_name(cr));
-   if (cr == VK_SUCCESS)
-      printf(" (currentExtent %ux%u)", caps.currentExtent.width, caps.currentExtent.height);
-   printf("\n");
-   uint64_t t0 = harness_now_ns();
-   frame_loop_destroy(&fl, true);
-   printf("swapchain destroyed in %.3f s\n", (harness_now_ns() - t0) / 1e9);
+   wt_after_loss(h, &fl, surface, r, "of the destroyed window's surface");
 }
 
 static void
@@ -695,15 +625,7 @@ test_server_killed(struct harness *h, VkSurfaceKHR surface, struct xwin *w, cons
    VkResult r = wt_present_frames(&fl, 10, &done);
    CHECK(h, r == VK_SUCCESS, "server-killed: frame %u returned %s", done, wt_result_name(r));
    check_screen(h, w, fl.frames - 1, w->size, "before the server goes", o);
-   if (o->ready_file) {
-      int fd = open(o->ready_file, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-      if (fd >= 0)
-         close(fd);
-      printf("presenting; %s written for the wrapper to kill the server\n", o->ready_file);
-   } else {
-      printf("presenting; the server must be killed from outside now\n");
-   }
-   fflush(stdout);
+   wt_signal_ready(o->ready_file, "server");
    uint32_t frames;
    double secs;
    r = wt_present_until_error(&fl, 30000000000ull, &frames, &secs);
@@ -719,18 +641,7 @@ test_server_killed(struct harness *h, VkSurfaceKHR surface, struct xwin *w, cons
             r == VK_ERROR_DEVICE_LOST,
          "with the server gone: %s (%d) after %u frames, expected VK_ERROR_SURFACE_LOST_KHR, "
          "VK_ERROR_OUT_OF_DATE_KHR or VK_ERROR_DEVICE_LOST", wt_result_name(r), r, frames);
-   for (int i = 0; i < 3 && r < 0; i++) {
-      VkResult again = frame_loop_draw(&fl);
-      printf("a later frame: %s\n", wt_result_name(again));
-      CHECK(h, again != VK_SUCCESS && again != VK_SUBOPTIMAL_KHR,
-            "after %s a later frame returned %s", wt_result_name(r), wt_result_name(again));
-   }
-   VkSurfaceCapabilitiesKHR caps;
-   VkResult cr = vkGetPhysicalDeviceSurfaceCapabilitiesKHR(h->pdev, surface, &caps);
-   printf("capabilities with the server gone: %s\n", wt_result_name(cr));
-   uint64_t t0 = harness_now_ns();
-   frame_loop_destroy(&fl, true);
-   printf("swapchain destroyed in %.3f s\n", (harness_now_ns() - t0) / 1e9);
+   wt_after_loss(h, &fl, surface, r, "with the server gone");
 }
 
 static void
@@ -862,14 +773,8 @@ main(int argc, char **argv)
                               VK_KHR_GET_SURFACE_CAPABILITIES_2_EXTENSION_NAME};
    const char *dev_exts[] = {VK_KHR_SWAPCHAIN_EXTENSION_NAME};
    const char *layers[4];
-   uint32_t nlayers = 0;
-   char layer_buf[256] = "";
-   if (o.app_layers) {
-      snprintf(layer_buf, sizeof(layer_buf), "%s", o.app_layers);
-      char *save = NULL;
-      for (char *t = strtok_r(layer_buf, ",", &save); t && nlayers < 4; t = strtok_r(NULL, ",", &save))
-         layers[nlayers++] = t;
-   }
+   char layer_buf[256];
+   uint32_t nlayers = wt_split_layers(o.app_layers, layer_buf, sizeof(layer_buf), layers);
    struct harness_options ho = {
       .layers = layers,
       .layer_count = nlayers,
