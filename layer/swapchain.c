@@ -248,22 +248,31 @@ vw_CreateSwapchainKHR(VkDevice device, const VkSwapchainCreateInfoKHR *ci,
 
 /* VENUS_WSI_STATS_FILE: one line of key=value figures per swapchain, for benchmarks. */
 static void
-write_stats(const struct vw_swapchain *sc)
+write_stats(struct vw_swapchain *sc)
 {
    const char *path = vw_config_get()->stats_file;
    if (!path[0])
       return;
-   char line[512];
+   char display[160] = "";
+   pthread_mutex_lock(&sc->pres.lock); /* a backend's event thread may still count */
+   if (sc->stats.display_feedback)
+      snprintf(display, sizeof(display),
+               " display_presented=%llu display_discarded=%llu display_refresh_ns=%llu",
+               (unsigned long long)sc->stats.display_presented,
+               (unsigned long long)sc->stats.display_discarded,
+               (unsigned long long)sc->stats.display_refresh_ns);
+   pthread_mutex_unlock(&sc->pres.lock);
+   char line[640];
    snprintf(line, sizeof(line),
             "swapchain=%u backend=%s path=%s method=%s width=%u height=%u present_mode=%d "
             "presents=%llu "
-            "shown=%llu skipped=%llu present_cpu_ns=%llu copy_bytes=%llu\n",
+            "shown=%llu skipped=%llu present_cpu_ns=%llu copy_bytes=%llu%s\n",
             sc->serial, sc->backend->name, vw_path_name(sc->path),
             sc->method ? sc->method : "-", sc->extent.width,
             sc->extent.height, sc->present_mode, (unsigned long long)sc->pres.pq.presented,
             (unsigned long long)sc->pres.pq.shown, (unsigned long long)sc->pres.pq.skipped,
             (unsigned long long)sc->stats.present_cpu_ns,
-            (unsigned long long)sc->stats.copy_bytes);
+            (unsigned long long)sc->stats.copy_bytes, display);
    vw_stats_append(path, line);
 }
 

@@ -92,6 +92,11 @@ struct vw_swapchain {
    struct {
       uint64_t present_cpu_ns; /* the present thread's CPU time putting frames on screen */
       uint64_t copy_bytes;     /* bytes the CPU copied doing it (path D) */
+      /* What the display itself reported of the frames, where it does (Wayland's
+       * presentation feedback): shown, or replaced before they were. */
+      bool display_feedback;
+      uint64_t display_presented, display_discarded;
+      uint64_t display_refresh_ns;
    } stats;
 };
 

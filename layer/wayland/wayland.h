@@ -8,6 +8,7 @@
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "../image_paths/image_paths.h"
 #include "../surface.h"
@@ -16,11 +17,36 @@
 
 #define VW_WL_MAX_SHM_FORMATS 64
 #define VW_WL_MAX_DMABUF_FORMATS 256
+#define VW_WL_MAX_FEEDBACK 32
 
 struct vw_wl_dmabuf_format {
    uint32_t fourcc;
    uint64_t modifier;
 };
+
+/* A linux-dmabuf feedback object's news (wl_feedback.c): the formats and main device as of
+ * its last 'done', and how many there were. */
+struct vw_wl_feedback {
+   struct zwp_linux_dmabuf_feedback_v1 *obj;
+   void *table; /* the compositor's format table, mapped */
+   size_t table_size;
+   dev_t main_device;
+   bool has_main_device;
+   struct vw_wl_dmabuf_format pending[VW_WL_MAX_DMABUF_FORMATS];
+   uint32_t pending_count;
+   struct vw_wl_dmabuf_format formats[VW_WL_MAX_DMABUF_FORMATS];
+   uint32_t format_count;
+   dev_t done_main_device;
+   bool done_has_main_device;
+   uint32_t dones;
+   void (*on_done)(void *data);
+   void *on_done_data;
+};
+void vw_wl_feedback_listen(struct vw_wl_feedback *fb, struct zwp_linux_dmabuf_feedback_v1 *obj,
+                           void (*on_done)(void *data), void *data);
+void vw_wl_feedback_finish(struct vw_wl_feedback *fb);
+bool vw_wl_formats_have_linear(const struct vw_wl_dmabuf_format *formats, uint32_t count,
+                               uint32_t fourcc);
 
 /* The compositor's globals the layer uses, bound on a private queue. */
 struct vw_wl_globals {
@@ -35,6 +61,10 @@ struct vw_wl_globals {
    uint32_t dmabuf_version;
    struct vw_wl_dmabuf_format dmabuf_formats[VW_WL_MAX_DMABUF_FORMATS];
    uint32_t dmabuf_format_count;
+   /* Version 4: the default feedback gives the formats and the compositor's device. */
+   struct vw_wl_feedback default_feedback;
+   dev_t dmabuf_device;
+   bool has_dmabuf_device;
    struct wp_presentation *presentation;
    uint32_t presentation_clock;
 };
@@ -96,6 +126,10 @@ struct vw_wl_swapchain {
    bool timer_pacing_logged;
    bool buffer_busy[VW_MAX_IMAGES];
    VkResult lost;
+   /* wp_presentation feedback asked for and not yet answered (destroyed with the
+    * swapchain); no more are asked while it is full. */
+   struct wp_presentation_feedback *feedback[VW_WL_MAX_FEEDBACK];
+   uint32_t feedback_count;
 };
 
 /* wl_events.c */
@@ -104,6 +138,7 @@ void vw_wl_events_stop(struct vw_wl_swapchain *wsc);
 void vw_wl_connection_lost(struct vw_wl_swapchain *wsc, const char *why);
 extern const struct wl_callback_listener vw_wl_frame_listener;
 extern const struct wl_buffer_listener vw_wl_buffer_listener;
+extern const struct wp_presentation_feedback_listener vw_wl_presentation_listener;
 
 /* wl_dmabuf.c: the dma-buf method's buffers; false (nothing left behind, 'why' filled) when
  * GBM or the compositor cannot. */

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include <drm_fourcc.h>
+#include <xf86drm.h>
 
 #include "../gbm_api.h"
 #include "../log.h"
@@ -28,6 +29,11 @@ struct vw_wl_dmabuf {
    struct gbm_device *gbm;
    struct gbm_bo *bos[VW_MAX_IMAGES];
    struct vw_log_limit map_failures;
+   /* The window's own feedback (version 4): a change that drops the swapchain's format or
+    * moves the compositor to another device makes the swapchain suboptimal. */
+   struct vw_wl_feedback surface_feedback;
+   struct vw_wl_swapchain *wsc;
+   bool suboptimal_reported;
 };
 
 struct params_result {
@@ -55,6 +61,7 @@ static const struct zwp_linux_buffer_params_v1_listener params_listener = {
 static void
 destroy_dmabuf(struct vw_wl_dmabuf *d)
 {
+   vw_wl_feedback_finish(&d->surface_feedback);
    for (uint32_t i = 0; i < VW_MAX_IMAGES; i++)
       if (d->bos[i])
          d->fns->gbm_bo_destroy(d->bos[i]);
@@ -65,26 +72,66 @@ destroy_dmabuf(struct vw_wl_dmabuf *d)
    free(d);
 }
 
-/* The first render node GBM can use: the guest has one GPU (virtio-gpu). */
 static bool
-open_render_node(struct vw_wl_dmabuf *d, char *why, size_t len)
+try_node(struct vw_wl_dmabuf *d, const char *path)
 {
+   int fd = open(path, O_RDWR | O_CLOEXEC);
+   if (fd < 0)
+      return false;
+   struct gbm_device *gbm = d->fns->gbm_create_device(fd);
+   if (!gbm) {
+      close(fd);
+      return false;
+   }
+   d->fd = fd;
+   d->gbm = gbm;
+   return true;
+}
+
+/* The compositor's own device where its feedback names it (version 4), else the first
+ * render node GBM can use: a guest has one GPU (virtio-gpu). */
+static bool
+open_render_node(struct vw_wl_dmabuf *d, const struct vw_wl_globals *g, char *why, size_t len)
+{
+   drmDevicePtr dev = NULL;
+   if (g->has_dmabuf_device && drmGetDeviceFromDevId(g->dmabuf_device, 0, &dev) == 0) {
+      bool ok = (dev->available_nodes & (1 << DRM_NODE_RENDER)) &&
+                try_node(d, dev->nodes[DRM_NODE_RENDER]);
+      drmFreeDevice(&dev);
+      if (ok)
+         return true;
+   }
    for (int i = RENDER_NODE_FIRST; i < RENDER_NODE_FIRST + RENDER_NODE_COUNT; i++) {
       char path[64];
       snprintf(path, sizeof(path), "/dev/dri/renderD%d", i);
-      int fd = open(path, O_RDWR | O_CLOEXEC);
-      if (fd < 0)
-         continue;
-      struct gbm_device *gbm = d->fns->gbm_create_device(fd);
-      if (gbm) {
-         d->fd = fd;
-         d->gbm = gbm;
+      if (try_node(d, path))
          return true;
-      }
-      close(fd);
    }
    snprintf(why, len, "no render node GBM can use");
    return false;
+}
+
+static void
+surface_feedback_done(void *data)
+{
+   struct vw_wl_dmabuf *d = data;
+   struct vw_wl_feedback *fb = &d->surface_feedback;
+   struct vw_wl_swapchain *wsc = d->wsc;
+   if (fb->dones < 2 || d->suboptimal_reported)
+      return; /* the first is the state the swapchain was made for */
+   bool format_gone = !vw_wl_formats_have_linear(fb->formats, fb->format_count, wsc->fourcc);
+   bool device_moved = wsc->g.has_dmabuf_device && fb->done_has_main_device &&
+                       fb->done_main_device != wsc->g.dmabuf_device;
+   if (!format_gone && !device_moved)
+      return;
+   d->suboptimal_reported = true;
+   struct vw_swapchain *sc = wsc->sc;
+   vw_info("swapchain %u: the compositor's dma-buf feedback changed (%s): suboptimal",
+           sc->serial, format_gone ? "no linear buffers of this format any more"
+                                   : "another main device");
+   pthread_mutex_lock(&sc->pres.lock);
+   vw_presentation_set_status_locked(&sc->pres, VK_SUBOPTIMAL_KHR);
+   pthread_mutex_unlock(&sc->pres.lock);
 }
 
 /* A wl_buffer over 'bo', or NULL (with 'why') when the compositor refuses it. */
@@ -139,7 +186,8 @@ vw_wl_dmabuf_create(struct vw_wl_swapchain *wsc, char *why, size_t len)
    }
    d->fns = fns;
    d->fd = -1;
-   if (!open_render_node(d, why, len)) {
+   d->wsc = wsc;
+   if (!open_render_node(d, &wsc->g, why, len)) {
       destroy_dmabuf(d);
       return false;
    }
@@ -165,6 +213,12 @@ vw_wl_dmabuf_create(struct vw_wl_swapchain *wsc, char *why, size_t len)
          vw_wl_dmabuf_destroy(wsc);
          return false;
       }
+   }
+   if (wsc->g.dmabuf_version >= 4) {
+      struct zwp_linux_dmabuf_feedback_v1 *fb =
+         zwp_linux_dmabuf_v1_get_surface_feedback(wsc->g.dmabuf, wsc->surface);
+      if (fb)
+         vw_wl_feedback_listen(&d->surface_feedback, fb, surface_feedback_done, d);
    }
    return true;
 }

@@ -65,6 +65,57 @@ buffer_release(void *data, struct wl_buffer *buffer)
 
 const struct wl_buffer_listener vw_wl_buffer_listener = {.release = buffer_release};
 
+/* Presentation feedback: whether each commit reached the screen or was replaced first. */
+static void
+feedback_end(struct vw_wl_swapchain *wsc, struct wp_presentation_feedback *fb, bool presented,
+             uint32_t refresh_ns)
+{
+   struct vw_swapchain *sc = wsc->sc;
+   pthread_mutex_lock(&wsc->lock);
+   for (uint32_t i = 0; i < wsc->feedback_count; i++) {
+      if (wsc->feedback[i] == fb) {
+         wsc->feedback[i] = wsc->feedback[--wsc->feedback_count];
+         break;
+      }
+   }
+   pthread_mutex_unlock(&wsc->lock);
+   wp_presentation_feedback_destroy(fb);
+   pthread_mutex_lock(&sc->pres.lock);
+   if (presented) {
+      sc->stats.display_presented++;
+      if (refresh_ns)
+         sc->stats.display_refresh_ns = refresh_ns;
+   } else {
+      sc->stats.display_discarded++;
+   }
+   pthread_mutex_unlock(&sc->pres.lock);
+}
+
+static void
+feedback_sync_output(void *data, struct wp_presentation_feedback *fb, struct wl_output *output)
+{
+}
+
+static void
+feedback_presented(void *data, struct wp_presentation_feedback *fb, uint32_t tv_sec_hi,
+                   uint32_t tv_sec_lo, uint32_t tv_nsec, uint32_t refresh, uint32_t seq_hi,
+                   uint32_t seq_lo, uint32_t flags)
+{
+   feedback_end(data, fb, true, refresh);
+}
+
+static void
+feedback_discarded(void *data, struct wp_presentation_feedback *fb)
+{
+   feedback_end(data, fb, false, 0);
+}
+
+const struct wp_presentation_feedback_listener vw_wl_presentation_listener = {
+   .sync_output = feedback_sync_output,
+   .presented = feedback_presented,
+   .discarded = feedback_discarded,
+};
+
 static void *
 event_thread_main(void *arg)
 {

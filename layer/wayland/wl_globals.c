@@ -8,9 +8,11 @@
 #include "../log.h"
 #include "wayland.h"
 
-/* The version the layer speaks: 3 lists formats with their modifiers (4's feedback
- * objects add per-surface tranches the layer does not use yet). */
-#define DMABUF_VERSION 3u
+/* The version the layer speaks: 4 gives formats only through feedback objects (the
+ * default one here, a surface's in wl_dmabuf.c), with the compositor's device; 3 lists
+ * formats with their modifiers as events of the global. */
+#define DMABUF_VERSION 4u
+#define DMABUF_FEEDBACK_VERSION 4u
 
 static uint32_t
 fourcc_from_shm(uint32_t code)
@@ -104,6 +106,12 @@ registry_global(void *data, struct wl_registry *registry, uint32_t name, const c
                                    g->dmabuf_version);
       if (g->dmabuf)
          zwp_linux_dmabuf_v1_add_listener(g->dmabuf, &dmabuf_listener, g);
+      if (g->dmabuf && g->dmabuf_version >= DMABUF_FEEDBACK_VERSION) {
+         struct zwp_linux_dmabuf_feedback_v1 *fb =
+            zwp_linux_dmabuf_v1_get_default_feedback(g->dmabuf);
+         if (fb)
+            vw_wl_feedback_listen(&g->default_feedback, fb, NULL, NULL);
+      }
    } else if (!strcmp(interface, wp_presentation_interface.name) && !g->presentation) {
       g->presentation = wl_registry_bind(registry, name, &wp_presentation_interface, 1);
       if (g->presentation)
@@ -149,19 +157,28 @@ vw_wl_globals_init(struct vw_wl_globals *g, struct wl_display *display)
       return VK_ERROR_OUT_OF_HOST_MEMORY;
    }
    wl_registry_add_listener(g->registry, &registry_listener, g);
-   /* The globals, then the events their binding brought (formats, the clock). */
+   /* The globals, then the events their binding brought (formats, the clock, feedback). */
    if (wl_display_roundtrip_queue(display, g->queue) < 0 ||
        wl_display_roundtrip_queue(display, g->queue) < 0) {
       VkResult r = broken(display, "while reading the compositor's globals");
       vw_wl_globals_finish(g);
       return r;
    }
+   struct vw_wl_feedback *fb = &g->default_feedback;
+   if (fb->dones) {
+      memcpy(g->dmabuf_formats, fb->formats, fb->format_count * sizeof(fb->formats[0]));
+      g->dmabuf_format_count = fb->format_count;
+      g->dmabuf_device = fb->done_main_device;
+      g->has_dmabuf_device = fb->done_has_main_device;
+   }
+   vw_wl_feedback_finish(fb);
    return VK_SUCCESS;
 }
 
 void
 vw_wl_globals_finish(struct vw_wl_globals *g)
 {
+   vw_wl_feedback_finish(&g->default_feedback);
    if (g->presentation)
       wp_presentation_destroy(g->presentation);
    if (g->dmabuf)
@@ -191,10 +208,5 @@ vw_wl_globals_has_shm_format(const struct vw_wl_globals *g, uint32_t fourcc)
 bool
 vw_wl_globals_has_linear_dmabuf(const struct vw_wl_globals *g, uint32_t fourcc)
 {
-   for (uint32_t i = 0; i < g->dmabuf_format_count; i++)
-      if (g->dmabuf_formats[i].fourcc == fourcc &&
-          (g->dmabuf_formats[i].modifier == DRM_FORMAT_MOD_LINEAR ||
-           g->dmabuf_formats[i].modifier == DRM_FORMAT_MOD_INVALID))
-         return true;
-   return false;
+   return vw_wl_formats_have_linear(g->dmabuf_formats, g->dmabuf_format_count, fourcc);
 }

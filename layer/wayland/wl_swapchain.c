@@ -149,6 +149,7 @@ vw_wl_create_swapchain(struct vw_swapchain *sc)
            vw_fourcc_str(wsc->fourcc, fcc));
    sc->method = method_name(wsc->method);
    sc->refresh_period_ns = 0; /* frame callbacks pace FIFO */
+   sc->stats.display_feedback = wsc->g.presentation != NULL;
    sc->hold_displayed = false;
    sc->backend_releases = true;
    return VK_SUCCESS;
@@ -224,7 +225,18 @@ vw_wl_present(struct vw_swapchain *sc, struct vw_image *img, const struct vw_dam
    /* One callback at a time: a window that is not repainted keeps its callback pending,
     * and a new one per frame would pile up. Any callback that comes means a repaint. */
    bool ask_frame = wsc->fifo && !wsc->frame;
+   bool ask_feedback = wsc->g.presentation && wsc->feedback_count < VW_WL_MAX_FEEDBACK;
    pthread_mutex_unlock(&wsc->lock);
+   if (ask_feedback) {
+      struct wp_presentation_feedback *fb = wp_presentation_feedback(wsc->g.presentation,
+                                                                     wsc->surface);
+      if (fb) {
+         wp_presentation_feedback_add_listener(fb, &vw_wl_presentation_listener, wsc);
+         pthread_mutex_lock(&wsc->lock);
+         wsc->feedback[wsc->feedback_count++] = fb;
+         pthread_mutex_unlock(&wsc->lock);
+      }
+   }
    if (ask_frame) {
       struct wl_callback *cb = wl_surface_frame(wsc->surface);
       if (cb) {
@@ -291,6 +303,8 @@ vw_wl_destroy_swapchain(struct vw_swapchain *sc)
       /* Nothing reads the queue any more: no listener can run while these go. */
       if (wsc->frame)
          wl_callback_destroy(wsc->frame);
+      for (uint32_t i = 0; i < wsc->feedback_count; i++)
+         wp_presentation_feedback_destroy(wsc->feedback[i]);
       for (uint32_t i = 0; i < VW_MAX_IMAGES; i++)
          if (wsc->buffers[i])
             wl_buffer_destroy(wsc->buffers[i]);
