@@ -226,6 +226,12 @@ wt_check_stats(struct harness *h, const char *backend, const char *method,
       lines++;
       CHECK(h, strstr(padded, want_backend) != NULL, "stats line without backend=%s: %s",
             backend, line);
+      /* FIFO shows every frame: where the display says what it did, it replaced none but
+       * maybe the last (the next swapchain's first frame may come before its repaint). */
+      const char *discarded = strstr(padded, " display_discarded=");
+      if (discarded && strstr(padded, " present_mode=2 "))
+         CHECK(h, strtoull(discarded + 19, NULL, 10) <= 1,
+               "FIFO frames replaced before the display showed them: %s", line);
       bool immediate = strstr(padded, " present_mode=0 ") != NULL;
       CHECK(h, strstr(padded, immediate ? want_immediate : want) != NULL,
             "stats line without method=%s: %s",
