@@ -124,7 +124,6 @@ struct vw_wl_swapchain {
    uint32_t done_serial;       /* the last commit a frame callback said was taken */
    uint64_t frame_sent_ns;
    bool timer_pacing_logged;
-   bool buffer_busy[VW_MAX_IMAGES];
    VkResult lost;
    /* wp_presentation feedback asked for and not yet answered (destroyed with the
     * swapchain); no more are asked while it is full. */

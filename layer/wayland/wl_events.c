@@ -56,11 +56,7 @@ static void
 buffer_release(void *data, struct wl_buffer *buffer)
 {
    struct vw_wl_buffer_ref *ref = data;
-   struct vw_wl_swapchain *wsc = ref->wsc;
-   pthread_mutex_lock(&wsc->lock);
-   wsc->buffer_busy[ref->index] = false;
-   pthread_mutex_unlock(&wsc->lock);
-   vw_swapchain_release_image(wsc->sc, ref->index);
+   vw_swapchain_release_image(ref->wsc->sc, ref->index);
 }
 
 const struct wl_buffer_listener vw_wl_buffer_listener = {.release = buffer_release};

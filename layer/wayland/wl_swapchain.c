@@ -221,7 +221,6 @@ vw_wl_present(struct vw_swapchain *sc, struct vw_image *img, const struct vw_dam
    pthread_mutex_lock(&wsc->lock);
    wsc->sent_serial++;
    wsc->frame_sent_ns = vw_now_ns();
-   wsc->buffer_busy[index] = true;
    /* One callback at a time: a window that is not repainted keeps its callback pending,
     * and a new one per frame would pile up. Any callback that comes means a repaint. */
    bool ask_frame = wsc->fifo && !wsc->frame;
