@@ -43,9 +43,11 @@ VkResult wt_present_until_error(struct frame_loop *fl, uint64_t limit_ns, uint32
 void wt_provoke_validation(struct harness *h);
 
 /* Every line of VENUS_WSI_STATS_FILE names a 'backend' swapchain shown with 'method'
- * ('method_immediate' for IMMEDIATE ones where not NULL), one line per swapchain made. */
+ * ('method_immediate' for IMMEDIATE ones where not NULL), one line per swapchain made. With
+ * 'fifo_all_shown' (every window was on screen), a FIFO swapchain whose display reported
+ * what it did had no frame replaced but perhaps its last. */
 void wt_check_stats(struct harness *h, const char *backend, const char *method,
-                    const char *method_immediate, uint32_t swapchains);
+                    const char *method_immediate, uint32_t swapchains, bool fifo_all_shown);
 
 /* The surface's formats (B8G8R8A8 UNORM and SRGB among them) and present modes (FIFO among
  * them), printed and checked. */

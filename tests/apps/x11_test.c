@@ -813,7 +813,7 @@ main(int argc, char **argv)
    xwin_close(&w, server_gone);
    if (o.expect_method) {
       h.failures = 0;
-      wt_check_stats(&h, "x11", o.expect_method, o.expect_method_immediate, swapchains_created);
+      wt_check_stats(&h, "x11", o.expect_method, o.expect_method_immediate, swapchains_created, true);
       failures += h.failures;
    }
    printf("validation messages: %u, failed checks: %u\n", messages, failures);
