@@ -42,6 +42,8 @@ struct vw_wl_feedback {
    void (*on_done)(void *data);
    void *on_done_data;
 };
+/* Its event handlers (their user data is the struct vw_wl_feedback). */
+extern const struct zwp_linux_dmabuf_feedback_v1_listener vw_wl_feedback_listener;
 void vw_wl_feedback_listen(struct vw_wl_feedback *fb, struct zwp_linux_dmabuf_feedback_v1 *obj,
                            void (*on_done)(void *data), void *data);
 void vw_wl_feedback_finish(struct vw_wl_feedback *fb);

@@ -4,6 +4,7 @@
  * window moved to another output, a scanout plane became free or was lost). */
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <drm_fourcc.h>
@@ -40,7 +41,11 @@ fb_format_table(void *data, struct zwp_linux_dmabuf_feedback_v1 *obj, int32_t fd
       munmap(fb->table, fb->table_size);
    fb->table = NULL;
    fb->table_size = 0;
-   void *map = mmap(NULL, size, PROT_READ, MAP_PRIVATE, fd, 0);
+   /* Reading past the file's end would be SIGBUS in the app: trust the file, not 'size'. */
+   struct stat st;
+   void *map = MAP_FAILED;
+   if (size && fstat(fd, &st) == 0 && (uint64_t)st.st_size >= size)
+      map = mmap(NULL, size, PROT_READ, MAP_PRIVATE, fd, 0);
    close(fd);
    if (map == MAP_FAILED) {
       vw_err("Wayland: cannot map the compositor's dma-buf format table (%u bytes)", size);
@@ -97,7 +102,7 @@ fb_tranche_flags(void *data, struct zwp_linux_dmabuf_feedback_v1 *obj, uint32_t 
 {
 }
 
-static const struct zwp_linux_dmabuf_feedback_v1_listener feedback_listener = {
+const struct zwp_linux_dmabuf_feedback_v1_listener vw_wl_feedback_listener = {
    .done = fb_done,
    .format_table = fb_format_table,
    .main_device = fb_main_device,
@@ -115,7 +120,7 @@ vw_wl_feedback_listen(struct vw_wl_feedback *fb, struct zwp_linux_dmabuf_feedbac
    fb->obj = obj;
    fb->on_done = on_done;
    fb->on_done_data = data;
-   zwp_linux_dmabuf_feedback_v1_add_listener(obj, &feedback_listener, fb);
+   zwp_linux_dmabuf_feedback_v1_add_listener(obj, &vw_wl_feedback_listener, fb);
 }
 
 void
