@@ -19,6 +19,9 @@
 #ifdef VW_BENCH_X11
 #include "bench_x11.h"
 #endif
+#ifdef VW_BENCH_WAYLAND
+#include "bench_wayland.h"
+#endif
 #include "display_surface.h"
 #include "frame_loop.h"
 
@@ -137,8 +140,13 @@ main(int argc, char **argv)
    if (argc == 5 && !strcmp(argv[1], "--x11-child"))
       return bench_x11_child(argv[2], (uint32_t)atoi(argv[3]), (VkPresentModeKHR)atoi(argv[4]));
 #endif
+#ifdef VW_BENCH_WAYLAND
+   if (argc == 6 && !strcmp(argv[1], "--wayland-child"))
+      return bench_wayland_child(argv[2], (uint32_t)atoi(argv[3]), (VkPresentModeKHR)atoi(argv[4]),
+                                 (uint32_t)atoi(argv[5]));
+#endif
    uint32_t frames = 1000, repeat = 3;
-   bool x11 = false;
+   bool x11 = false, wayland = false;
    VkExtent2D size = {1920, 1080};
    for (int i = 1; i < argc; i++) {
       if (!strcmp(argv[i], "--frames") && i + 1 < argc)
@@ -149,8 +157,11 @@ main(int argc, char **argv)
          repeat = (uint32_t)atoi(argv[++i]);
       else if (!strcmp(argv[i], "--x11"))
          x11 = true;
+      else if (!strcmp(argv[i], "--wayland"))
+         wayland = true;
       else {
-         fprintf(stderr, "usage: venus-wsi-bench [--x11] [--frames N] [--size WxH] [--repeat N]\n");
+         fprintf(stderr, "usage: venus-wsi-bench [--x11 | --wayland] [--frames N] [--size WxH] "
+                 "[--repeat N]\n");
          return 2;
       }
    }
@@ -159,6 +170,14 @@ main(int argc, char **argv)
       return bench_x11_main("/proc/self/exe", frames, repeat);
 #else
       fprintf(stderr, "venus-wsi-bench: built without X11\n");
+      return 2;
+#endif
+   }
+   if (wayland) {
+#ifdef VW_BENCH_WAYLAND
+      return bench_wayland_main("/proc/self/exe", frames, repeat);
+#else
+      fprintf(stderr, "venus-wsi-bench: built without Wayland\n");
       return 2;
 #endif
    }
