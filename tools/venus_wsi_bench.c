@@ -13,38 +13,17 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
+#include "bench_common.h"
 #ifdef VW_BENCH_X11
 #include "bench_x11.h"
 #endif
+#ifdef VW_BENCH_WAYLAND
+#include "bench_wayland.h"
+#endif
 #include "display_surface.h"
 #include "frame_loop.h"
-
-static uint32_t damage_percent; /* child: 0 = full frames */
-
-/* A centred rectangle covering damage_percent of the frame. */
-static uint32_t
-centred_damage(uint64_t frame, VkExtent2D e, VkRectLayerKHR rects[8])
-{
-   if (frame == 0)
-      return 0; /* the first frame is everything */
-   double side = __builtin_sqrt(damage_percent / 100.0);
-   uint32_t w = (uint32_t)(e.width * side), h = (uint32_t)(e.height * side);
-   rects[0] = (VkRectLayerKHR){{(int32_t)(e.width - w) / 2, (int32_t)(e.height - h) / 2}, {w, h}, 0};
-   return 1;
-}
-
-static uint64_t
-process_cpu_ns(void)
-{
-   struct rusage ru;
-   getrusage(RUSAGE_SELF, &ru);
-   return (uint64_t)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000000000ull +
-          (uint64_t)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) * 1000ull;
-}
 
 static int
 run_child(uint32_t frames, const char *result_path)
@@ -70,28 +49,14 @@ run_child(uint32_t frames, const char *result_path)
       harness_finish(&h);
       return 1;
    }
-   if (damage_percent)
-      fl.damage = centred_damage;
-   /* Warm up (first frame sets the mode), then measure. */
-   for (int i = 0; i < 10; i++)
-      frame_loop_draw(&fl);
-   uint64_t t0 = harness_now_ns(), cpu0 = process_cpu_ns();
-   VkResult r = VK_SUCCESS;
-   for (uint32_t f = 0; f < frames && r >= 0; f++)
-      r = frame_loop_draw(&fl);
-   vkQueueWaitIdle(h.queue);
-   double secs = (harness_now_ns() - t0) / 1e9;
-   uint64_t cpu = process_cpu_ns() - cpu0;
+   if (bench_damage_percent)
+      fl.damage = bench_centred_damage;
+   /* The warm-up's first frame sets the mode. */
+   int rc = bench_measure(&fl, frames, result_path, NULL, NULL);
    frame_loop_destroy(&fl, true);
    vkDestroySurfaceKHR(h.instance, surface, NULL);
    harness_finish(&h);
-   FILE *f = fopen(result_path, "w");
-   if (!f)
-      return 1;
-   fprintf(f, "fps=%f process_cpu_per_frame_ns=%llu result=%d\n", frames / secs,
-           (unsigned long long)(cpu / frames), r);
-   fclose(f);
-   return r < 0;
+   return rc;
 }
 
 static int
@@ -136,105 +101,52 @@ struct run {
    const char *path;     /* VENUS_WSI_PATH */
    uint32_t damage;      /* percent, 0 = full */
    const char *hide;     /* VENUS_WSI_HIDE */
-   /* results */
-   bool ok;
-   double fps;
-   double layer_ms, process_ms, copy_mb;
-   char chosen[32];
+   struct bench_result res;
+   double layer_ms, copy_mb;
 };
-
-static bool
-read_kv(const char *line, const char *key, char *out, size_t n)
-{
-   char k[64];
-   snprintf(k, sizeof(k), "%s=", key);
-   const char *p = strstr(line, k);
-   if (!p)
-      return false;
-   p += strlen(k);
-   size_t i = 0;
-   while (p[i] && p[i] != ' ' && p[i] != '\n' && i + 1 < n) {
-      out[i] = p[i];
-      i++;
-   }
-   out[i] = '\0';
-   return true;
-}
 
 static void
 run_path(const char *self, struct run *run, uint32_t frames, VkExtent2D size)
 {
-   char stats[] = "/tmp/venus-wsi-bench-stats.XXXXXX", result[] = "/tmp/venus-wsi-bench-result.XXXXXX";
-   int sfd = mkstemp(stats), rfd = mkstemp(result);
-   close(sfd);
-   close(rfd);
-   pid_t pid = fork();
-   if (pid == 0) {
-      char modes[64], frames_s[16], damage_s[16];
-      snprintf(modes, sizeof(modes), "%ux%u@60", size.width, size.height);
-      snprintf(frames_s, sizeof(frames_s), "%u", frames);
-      snprintf(damage_s, sizeof(damage_s), "%u", run->damage);
-      /* The layer of this build tree, unless the caller chose one. */
-      if (!getenv("VK_INSTANCE_LAYERS") && !getenv("VK_LOADER_LAYERS_ENABLE")) {
-         setenv("VK_ADD_LAYER_PATH", VW_BUILD_LAYER_DIR, 1);
-         setenv("VK_INSTANCE_LAYERS", "VK_LAYER_VENUS_wsi", 1);
-      }
-      setenv("VENUS_WSI", "force", 1);
-      setenv("VENUS_WSI_PATH", run->path, 1);
-      setenv("VENUS_WSI_HIDE", run->hide, 1);
-      setenv("VENUS_WSI_STATS_FILE", stats, 1);
-      setenv("VW_MOCK_DRM_MODES", modes, 1);
-      /* The mock's copy of each flipped frame into its "host" screen stands for work QEMU
-       * does on the host; in the bench's process it would run beside the layer on these
-       * two cores and take memory bandwidth from it. Reading the live buffer costs nothing. */
-      setenv("VW_MOCK_DRM_SCANOUT", "live", 1);
-      execl(self, self, "--child", result, frames_s, damage_s, (char *)NULL);
-      _exit(127);
-   }
-   int status = 0;
-   waitpid(pid, &status, 0);
-   char line[512] = "", value[64];
-   FILE *f = fopen(result, "r");
-   if (f && fgets(line, sizeof(line), f) && read_kv(line, "fps", value, sizeof(value))) {
-      run->fps = atof(value);
-      read_kv(line, "process_cpu_per_frame_ns", value, sizeof(value));
-      run->process_ms = atof(value) / 1e6;
-      run->ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
-   }
-   if (f)
-      fclose(f);
-   f = fopen(stats, "r");
-   if (f && fgets(line, sizeof(line), f)) {
-      read_kv(line, "path", run->chosen, sizeof(run->chosen));
-      read_kv(line, "presents", value, sizeof(value));
-      double presents = atof(value);
-      read_kv(line, "shown", value, sizeof(value));
-      double shown = atof(value);
-      read_kv(line, "present_cpu_ns", value, sizeof(value));
-      run->layer_ms = shown ? atof(value) / shown / 1e6 : 0;
-      read_kv(line, "copy_bytes", value, sizeof(value));
-      run->copy_mb = shown ? atof(value) / shown / 1e6 : 0;
-      (void)presents;
-   }
-   if (f)
-      fclose(f);
-   unlink(stats);
-   unlink(result);
+   char modes[64], damage_s[16], path[64], hide[64];
+   snprintf(modes, sizeof(modes), "VW_MOCK_DRM_MODES=%ux%u@60", size.width, size.height);
+   snprintf(damage_s, sizeof(damage_s), "%u", run->damage);
+   snprintf(path, sizeof(path), "VENUS_WSI_PATH=%s", run->path);
+   snprintf(hide, sizeof(hide), "VENUS_WSI_HIDE=%s", run->hide);
+   const char *extra[] = {damage_s, NULL};
+   /* The mock's copy of each flipped frame into its "host" screen stands for work QEMU
+    * does on the host; in the bench's process it would run beside the layer on these
+    * two cores and take memory bandwidth from it. Reading the live buffer costs nothing. */
+   const char *env[] = {"VENUS_WSI=force", path, hide, modes, "VW_MOCK_DRM_SCANOUT=live", NULL};
+   bench_run_child(self, "--child", frames, extra, env, 0, &run->res);
+   const char *line = run->res.stats;
+   char value[64];
+   bench_read_value(line, "shown", value, sizeof(value));
+   double shown = atof(value);
+   bench_read_value(line, "present_cpu_ns", value, sizeof(value));
+   run->layer_ms = shown ? atof(value) / shown / 1e6 : 0;
+   bench_read_value(line, "copy_bytes", value, sizeof(value));
+   run->copy_mb = shown ? atof(value) / shown / 1e6 : 0;
 }
 
 int
 main(int argc, char **argv)
 {
    if (argc == 5 && !strcmp(argv[1], "--child")) {
-      damage_percent = (uint32_t)atoi(argv[4]);
+      bench_damage_percent = (uint32_t)atoi(argv[4]);
       return run_child((uint32_t)atoi(argv[3]), argv[2]);
    }
 #ifdef VW_BENCH_X11
    if (argc == 5 && !strcmp(argv[1], "--x11-child"))
       return bench_x11_child(argv[2], (uint32_t)atoi(argv[3]), (VkPresentModeKHR)atoi(argv[4]));
 #endif
+#ifdef VW_BENCH_WAYLAND
+   if (argc == 6 && !strcmp(argv[1], "--wayland-child"))
+      return bench_wayland_child(argv[2], (uint32_t)atoi(argv[3]), (VkPresentModeKHR)atoi(argv[4]),
+                                 (uint32_t)atoi(argv[5]));
+#endif
    uint32_t frames = 1000, repeat = 3;
-   bool x11 = false;
+   bool x11 = false, wayland = false;
    VkExtent2D size = {1920, 1080};
    for (int i = 1; i < argc; i++) {
       if (!strcmp(argv[i], "--frames") && i + 1 < argc)
@@ -245,8 +157,11 @@ main(int argc, char **argv)
          repeat = (uint32_t)atoi(argv[++i]);
       else if (!strcmp(argv[i], "--x11"))
          x11 = true;
+      else if (!strcmp(argv[i], "--wayland"))
+         wayland = true;
       else {
-         fprintf(stderr, "usage: venus-wsi-bench [--x11] [--frames N] [--size WxH] [--repeat N]\n");
+         fprintf(stderr, "usage: venus-wsi-bench [--x11 | --wayland] [--frames N] [--size WxH] "
+                 "[--repeat N]\n");
          return 2;
       }
    }
@@ -255,6 +170,14 @@ main(int argc, char **argv)
       return bench_x11_main("/proc/self/exe", frames, repeat);
 #else
       fprintf(stderr, "venus-wsi-bench: built without X11\n");
+      return 2;
+#endif
+   }
+   if (wayland) {
+#ifdef VW_BENCH_WAYLAND
+      return bench_wayland_main("/proc/self/exe", frames, repeat);
+#else
+      fprintf(stderr, "venus-wsi-bench: built without Wayland\n");
       return 2;
 #endif
    }
@@ -276,16 +199,10 @@ main(int argc, char **argv)
          run_path("/proc/self/exe", &rounds[k][i], frames, size);
       }
    for (size_t i = 0; i < nruns; i++) {
-      struct run *pick[MAX_REPEAT];
+      double layer_ms[MAX_REPEAT];
       for (uint32_t k = 0; k < repeat; k++)
-         pick[k] = &rounds[k][i];
-      for (uint32_t a = 1; a < repeat; a++)
-         for (uint32_t b = a; b > 0 && pick[b]->layer_ms < pick[b - 1]->layer_ms; b--) {
-            struct run *t = pick[b];
-            pick[b] = pick[b - 1];
-            pick[b - 1] = t;
-         }
-      runs[i] = *pick[repeat / 2];
+         layer_ms[k] = rounds[k][i].layer_ms;
+      runs[i] = rounds[bench_median_index(layer_ms, repeat)][i];
    }
    size_t frame_bytes = (size_t)size.width * size.height * 4;
    double cached_ms = memcpy_frame_ns(frame_bytes, 1) / 1e6;
@@ -303,12 +220,12 @@ main(int argc, char **argv)
       struct run *r = &runs[i];
       char damage[16];
       snprintf(damage, sizeof(damage), r->damage ? "%u%%" : "full", r->damage);
-      if (!r->ok) {
+      if (!r->res.ok) {
          printf("%-10s %-7s %9s   (not available on this driver)\n", r->path, damage, "-");
          continue;
       }
-      printf("%-10s %-7s %9.1f %12.3f ms %9.2fx %11.2f MB %12.2f ms\n", r->chosen, damage, r->fps,
-             r->layer_ms, r->layer_ms / memcpy_ms, r->copy_mb, r->process_ms);
+      printf("%-10s %-7s %9.1f %12.3f ms %9.2fx %11.2f MB %12.2f ms\n", r->res.path, damage,
+             r->res.fps, r->layer_ms, r->layer_ms / memcpy_ms, r->copy_mb, r->res.process_ms);
       if (!strcmp(r->path, "copy"))
          *(r->damage ? &d_part : &d_full) = r->layer_ms;
    }

@@ -12,44 +12,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <xcb/xcb.h>
 
+#include "bench_common.h"
 #include "bench_x11.h"
 #include "frame_loop.h"
 
 #define X11_BENCH_MAX_REPEAT 9
-
-static uint64_t
-process_cpu_ns(void)
-{
-   struct rusage ru;
-   getrusage(RUSAGE_SELF, &ru);
-   return (uint64_t)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000000000ull +
-          (uint64_t)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) * 1000ull;
-}
-
-/* CPU time of another process (the X server), from /proc. */
-static uint64_t
-other_cpu_ns(pid_t pid)
-{
-   char path[64], buf[1024];
-   snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-   FILE *f = fopen(path, "r");
-   if (!f)
-      return 0;
-   size_t n = fread(buf, 1, sizeof(buf) - 1, f);
-   fclose(f);
-   buf[n] = '\0';
-   const char *p = strrchr(buf, ')');
-   unsigned long long ut = 0, st = 0;
-   if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &ut, &st) != 2)
-      return 0;
-   return (ut + st) * (1000000000ull / (uint64_t)sysconf(_SC_CLK_TCK));
-}
 
 int
 bench_x11_child(const char *result_path, uint32_t frames, VkPresentModeKHR mode)
@@ -92,26 +64,12 @@ bench_x11_child(const char *result_path, uint32_t frames, VkPresentModeKHR mode)
       harness_finish(&h);
       return 1;
    }
-   for (int i = 0; i < 10; i++)
-      frame_loop_draw(&fl);
-   uint64_t t0 = harness_now_ns(), cpu0 = process_cpu_ns();
-   VkResult r = VK_SUCCESS;
-   for (uint32_t f = 0; f < frames && r >= 0; f++)
-      r = frame_loop_draw(&fl);
-   vkQueueWaitIdle(h.queue);
-   double secs = (harness_now_ns() - t0) / 1e9;
-   uint64_t cpu = process_cpu_ns() - cpu0;
+   int rc = bench_measure(&fl, frames, result_path, NULL, NULL);
    frame_loop_destroy(&fl, true);
    vkDestroySurfaceKHR(h.instance, surface, NULL);
    harness_finish(&h);
    xcb_disconnect(conn);
-   FILE *f = fopen(result_path, "w");
-   if (!f)
-      return 1;
-   fprintf(f, "fps=%f process_cpu_per_frame_ns=%llu result=%d\n", frames / secs,
-           (unsigned long long)(cpu / frames), r);
-   fclose(f);
-   return r < 0;
+   return rc;
 }
 
 struct xvfb {
@@ -180,89 +138,20 @@ struct x11_run {
    const char *hide; /* VENUS_WSI_HIDE for the layer */
    VkPresentModeKHR mode;
    bool shm;
-   /* results */
-   bool ok;
-   double fps, process_ms, server_ms;
-   char method[32], path[32];
+   struct bench_result res;
 };
-
-static bool
-read_value(const char *line, const char *key, char *out, size_t n)
-{
-   char k[64];
-   snprintf(k, sizeof(k), "%s=", key);
-   const char *p = strstr(line, k);
-   if (!p)
-      return false;
-   p += strlen(k);
-   size_t i = 0;
-   while (p[i] && p[i] != ' ' && p[i] != '\n' && i + 1 < n) {
-      out[i] = p[i];
-      i++;
-   }
-   out[i] = '\0';
-   return true;
-}
 
 static void
 run_one(const char *self, struct x11_run *run, const struct xvfb *server, uint32_t frames)
 {
-   char stats[] = "/tmp/venus-wsi-bench-stats.XXXXXX";
-   char result[] = "/tmp/venus-wsi-bench-result.XXXXXX";
-   close(mkstemp(stats));
-   close(mkstemp(result));
-   uint64_t server0 = other_cpu_ns(server->pid);
-   pid_t pid = fork();
-   if (pid == 0) {
-      char display[16], frames_s[16], mode_s[16];
-      snprintf(display, sizeof(display), ":%d", server->display);
-      snprintf(frames_s, sizeof(frames_s), "%u", frames);
-      snprintf(mode_s, sizeof(mode_s), "%d", (int)run->mode);
-      setenv("DISPLAY", display, 1);
-      if (!getenv("VK_INSTANCE_LAYERS") && !getenv("VK_LOADER_LAYERS_ENABLE")) {
-         setenv("VK_ADD_LAYER_PATH", VW_BUILD_LAYER_DIR, 1);
-         setenv("VK_INSTANCE_LAYERS", "VK_LAYER_VENUS_wsi", 1);
-      }
-      bool layer = !strcmp(run->who, "layer");
-      setenv("VENUS_WSI", layer ? "force" : "off", 1);
-      setenv("VENUS_WSI_HIDE", run->hide, 1);
-      setenv("VENUS_WSI_STATS_FILE", stats, 1);
-      execl(self, self, "--x11-child", result, frames_s, mode_s, (char *)NULL);
-      _exit(127);
-   }
-   int status = 0;
-   waitpid(pid, &status, 0);
-   uint64_t server_cpu = other_cpu_ns(server->pid) - server0;
-   char line[512] = "", value[64];
-   FILE *f = fopen(result, "r");
-   if (f && fgets(line, sizeof(line), f) && read_value(line, "fps", value, sizeof(value))) {
-      run->fps = atof(value);
-      read_value(line, "process_cpu_per_frame_ns", value, sizeof(value));
-      run->process_ms = atof(value) / 1e6;
-      /* Warm-up frames included: the server did their work too. */
-      run->server_ms = server_cpu / 1e6 / (frames + 10);
-      run->ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
-   }
-   if (f)
-      fclose(f);
-   snprintf(run->method, sizeof(run->method), "Mesa WSI");
-   snprintf(run->path, sizeof(run->path), "-");
-   f = fopen(stats, "r");
-   if (f && fgets(line, sizeof(line), f)) {
-      read_value(line, "method", run->method, sizeof(run->method));
-      read_value(line, "path", run->path, sizeof(run->path));
-   }
-   if (f)
-      fclose(f);
-   unlink(stats);
-   unlink(result);
-}
-
-static int
-cmp_double(const void *a, const void *b)
-{
-   double x = *(const double *)a, y = *(const double *)b;
-   return x < y ? -1 : x > y;
+   char display[32], mode_s[16], hide[64];
+   snprintf(display, sizeof(display), "DISPLAY=:%d", server->display);
+   snprintf(mode_s, sizeof(mode_s), "%d", (int)run->mode);
+   snprintf(hide, sizeof(hide), "VENUS_WSI_HIDE=%s", run->hide);
+   const char *extra[] = {mode_s, NULL};
+   const char *env[] = {display, !strcmp(run->who, "layer") ? "VENUS_WSI=force" : "VENUS_WSI=off",
+                        hide, NULL};
+   bench_run_child(self, "--x11-child", frames, extra, env, server->pid, &run->res);
 }
 
 int
@@ -303,11 +192,8 @@ bench_x11_main(const char *self, uint32_t frames, uint32_t repeat)
    for (size_t i = 0; i < nruns; i++) {
       double fps[X11_BENCH_MAX_REPEAT];
       for (uint32_t k = 0; k < repeat; k++)
-         fps[k] = rounds[k][i].fps;
-      qsort(fps, repeat, sizeof(fps[0]), cmp_double);
-      for (uint32_t k = 0; k < repeat; k++)
-         if (rounds[k][i].fps == fps[repeat / 2])
-            runs[i] = rounds[k][i];
+         fps[k] = rounds[k][i].res.fps;
+      runs[i] = rounds[bench_median_index(fps, repeat)][i];
    }
 
    printf("venus-wsi-bench --x11: %u presents in a 1280x720 window on Xvfb (1280x720x24), "
@@ -319,29 +205,29 @@ bench_x11_main(const char *self, uint32_t frames, uint32_t repeat)
       struct x11_run *r = &runs[i];
       const char *server = r->shm ? "shm" : "no-shm";
       const char *who = !strcmp(r->who, "mesa") ? "mesa" : !strcmp(r->hide, "venus") ? "venus" : "layer";
-      if (!r->ok) {
+      if (!r->res.ok) {
          printf("%-6s %-9s %-6s (failed)\n", server, harness_mode_name(r->mode), who);
          continue;
       }
       printf("%-6s %-9s %-6s %-18s %-10s %9.1f %12.3f ms %11.3f ms %8.0f ms\n", server,
-             harness_mode_name(r->mode), who, r->method, r->path, r->fps, r->process_ms,
-             r->server_ms, r->fps * (r->process_ms + r->server_ms));
+             harness_mode_name(r->mode), who, r->res.method, r->res.path, r->res.fps, r->res.process_ms,
+             r->res.server_ms, r->res.fps * (r->res.process_ms + r->res.server_ms));
    }
    printf("\nlayer / mesa, same server and mode (target: frames/s >= 1.0x, CPU/frame <= 1.0x):\n");
    for (size_t i = 0; i + 1 < 8; i += 2) {
       struct x11_run *l = &runs[i], *m = &runs[i + 1];
-      if (!l->ok || !m->ok)
+      if (!l->res.ok || !m->res.ok)
          continue;
-      double f = l->fps / m->fps, c = l->process_ms / m->process_ms;
+      double f = l->res.fps / m->res.fps, c = l->res.process_ms / m->res.process_ms;
       const char *server = l->shm ? "shm" : "no-shm";
-      if (l->mode == VK_PRESENT_MODE_FIFO_KHR && m->fps > 75.0) {
+      if (l->mode == VK_PRESENT_MODE_FIFO_KHR && m->res.fps > 75.0) {
          /* An unpaced FIFO is not a peer: compare what showing 60 frames a second costs. */
          printf("  %-6s %-9s mesa does not pace FIFO (%.0f frames/s on a 60 Hz server), the "
                 "layer shows %.1f; CPU per second of it (process + server): %.0f ms vs %.0f ms "
-                "(%.2fx)\n", server, harness_mode_name(l->mode), m->fps, l->fps,
-                l->fps * (l->process_ms + l->server_ms), m->fps * (m->process_ms + m->server_ms),
-                (l->fps * (l->process_ms + l->server_ms)) /
-                   (m->fps * (m->process_ms + m->server_ms)));
+                "(%.2fx)\n", server, harness_mode_name(l->mode), m->res.fps, l->res.fps,
+                l->res.fps * (l->res.process_ms + l->res.server_ms), m->res.fps * (m->res.process_ms + m->res.server_ms),
+                (l->res.fps * (l->res.process_ms + l->res.server_ms)) /
+                   (m->res.fps * (m->res.process_ms + m->res.server_ms)));
          continue;
       }
       printf("  %-6s %-9s frames/s %.2fx, process CPU/frame %.2fx%s\n", server,

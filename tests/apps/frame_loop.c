@@ -42,17 +42,18 @@ to_clear(const uint8_t c[3], VkFormat format)
    return (VkClearColorValue){{c[0] / 255.0f, c[1] / 255.0f, c[2] / 255.0f, 1.0f}};
 }
 
+/* load: keep what the image holds (it was presented before); else clear it. */
 static VkResult
-create_render_pass(struct frame_loop *fl)
+create_render_pass(struct frame_loop *fl, bool load, VkRenderPass *out)
 {
    VkAttachmentDescription att = {
       .format = fl->format,
       .samples = VK_SAMPLE_COUNT_1_BIT,
-      .loadOp = VK_ATTACHMENT_LOAD_OP_CLEAR,
+      .loadOp = load ? VK_ATTACHMENT_LOAD_OP_LOAD : VK_ATTACHMENT_LOAD_OP_CLEAR,
       .storeOp = VK_ATTACHMENT_STORE_OP_STORE,
       .stencilLoadOp = VK_ATTACHMENT_LOAD_OP_DONT_CARE,
       .stencilStoreOp = VK_ATTACHMENT_STORE_OP_DONT_CARE,
-      .initialLayout = VK_IMAGE_LAYOUT_UNDEFINED,
+      .initialLayout = load ? VK_IMAGE_LAYOUT_PRESENT_SRC_KHR : VK_IMAGE_LAYOUT_UNDEFINED,
       .finalLayout = VK_IMAGE_LAYOUT_PRESENT_SRC_KHR,
    };
    VkAttachmentReference ref = {0, VK_IMAGE_LAYOUT_COLOR_ATTACHMENT_OPTIMAL};
@@ -68,7 +69,9 @@ create_render_pass(struct frame_loop *fl)
       .dstSubpass = 0,
       .srcStageMask = VK_PIPELINE_STAGE_COLOR_ATTACHMENT_OUTPUT_BIT,
       .dstStageMask = VK_PIPELINE_STAGE_COLOR_ATTACHMENT_OUTPUT_BIT,
-      .dstAccessMask = VK_ACCESS_COLOR_ATTACHMENT_WRITE_BIT,
+      /* READ for the load; the same in both passes, which keeps them compatible (the
+       * framebuffers are made with the clearing one). */
+      .dstAccessMask = VK_ACCESS_COLOR_ATTACHMENT_WRITE_BIT | VK_ACCESS_COLOR_ATTACHMENT_READ_BIT,
    };
    VkRenderPassCreateInfo rci = {
       .sType = VK_STRUCTURE_TYPE_RENDER_PASS_CREATE_INFO,
@@ -79,7 +82,7 @@ create_render_pass(struct frame_loop *fl)
       .dependencyCount = 1,
       .pDependencies = &dep,
    };
-   return vkCreateRenderPass(fl->h->device, &rci, NULL, &fl->render_pass);
+   return vkCreateRenderPass(fl->h->device, &rci, NULL, out);
 }
 
 VkResult
@@ -137,7 +140,9 @@ frame_loop_create_alpha(struct frame_loop *fl, struct harness *h, VkSurfaceKHR s
    r = vkGetSwapchainImagesKHR(h->device, fl->swapchain, &fl->image_count, fl->images);
    if (r != VK_SUCCESS)
       return r;
-   r = create_render_pass(fl);
+   r = create_render_pass(fl, false, &fl->render_pass);
+   if (r == VK_SUCCESS)
+      r = create_render_pass(fl, true, &fl->render_pass_load);
    if (r != VK_SUCCESS)
       return r;
 
@@ -239,6 +244,52 @@ barrier2(VkCommandBuffer cmd, VkImage image, VkImageLayout from, VkImageLayout t
    vkCmdPipelineBarrier2(cmd, &dep);
 }
 
+/* damage_only: the first draw of an image clears it to a fixed background (every image
+ * then agrees outside the rectangles); later ones draw the rectangles alone. */
+static void
+record_damage(struct frame_loop *fl, VkCommandBuffer cmd, uint32_t index, uint64_t n,
+              const VkRectLayerKHR *rects, uint32_t nrects)
+{
+   uint8_t bg[3], fg[3], grey[3] = {64, 64, 64};
+   bool centre;
+   frame_colours(n, bg, fg, &centre);
+   VkRect2D area = {{0, 0}, fl->extent};
+   if (fl->drawn[index] && nrects) {
+      /* The render area bounds what the pass loads and stores. */
+      int32_t x0 = INT32_MAX, y0 = INT32_MAX, x1 = 0, y1 = 0;
+      for (uint32_t i = 0; i < nrects; i++) {
+         x0 = rects[i].offset.x < x0 ? rects[i].offset.x : x0;
+         y0 = rects[i].offset.y < y0 ? rects[i].offset.y : y0;
+         int32_t xe = rects[i].offset.x + (int32_t)rects[i].extent.width;
+         int32_t ye = rects[i].offset.y + (int32_t)rects[i].extent.height;
+         x1 = xe > x1 ? xe : x1;
+         y1 = ye > y1 ? ye : y1;
+      }
+      area = (VkRect2D){{x0, y0}, {(uint32_t)(x1 - x0), (uint32_t)(y1 - y0)}};
+   }
+   bool load = fl->drawn[index] && nrects;
+   VkClearValue clear = {.color = to_clear(grey, fl->format)};
+   VkRenderPassBeginInfo rbi = {
+      .sType = VK_STRUCTURE_TYPE_RENDER_PASS_BEGIN_INFO,
+      .renderPass = load ? fl->render_pass_load : fl->render_pass,
+      .framebuffer = fl->framebuffers[index],
+      .renderArea = area,
+      .clearValueCount = 1,
+      .pClearValues = &clear,
+   };
+   VkCommandBufferBeginInfo bi = {.sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO};
+   vkBeginCommandBuffer(cmd, &bi);
+   vkCmdBeginRenderPass(cmd, &rbi, VK_SUBPASS_CONTENTS_INLINE);
+   VkClearAttachment ca = {VK_IMAGE_ASPECT_COLOR_BIT, 0, {.color = to_clear(bg, fl->format)}};
+   for (uint32_t i = 0; i < nrects; i++) {
+      VkClearRect rect = {{rects[i].offset, rects[i].extent}, 0, 1};
+      vkCmdClearAttachments(cmd, 1, &ca, 1, &rect);
+   }
+   vkCmdEndRenderPass(cmd);
+   vkEndCommandBuffer(cmd);
+   fl->drawn[index] = true;
+}
+
 static void
 record(struct frame_loop *fl, VkCommandBuffer cmd, uint32_t index, uint64_t n)
 {
@@ -333,7 +384,16 @@ frame_loop_draw(struct frame_loop *fl)
    if (ra < 0 || ra == VK_TIMEOUT || ra == VK_NOT_READY)
       return ra;
    vkResetFences(h->device, 1, &fl->in_flight[slot]);
-   record(fl, fl->cmd[slot], index, fl->frames);
+   VkRectLayerKHR rects[8];
+   uint32_t nrects = fl->damage ? fl->damage(fl->frames, fl->extent, rects) : 0;
+   if (fl->damage && fl->damage_only) {
+      /* An image drawn in full for the first time changed everywhere. */
+      if (!fl->drawn[index])
+         nrects = 0;
+      record_damage(fl, fl->cmd[slot], index, fl->frames, rects, nrects);
+   } else {
+      record(fl, fl->cmd[slot], index, fl->frames);
+   }
 
    /* The clear and the render pass's attachment write both sit behind these stages. */
    VkPipelineStageFlags wait = VK_PIPELINE_STAGE_COLOR_ATTACHMENT_OUTPUT_BIT |
@@ -351,7 +411,6 @@ frame_loop_draw(struct frame_loop *fl)
    VkResult rs = vkQueueSubmit(h->queue, 1, &si, fl->in_flight[slot]);
    if (rs != VK_SUCCESS)
       return rs;
-   VkRectLayerKHR rects[8];
    VkPresentRegionKHR region = {0};
    VkPresentRegionsKHR regions = {
       .sType = VK_STRUCTURE_TYPE_PRESENT_REGIONS_KHR,
@@ -359,7 +418,7 @@ frame_loop_draw(struct frame_loop *fl)
       .pRegions = &region,
    };
    if (fl->damage) {
-      region.rectangleCount = fl->damage(fl->frames, fl->extent, rects);
+      region.rectangleCount = nrects;
       region.pRectangles = rects;
    }
    VkPresentInfoKHR pi = {
@@ -404,6 +463,8 @@ frame_loop_destroy(struct frame_loop *fl, bool destroy_swapchain)
       vkDestroyCommandPool(d, fl->pool, NULL);
    if (fl->render_pass)
       vkDestroyRenderPass(d, fl->render_pass, NULL);
+   if (fl->render_pass_load)
+      vkDestroyRenderPass(d, fl->render_pass_load, NULL);
    if (destroy_swapchain && fl->swapchain)
       vkDestroySwapchainKHR(d, fl->swapchain, NULL);
 }

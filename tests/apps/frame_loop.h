@@ -29,6 +29,7 @@ struct frame_loop {
    VkFramebuffer framebuffers[FRAME_LOOP_MAX_IMAGES];
    VkSemaphore render_done[FRAME_LOOP_MAX_IMAGES];
    VkRenderPass render_pass;
+   VkRenderPass render_pass_load; /* the same keeping the image's contents (damage_only) */
    VkCommandPool pool;
    VkCommandBuffer cmd[2];
    VkSemaphore acquired[2];
@@ -38,6 +39,13 @@ struct frame_loop {
    /* When set (VK_KHR_incremental_present), returns the rectangles that changed since the
     * previous frame; they go to vkQueuePresentKHR as VkPresentRegionsKHR. */
    uint32_t (*damage)(uint64_t frame, VkExtent2D extent, VkRectLayerKHR rects[8]);
+   /* With damage: redraw only the damaged rectangles, as a damage-aware app does, so that
+    * what a frame costs is the presentation's work, not the drawing of a whole frame. An
+    * image is drawn in full (a fixed background, presented as a full frame) the first time
+    * it is acquired; then the rectangles, in the frame's colour, over what it held. Only for
+    * damage that is the same every frame (nothing else needs repairing). */
+   bool damage_only;
+   bool drawn[FRAME_LOOP_MAX_IMAGES];
    uint32_t serial; /* the layer numbers swapchains in creation order, from 0 */
 };
 
