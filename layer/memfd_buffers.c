@@ -87,5 +87,8 @@ vw_memfd_provider(const char *owner)
       .create = create,
       .map = map,
       .destroy = destroy,
+      /* The server maps the file and reads it only once a frame is presented: path E may
+       * render into it, where the driver's linear image has this buffer's pitch. */
+      .host_images = true,
    };
 }

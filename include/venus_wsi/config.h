@@ -17,6 +17,10 @@ enum vw_path {
    VW_PATH_IMPORT,  /* B: GBM/dumb buffer imported into Vulkan */
    VW_PATH_HOSTPTR, /* C: mapped dumb buffer imported as host pointer */
    VW_PATH_COPY,    /* D: GPU copy to host-visible memory, CPU copy of damage */
+   /* E: linear images whose memory is the provider's mapped buffer, imported as host
+    * memory: the app renders straight into what the display server reads (shared-memory
+    * providers only: X11 MIT-SHM, Wayland wl_shm). */
+   VW_PATH_HOSTPTR_IMAGE,
 };
 
 enum vw_kms_api {

@@ -23,10 +23,14 @@ struct vw_path_caps {
    bool drm_format_modifier; /* VK_EXT_image_drm_format_modifier is enabled */
    bool api_1_2;             /* the app's device is Vulkan 1.2 or later */
    bool host_pointer;        /* VK_EXT_external_memory_host is enabled */
+   bool provider_host_images; /* its mapped buffers may be image memory themselves (E) */
    /* Asked last, and only for a path nothing else rules out: querying external dma-buf
     * formats without the extension enabled is invalid. Whether the driver makes linear
     * images of the swapchain's kind whose memory it exports (import false) or imports. */
    bool (*dma_buf_image_ok)(void *ctx, bool import);
+   /* Whether the driver makes linear images of the swapchain's kind in imported host
+    * memory (E); asked last, as above. NULL: it cannot. */
+   bool (*host_image_ok)(void *ctx);
    void *ctx;
 };
 
@@ -35,7 +39,7 @@ struct vw_path_caps {
 const char *vw_path_unavailable(const struct vw_path_caps *caps, enum vw_path path, bool forced,
                                 char *why, size_t len);
 
-/* Tries A, B, C, D in turn (only 'wanted' unless it is VW_PATH_AUTO) with 'try_path', which
+/* Tries A, B, E, C, D in turn (only 'wanted' unless it is VW_PATH_AUTO) with 'try_path', which
  * leaves nothing behind when it fails, until one works; the reason a path is skipped or
  * failed is logged. Returns the last failure, or VK_ERROR_INITIALIZATION_FAILED when none
  * could be tried. */

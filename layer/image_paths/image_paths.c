@@ -54,6 +54,45 @@ dma_buf_image_ok(void *ctx, bool import)
           props.imageFormatProperties.maxExtent.height >= sc->extent.height;
 }
 
+/* Whether the driver can make linear images of the swapchain's kind in imported host
+ * memory (E). */
+static bool
+host_image_ok(void *ctx)
+{
+   struct vw_swapchain *sc = ctx;
+   struct vw_physical_device *pdev = sc->dev->pdev;
+   if (!pdev->instance->next.GetPhysicalDeviceImageFormatProperties2)
+      return false;
+   VkPhysicalDeviceExternalImageFormatInfo external = {
+      .sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_EXTERNAL_IMAGE_FORMAT_INFO,
+      .handleType = VK_EXTERNAL_MEMORY_HANDLE_TYPE_HOST_ALLOCATION_BIT_EXT,
+   };
+   VkPhysicalDeviceImageFormatInfo2 info = {
+      .sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_IMAGE_FORMAT_INFO_2,
+      .pNext = &external,
+      .format = sc->format,
+      .type = VK_IMAGE_TYPE_2D,
+      .tiling = VK_IMAGE_TILING_LINEAR,
+      .usage = sc->image_ci.usage,
+      .flags = sc->image_ci.flags,
+   };
+   VkExternalImageFormatProperties external_props = {
+      .sType = VK_STRUCTURE_TYPE_EXTERNAL_IMAGE_FORMAT_PROPERTIES,
+   };
+   VkImageFormatProperties2 props = {
+      .sType = VK_STRUCTURE_TYPE_IMAGE_FORMAT_PROPERTIES_2,
+      .pNext = &external_props,
+   };
+   if (pdev->instance->next.GetPhysicalDeviceImageFormatProperties2(pdev->handle, &info, &props) !=
+       VK_SUCCESS)
+      return false;
+   return (external_props.externalMemoryProperties.externalMemoryFeatures &
+           VK_EXTERNAL_MEMORY_FEATURE_IMPORTABLE_BIT) &&
+          props.imageFormatProperties.maxExtent.width >= sc->extent.width &&
+          props.imageFormatProperties.maxExtent.height >= sc->extent.height &&
+          props.imageFormatProperties.maxArrayLayers >= sc->layers;
+}
+
 static struct vw_path_caps
 path_caps(struct vw_swapchain *sc, const struct vw_buffer_provider *p)
 {
@@ -70,12 +109,14 @@ path_caps(struct vw_swapchain *sc, const struct vw_buffer_provider *p)
       .drm_format_modifier = dev->enabled.image_drm_format_modifier,
       .api_1_2 = dev->pdev->api_version >= VK_API_VERSION_1_2,
       .host_pointer = dev->enabled.external_memory_host,
+      .provider_host_images = p->host_images && p->create && p->map && p->destroy,
       .dma_buf_image_ok = dma_buf_image_ok,
+      .host_image_ok = host_image_ok,
       .ctx = sc,
    };
 }
 
-/* Sets the image template for a path: A and B need linear, externally-backed images. */
+/* Sets the image template for a path: A, B and E need linear, externally-backed images. */
 static void
 prepare_template(struct vw_image_paths *paths, struct vw_swapchain *sc, enum vw_path path)
 {
@@ -88,6 +129,15 @@ prepare_template(struct vw_image_paths *paths, struct vw_swapchain *sc, enum vw_
          .sType = VK_STRUCTURE_TYPE_EXTERNAL_MEMORY_IMAGE_CREATE_INFO,
          .pNext = app_next,
          .handleTypes = VK_EXTERNAL_MEMORY_HANDLE_TYPE_DMA_BUF_BIT_EXT,
+      };
+      ici->pNext = &paths->external;
+      ici->tiling = VK_IMAGE_TILING_LINEAR;
+   }
+   if (path == VW_PATH_HOSTPTR_IMAGE) {
+      paths->external = (VkExternalMemoryImageCreateInfo){
+         .sType = VK_STRUCTURE_TYPE_EXTERNAL_MEMORY_IMAGE_CREATE_INFO,
+         .pNext = app_next,
+         .handleTypes = VK_EXTERNAL_MEMORY_HANDLE_TYPE_HOST_ALLOCATION_BIT_EXT,
       };
       ici->pNext = &paths->external;
       ici->tiling = VK_IMAGE_TILING_LINEAR;
@@ -126,6 +176,7 @@ try_path(void *ctx, enum vw_path path)
       case VW_PATH_EXPORT: r = vw_path_export_image(a->paths, sc, img, buf); break;
       case VW_PATH_IMPORT: r = vw_path_import_image(a->paths, sc, img, buf); break;
       case VW_PATH_HOSTPTR: r = vw_path_hostptr_target(a->paths, sc, img, buf); break;
+      case VW_PATH_HOSTPTR_IMAGE: r = vw_path_hostptr_image(a->paths, sc, img, buf); break;
       default: r = vw_path_copy_target(a->paths, sc, img, buf); break;
       }
    }

@@ -1,5 +1,5 @@
 /* The scanout memory paths every backend that shows frames in buffers of its own shares
- * (KMS now; X11 and Wayland later): A export, B import, C host pointer, D copy (README.md,
+ * (KMS, X11, Wayland): A export, B import, C host pointer, D copy, E host-pointer images (README.md,
  * "How it works"). A backend describes what its buffers can do with a buffer provider; this
  * module owns the Vulkan side: probing, the images' memory, the copy targets, the CPU copy of
  * damaged rows, the fallback from one path to the next. */
@@ -39,6 +39,9 @@ struct vw_buffer_provider {
    /* Path A: a buffer over Vulkan memory exported as a dma-buf ('fd' stays the caller's). */
    int (*import_dma_buf)(void *ctx, int fd, VkExtent2D extent, uint32_t pitch, uint32_t offset,
                          uint64_t modifier, struct vw_provided_buffer *out);
+   /* Set when the display server reads the buffers only after a frame is done and takes
+    * any row pitch a linear image has: path E then renders into them directly. */
+   bool host_images;
    /* Frees a buffer with its mapping. */
    void (*destroy)(void *ctx, struct vw_provided_buffer *buf);
 };

@@ -49,6 +49,18 @@ vw_path_unavailable(const struct vw_path_caps *c, enum vw_path path, bool forced
       if (!c->dma_buf_image_ok(c->ctx, true))
          return "the driver imports no linear dma-buf images of this kind";
       return NULL;
+   case VW_PATH_HOSTPTR_IMAGE:
+      if (!c->provider_host_images) {
+         snprintf(why, len, "%s cannot show images' own memory", c->provider);
+         return why;
+      }
+      if (!c->host_pointer)
+         return "the driver has no VK_EXT_external_memory_host";
+      if (no_buffers(c, why, len))
+         return why;
+      if (!c->host_image_ok || !c->host_image_ok(c->ctx))
+         return "the driver makes no linear images of this kind in host memory";
+      return NULL;
    case VW_PATH_HOSTPTR:
       if (!c->host_pointer)
          return "the driver has no VK_EXT_external_memory_host";
@@ -65,8 +77,10 @@ vw_path_choose(const struct vw_path_caps *caps, enum vw_path wanted,
                VkResult (*try_path)(void *ctx, enum vw_path path), void *try_ctx,
                enum vw_path *chosen)
 {
-   static const enum vw_path order[] = {VW_PATH_EXPORT, VW_PATH_IMPORT, VW_PATH_HOSTPTR,
-                                        VW_PATH_COPY};
+   /* E before C: both import the provider's pages, but E renders into them (no copy at
+    * all) where C copies each frame there. */
+   static const enum vw_path order[] = {VW_PATH_EXPORT, VW_PATH_IMPORT, VW_PATH_HOSTPTR_IMAGE,
+                                        VW_PATH_HOSTPTR, VW_PATH_COPY};
    const size_t n = sizeof(order) / sizeof(order[0]);
    VkResult r = VK_ERROR_INITIALIZATION_FAILED;
    for (size_t i = 0; i < n; i++) {

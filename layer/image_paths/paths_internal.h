@@ -12,6 +12,8 @@ VkResult vw_path_import_image(struct vw_image_paths *paths, struct vw_swapchain 
                               struct vw_image *img, struct vw_provided_buffer *buf);
 VkResult vw_path_hostptr_target(struct vw_image_paths *paths, struct vw_swapchain *sc,
                                 struct vw_image *img, struct vw_provided_buffer *buf);
+VkResult vw_path_hostptr_image(struct vw_image_paths *paths, struct vw_swapchain *sc,
+                               struct vw_image *img, struct vw_provided_buffer *buf);
 VkResult vw_path_copy_target(struct vw_image_paths *paths, struct vw_swapchain *sc,
                              struct vw_image *img, struct vw_provided_buffer *buf);
 

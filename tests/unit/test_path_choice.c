@@ -14,7 +14,9 @@
 struct probe {
    bool export_ok, import_ok; /* the driver's dma-buf image answers */
    int asked;                 /* how often it was asked */
-   VkResult result[5];        /* what trying each path gives */
+   VkResult result[6];        /* what trying each path gives */
+   bool host_image_ok;        /* the driver's host-memory image answer */
+   int host_asked;
    enum vw_path tried[8];
    int tries;
 };
@@ -27,12 +29,38 @@ image_ok(void *ctx, bool import)
    return import ? p->import_ok : p->export_ok;
 }
 
+static bool
+host_image(void *ctx)
+{
+   struct probe *p = ctx;
+   p->host_asked++;
+   return p->host_image_ok;
+}
+
 static VkResult
 try_path(void *ctx, enum vw_path path)
 {
    struct probe *p = ctx;
    p->tried[p->tries++] = path;
    return p->result[path];
+}
+
+/* A shared-memory provider (X11, Wayland): no dma-bufs, host-pointer images. */
+static struct vw_path_caps
+shared_memory(struct probe *p)
+{
+   *p = (struct probe){.host_image_ok = true};
+   return (struct vw_path_caps){
+      .provider = "the Wayland backend",
+      .buffers = "shared memory buffers",
+      .provider_buffers = true,
+      .provider_maps = true,
+      .provider_host_images = true,
+      .host_pointer = true,
+      .dma_buf_image_ok = image_ok,
+      .host_image_ok = host_image,
+      .ctx = p,
+   };
 }
 
 /* A driver and provider that can do everything. */
@@ -232,6 +260,59 @@ reasons_name_the_provider(void **state)
                        "unknown path");
 }
 
+static void
+host_pointer_images_before_copies(void **state)
+{
+   struct probe p;
+   struct vw_path_caps caps = shared_memory(&p);
+   enum vw_path chosen;
+   assert_int_equal(choose(&caps, &p, VW_PATH_AUTO, &chosen), VK_SUCCESS);
+   assert_int_equal(chosen, VW_PATH_HOSTPTR_IMAGE);
+   assert_int_equal(p.tries, 1);
+   assert_int_equal(p.asked, 0); /* no dma-buf: never asked about dma-buf images */
+
+   /* An image the buffer cannot back (another row pitch): C, then D. */
+   caps = shared_memory(&p);
+   p.result[VW_PATH_HOSTPTR_IMAGE] = VK_ERROR_FEATURE_NOT_PRESENT;
+   p.result[VW_PATH_HOSTPTR] = VK_ERROR_FEATURE_NOT_PRESENT;
+   assert_int_equal(choose(&caps, &p, VW_PATH_AUTO, &chosen), VK_SUCCESS);
+   assert_int_equal(chosen, VW_PATH_COPY);
+   assert_int_equal(p.tries, 3);
+   assert_int_equal(p.tried[0], VW_PATH_HOSTPTR_IMAGE);
+   assert_int_equal(p.tried[1], VW_PATH_HOSTPTR);
+
+   /* The driver makes no such images: not tried; Venus (no host pointers): D alone. */
+   caps = shared_memory(&p);
+   p.host_image_ok = false;
+   char why[160];
+   assert_string_equal(vw_path_unavailable(&caps, VW_PATH_HOSTPTR_IMAGE, false, why, sizeof(why)),
+                       "the driver makes no linear images of this kind in host memory");
+   assert_int_equal(choose(&caps, &p, VW_PATH_AUTO, &chosen), VK_SUCCESS);
+   assert_int_equal(chosen, VW_PATH_HOSTPTR);
+   caps = shared_memory(&p);
+   caps.host_pointer = false;
+   caps.venus = true;
+   assert_int_equal(choose(&caps, &p, VW_PATH_AUTO, &chosen), VK_SUCCESS);
+   assert_int_equal(chosen, VW_PATH_COPY);
+   assert_int_equal(p.host_asked, 0);
+}
+
+static void
+host_pointer_images_only_for_providers_that_take_them(void **state)
+{
+   /* KMS scans a buffer out while the app may render the next frame elsewhere; its dumb
+    * buffers are never image memory themselves. */
+   struct probe p;
+   struct vw_path_caps caps = everything(&p);
+   char why[160];
+   assert_string_equal(vw_path_unavailable(&caps, VW_PATH_HOSTPTR_IMAGE, false, why, sizeof(why)),
+                       "the KMS device cannot show images' own memory");
+   enum vw_path chosen;
+   assert_int_equal(choose(&caps, &p, VW_PATH_HOSTPTR_IMAGE, &chosen),
+                    VK_ERROR_INITIALIZATION_FAILED);
+   assert_int_equal(p.tries, 0);
+}
+
 int
 main(void)
 {
@@ -243,6 +324,8 @@ main(void)
       cmocka_unit_test(forced_path_never_falls_back),
       cmocka_unit_test(driver_query_only_when_needed),
       cmocka_unit_test(paths_c_and_d_need_provider_buffers),
+      cmocka_unit_test(host_pointer_images_before_copies),
+      cmocka_unit_test(host_pointer_images_only_for_providers_that_take_them),
       cmocka_unit_test(reasons_name_the_provider),
    };
    return cmocka_run_group_tests(tests, NULL, NULL);
