@@ -49,6 +49,11 @@ void vw_wl_feedback_listen(struct vw_wl_feedback *fb, struct zwp_linux_dmabuf_fe
 void vw_wl_feedback_finish(struct vw_wl_feedback *fb);
 bool vw_wl_formats_have_linear(const struct vw_wl_dmabuf_format *formats, uint32_t count,
                                uint32_t fourcc);
+/* The modifier to send with a linear buffer of 'fourcc': LINEAR where listed, else the
+ * implicit one (DRM_FORMAT_MOD_INVALID: a compositor that lists only that, as weston on
+ * virgl does, takes the buffer's layout from the kernel, which knows it is linear). */
+uint64_t vw_wl_linear_modifier(const struct vw_wl_dmabuf_format *formats, uint32_t count,
+                               uint32_t fourcc);
 
 /* The compositor's globals the layer uses, bound on a private queue. */
 struct vw_wl_globals {

@@ -153,7 +153,8 @@ import_bo(struct vw_wl_swapchain *wsc, struct gbm_bo *bo, char *why, size_t len)
    }
    struct params_result result = {0};
    zwp_linux_buffer_params_v1_add_listener(params, &params_listener, &result);
-   uint64_t modifier = DRM_FORMAT_MOD_LINEAR;
+   uint64_t modifier =
+      vw_wl_linear_modifier(wsc->g.dmabuf_formats, wsc->g.dmabuf_format_count, wsc->fourcc);
    /* libwayland sends a copy of the fd. */
    zwp_linux_buffer_params_v1_add(params, fd, 0, 0, d->fns->gbm_bo_get_stride(bo),
                                   (uint32_t)(modifier >> 32), (uint32_t)modifier);

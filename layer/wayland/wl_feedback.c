@@ -143,3 +143,13 @@ vw_wl_formats_have_linear(const struct vw_wl_dmabuf_format *formats, uint32_t co
          return true;
    return false;
 }
+
+uint64_t
+vw_wl_linear_modifier(const struct vw_wl_dmabuf_format *formats, uint32_t count,
+                      uint32_t fourcc)
+{
+   for (uint32_t i = 0; i < count; i++)
+      if (formats[i].fourcc == fourcc && formats[i].modifier == DRM_FORMAT_MOD_LINEAR)
+         return DRM_FORMAT_MOD_LINEAR;
+   return DRM_FORMAT_MOD_INVALID;
+}

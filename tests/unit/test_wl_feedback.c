@@ -77,6 +77,11 @@ table_and_tranches_become_the_formats_at_done(void **state)
    /* An implicit modifier takes a linear buffer too. */
    assert_true(vw_wl_formats_have_linear(fb.formats, fb.format_count, DRM_FORMAT_ARGB8888));
    assert_false(vw_wl_formats_have_linear(fb.formats, fb.format_count, DRM_FORMAT_XBGR8888));
+   /* What a linear buffer is sent with: LINEAR where listed, else implicit. */
+   assert_true(vw_wl_linear_modifier(fb.formats, fb.format_count, DRM_FORMAT_XRGB8888) ==
+               DRM_FORMAT_MOD_LINEAR);
+   assert_true(vw_wl_linear_modifier(fb.formats, fb.format_count, DRM_FORMAT_ARGB8888) ==
+               DRM_FORMAT_MOD_INVALID);
    vw_wl_feedback_finish(&fb);
 }
 
