@@ -136,6 +136,35 @@ record_copy(struct vw_swapchain *sc, struct vw_image *img, uint32_t family)
    return dev->next.EndCommandBuffer(cmd);
 }
 
+/* Path E: the display server reads the image's own memory once the present fence has
+ * signalled, and a fence makes device writes available to the device only: the layer, as
+ * the presentation engine, owes the host the availability operation. */
+static VkResult
+record_host_barrier(struct vw_swapchain *sc, struct vw_image *img, uint32_t family)
+{
+   struct vw_device *dev = sc->dev;
+   VkResult r = get_command_buffer(sc, img, family);
+   if (r != VK_SUCCESS)
+      return r;
+   VkCommandBuffer cmd = img->cmd;
+   dev->next.ResetCommandBuffer(cmd, 0);
+   VkCommandBufferBeginInfo bi = {
+      .sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO,
+      .flags = VK_COMMAND_BUFFER_USAGE_ONE_TIME_SUBMIT_BIT,
+   };
+   r = dev->next.BeginCommandBuffer(cmd, &bi);
+   if (r != VK_SUCCESS)
+      return r;
+   VkMemoryBarrier host = {
+      .sType = VK_STRUCTURE_TYPE_MEMORY_BARRIER,
+      .srcAccessMask = VK_ACCESS_MEMORY_WRITE_BIT,
+      .dstAccessMask = VK_ACCESS_HOST_READ_BIT,
+   };
+   dev->next.CmdPipelineBarrier(cmd, VK_PIPELINE_STAGE_ALL_COMMANDS_BIT,
+                                VK_PIPELINE_STAGE_HOST_BIT, 0, 1, &host, 0, NULL, 0, NULL);
+   return dev->next.EndCommandBuffer(cmd);
+}
+
 /* Rectangles of VK_KHR_incremental_present, clipped to the image; a frame without any
  * (or with too many to track) counts as fully damaged. */
 static void
@@ -288,9 +317,12 @@ vw_QueuePresentKHR(VkQueue queue, const VkPresentInfoKHR *info)
             img->damage.full = true;
          img->copy_this_frame = img->damage.full || img->damage.count;
       }
+      img->host_barrier_this_frame = shown && sc->path == VW_PATH_HOSTPTR_IMAGE;
       pthread_mutex_unlock(&sc->pres.lock);
       if (img->copy_this_frame)
          results[i] = record_copy(sc, img, q->family);
+      else if (img->host_barrier_this_frame)
+         results[i] = record_host_barrier(sc, img, q->family);
       if (results[i] == VK_SUCCESS && count > 1 && i > 0)
          results[i] = get_chain_semaphore(dev, img);
       if (results[i] == VK_SUCCESS)
@@ -324,7 +356,7 @@ vw_QueuePresentKHR(VkQueue queue, const VkPresentInfoKHR *info)
       VkPipelineStageFlags chain_stage = VK_PIPELINE_STAGE_ALL_COMMANDS_BIT;
       VkSubmitInfo submit = {
          .sType = VK_STRUCTURE_TYPE_SUBMIT_INFO,
-         .commandBufferCount = img->copy_this_frame ? 1 : 0,
+         .commandBufferCount = img->copy_this_frame || img->host_barrier_this_frame ? 1 : 0,
          .pCommandBuffers = &img->cmd,
       };
       if (i == first) {

@@ -40,6 +40,8 @@ struct vw_image {
    VkCommandBuffer cmd;
    uint32_t cmd_family;
    bool copy_this_frame;
+   bool host_barrier_this_frame; /* path E: the present submit makes the image's writes
+                                  * available to the host that reads its memory */
    struct vw_damage damage;  /* what the present copy must bring up to date */
    uint64_t present_serial;  /* this frame's entry in the swapchain's damage log */
    uint64_t copied_serial;   /* the copy target is current as of this present */

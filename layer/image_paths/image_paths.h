@@ -72,5 +72,8 @@ bool vw_image_paths_wants_copy(const struct vw_swapchain *sc);
  * 'damage' covers into the provider's buffer. */
 void vw_image_paths_before_show(struct vw_image_paths *paths, struct vw_swapchain *sc,
                                 uint32_t index, const struct vw_damage *damage);
+/* Present thread, before the CPU reads img->copy (path D's copy, or a backend's own copy
+ * into buffers of its server's: DRI3, linux-dmabuf): non-coherent memory is invalidated. */
+void vw_image_paths_invalidate_copy(struct vw_swapchain *sc, struct vw_image *img);
 /* Frees the buffers the backend has not taken over. */
 void vw_image_paths_free_buffers(struct vw_image_paths *paths);

@@ -23,22 +23,28 @@ vw_path_copy_target(struct vw_image_paths *paths, struct vw_swapchain *sc, struc
 }
 
 void
+vw_image_paths_invalidate_copy(struct vw_swapchain *sc, struct vw_image *img)
+{
+   if (img->copy.coherent || !img->copy.memory)
+      return;
+   struct vw_device *dev = sc->dev;
+   VkMappedMemoryRange range = {
+      .sType = VK_STRUCTURE_TYPE_MAPPED_MEMORY_RANGE,
+      .memory = img->copy.memory,
+      .size = VK_WHOLE_SIZE,
+   };
+   dev->next.InvalidateMappedMemoryRanges(dev->handle, 1, &range);
+}
+
+void
 vw_image_paths_before_show(struct vw_image_paths *paths, struct vw_swapchain *sc,
                            uint32_t index, const struct vw_damage *damage)
 {
    if (sc->path != VW_PATH_COPY)
       return;
-   struct vw_device *dev = sc->dev;
    struct vw_image *img = &sc->images[index];
    struct vw_provided_buffer *buf = &paths->bufs[index];
-   if (!img->copy.coherent) {
-      VkMappedMemoryRange range = {
-         .sType = VK_STRUCTURE_TYPE_MAPPED_MEMORY_RANGE,
-         .memory = img->copy.memory,
-         .size = VK_WHOLE_SIZE,
-      };
-      dev->next.InvalidateMappedMemoryRanges(dev->handle, 1, &range);
-   }
+   vw_image_paths_invalidate_copy(sc, img);
    uint64_t bytes = vw_copy_damage(buf->map, buf->pitch, img->copy.map, img->copy.row_bytes,
                                    paths->fmt->bytes_per_pixel, sc->extent, damage);
    pthread_mutex_lock(&sc->pres.lock);

@@ -230,6 +230,9 @@ vw_wl_dmabuf_write(struct vw_wl_swapchain *wsc, struct vw_image *img, uint32_t i
 {
    struct vw_wl_dmabuf *d = wsc->dmabuf;
    struct vw_swapchain *sc = wsc->sc;
+   if (y1 <= y0)
+      return;
+   vw_image_paths_invalidate_copy(sc, img);
    const uint8_t *src = (const uint8_t *)img->copy.map + (uint64_t)y0 * img->copy.row_bytes;
    if (!vw_gbm_write_rows(d->fns, d->bos[index], sc->extent.width, src, img->copy.row_bytes, y0,
                           y1)) {

@@ -126,26 +126,31 @@ event_thread_main(void *arg)
             return NULL;
          }
       }
-      /* Requests the present thread could not send at once (a full socket). */
-      if (wl_display_flush(display) < 0 && errno != EAGAIN) {
-         wl_display_cancel_read(display);
-         vw_wl_connection_lost(wsc, "sending requests");
-         return NULL;
+      /* Requests the present thread could not send at once (a full socket): wait until
+       * the socket takes more, not only for events. */
+      bool unsent = false;
+      if (wl_display_flush(display) < 0) {
+         if (errno != EAGAIN) {
+            wl_display_cancel_read(display);
+            vw_wl_connection_lost(wsc, "sending requests");
+            return NULL;
+         }
+         unsent = true;
       }
       struct pollfd pfd[2] = {{.fd = wsc->stop_fd, .events = POLLIN},
-                              {.fd = conn_fd, .events = POLLIN}};
+                              {.fd = conn_fd, .events = POLLIN | (unsent ? POLLOUT : 0)}};
       int n = poll(pfd, 2, -1);
       if (n < 0 && errno != EINTR) {
          wl_display_cancel_read(display);
-         vw_err("swapchain %u: Wayland event thread: poll: %s", wsc->sc->serial,
-                strerror(errno));
+         /* Nothing would hand images back any more: fail the swapchain, never hang it. */
+         vw_wl_connection_lost(wsc, "poll failed");
          return NULL;
       }
       if (n > 0 && (pfd[0].revents & POLLIN)) {
          wl_display_cancel_read(display);
          return NULL;
       }
-      if (n > 0 && pfd[1].revents) {
+      if (n > 0 && (pfd[1].revents & ~POLLOUT)) {
          if (wl_display_read_events(display) < 0) {
             vw_wl_connection_lost(wsc, "reading its events");
             return NULL;

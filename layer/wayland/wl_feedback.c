@@ -10,6 +10,7 @@
 #include <drm_fourcc.h>
 
 #include "../log.h"
+#include "venus_wsi/format_table.h"
 #include "wayland.h"
 
 /* One entry of the format table: the protocol's layout. */
@@ -88,12 +89,18 @@ fb_tranche_formats(void *data, struct zwp_linux_dmabuf_feedback_v1 *obj, struct 
    struct vw_wl_feedback *fb = data;
    const struct table_entry *table = fb->table;
    size_t entries = fb->table_size / sizeof(*table);
-   const uint16_t *index;
-   wl_array_for_each (index, indices) {
-      if (!table || *index >= entries || fb->pending_count == VW_WL_MAX_DMABUF_FORMATS)
+   const uint16_t *index = indices->data;
+   /* A whole number of 16-bit indices, whatever the array's size says. */
+   size_t count = indices->size / sizeof(*index);
+   for (size_t i = 0; i < count && table; i++) {
+      if (index[i] >= entries || fb->pending_count == VW_WL_MAX_DMABUF_FORMATS)
          continue;
-      fb->pending[fb->pending_count++] =
-         (struct vw_wl_dmabuf_format){table[*index].fourcc, table[*index].modifier};
+      const struct table_entry *e = &table[index[i]];
+      /* Only layouts the layer can write: a GPU compositor lists far more (every format
+       * times its modifiers) than would fit, and the rest would crowd these out. */
+      if (!vw_format_from_drm(e->fourcc))
+         continue;
+      fb->pending[fb->pending_count++] = (struct vw_wl_dmabuf_format){e->fourcc, e->modifier};
    }
 }
 

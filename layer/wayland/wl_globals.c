@@ -6,6 +6,7 @@
 #include <drm_fourcc.h>
 
 #include "../log.h"
+#include "venus_wsi/format_table.h"
 #include "wayland.h"
 
 /* The version the layer speaks: 4 gives formats only through feedback objects (the
@@ -55,7 +56,8 @@ static const struct wl_shm_listener shm_listener = {.format = shm_format};
 static void
 add_dmabuf_format(struct vw_wl_globals *g, uint32_t fourcc, uint64_t modifier)
 {
-   if (g->dmabuf_format_count < VW_WL_MAX_DMABUF_FORMATS)
+   /* Only layouts the layer can write (see wl_feedback.c). */
+   if (vw_format_from_drm(fourcc) && g->dmabuf_format_count < VW_WL_MAX_DMABUF_FORMATS)
       g->dmabuf_formats[g->dmabuf_format_count++] =
          (struct vw_wl_dmabuf_format){fourcc, modifier};
 }
@@ -63,9 +65,12 @@ add_dmabuf_format(struct vw_wl_globals *g, uint32_t fourcc, uint64_t modifier)
 static void
 dmabuf_format(void *data, struct zwp_linux_dmabuf_v1 *dmabuf, uint32_t fourcc)
 {
+   struct vw_wl_globals *g = data;
    /* Before version 3 a format says nothing of modifiers: implicit, which a linear
-    * buffer from GBM satisfies. */
-   add_dmabuf_format(data, fourcc, DRM_FORMAT_MOD_INVALID);
+    * buffer from GBM satisfies. From 3 on the modifier events say which it takes, and a
+    * compositor may send both. */
+   if (g->dmabuf_version < 3)
+      add_dmabuf_format(g, fourcc, DRM_FORMAT_MOD_INVALID);
 }
 
 static void

@@ -66,7 +66,12 @@ choose_method(struct vw_wl_swapchain *wsc, struct vw_swapchain *sc, char *why, s
    char no_dmabuf[200] = "VENUS_WSI_WAYLAND=shm";
    if (from != VW_WAYLAND_CHOOSE_SHM) {
       char fcc[5];
-      if (!wsc->g.dmabuf)
+      /* The dma-bufs are filled from the frame's host copy, which path E has none of: it
+       * renders into the shared memory itself, which no copy beats anyway. */
+      if (sc->path == VW_PATH_HOSTPTR_IMAGE)
+         snprintf(no_dmabuf, sizeof(no_dmabuf),
+                  "path E renders into the shared memory itself (no copy at all)");
+      else if (!wsc->g.dmabuf)
          snprintf(no_dmabuf, sizeof(no_dmabuf), "the compositor has no zwp_linux_dmabuf_v1");
       else if (!vw_wl_globals_has_linear_dmabuf(&wsc->g, wsc->fourcc))
          snprintf(no_dmabuf, sizeof(no_dmabuf), "the compositor takes no linear %s dma-buf",
@@ -81,6 +86,9 @@ choose_method(struct vw_wl_swapchain *wsc, struct vw_swapchain *sc, char *why, s
          snprintf(no_dmabuf, sizeof(no_dmabuf), "built without GBM");
 #endif
    }
+   if (from == VW_WAYLAND_CHOOSE_DMABUF)
+      vw_err("swapchain %u: VENUS_WSI_WAYLAND=dmabuf is not possible here (%s): shm instead",
+             sc->serial, no_dmabuf);
    snprintf(why, len, "no dma-buf: %s", no_dmabuf);
    return VW_WL_SHM;
 }
@@ -110,6 +118,16 @@ vw_wl_create_swapchain(struct vw_swapchain *sc)
    const struct vw_format_info *fmt = vw_format_from_vk(sc->format);
    bool alpha = sc->composite_alpha == VK_COMPOSITE_ALPHA_PRE_MULTIPLIED_BIT_KHR;
    wsc->fourcc = !fmt ? 0 : alpha ? fmt->drm_format_alpha : fmt->drm_format;
+   if (alpha && fmt &&
+       (!wsc->fourcc || !vw_wl_globals_has_shm_format(&wsc->g, wsc->fourcc))) {
+      /* PRE_MULTIPLIED is offered for every format (a surface's alpha modes cannot depend
+       * on one); where the compositor has no alpha twin of this one the frame is shown
+       * opaque rather than the creation failing. */
+      char fcc[5];
+      vw_info("swapchain %u: the compositor takes no %s buffers: premultiplied alpha is "
+              "shown opaque", sc->serial, vw_fourcc_str(wsc->fourcc, fcc));
+      wsc->fourcc = fmt->drm_format;
+   }
    if (!wsc->fourcc || !vw_wl_globals_has_shm_format(&wsc->g, wsc->fourcc)) {
       char fcc[5];
       vw_err("swapchain %u: the compositor takes no %s buffers (format %d, %s)", sc->serial,
@@ -203,6 +221,17 @@ vw_wl_present(struct vw_swapchain *sc, struct vw_image *img, const struct vw_dam
       VkResult r = vw_wl_events_start(wsc);
       if (r != VK_SUCCESS)
          return r;
+   }
+   /* A swapchain the app replaced (oldSwapchain) sends nothing more: its frames would
+    * land on the surface after the new swapchain's, and two present threads attaching
+    * and committing on one wl_surface could commit each other's buffers. */
+   pthread_mutex_lock(&sc->pres.lock);
+   bool retired = sc->pres.retired;
+   pthread_mutex_unlock(&sc->pres.lock);
+   if (retired) {
+      vw_swapchain_release_image(sc, index);
+      *shown = true;
+      return VK_SUCCESS;
    }
 
    if (wsc->method == VW_WL_SHM) {

@@ -144,6 +144,9 @@ vw_x11_dri3_write(struct vw_x11_swapchain *xsc, struct vw_swapchain *sc, struct 
                   uint32_t index, uint32_t y0, uint32_t y1)
 {
    struct vw_x11_dri3 *d = xsc->dri3;
+   if (y1 <= y0)
+      return;
+   vw_image_paths_invalidate_copy(sc, img);
    const uint8_t *src = (const uint8_t *)img->copy.map + (uint64_t)y0 * img->copy.row_bytes;
    if (!vw_gbm_write_rows(d->gbm_fns, d->bos[index], sc->extent.width, src, img->copy.row_bytes,
                           y0, y1)) {

@@ -191,7 +191,11 @@ choose_method(struct vw_x11_swapchain *xsc, struct vw_swapchain *sc, char *why, 
    }
    char no_dri3[160] = "VENUS_WSI_X11 skips it";
 #ifdef VW_HAVE_X11_DRI3
-   if (from == VW_X11_AUTO || from == VW_X11_CHOOSE_DRI3_PRESENT) {
+   if (sc->path == VW_PATH_HOSTPTR_IMAGE) {
+      /* DRI3 buffers are filled from the frame's host copy, which path E has none of: it
+       * renders into the shared memory itself, which no copy beats anyway. */
+      snprintf(no_dri3, sizeof(no_dri3), "path E renders into the shared memory itself");
+   } else if (from == VW_X11_AUTO || from == VW_X11_CHOOSE_DRI3_PRESENT) {
       if (vw_x11_dri3_create(xsc, sc, no_dri3, sizeof(no_dri3))) {
          snprintf(why, len, "DRI3 and Present: the server renders on a GPU");
          return VW_X11_DRI3_PRESENT;

@@ -107,6 +107,25 @@ a_later_round_replaces_the_formats(void **state)
 }
 
 static void
+only_layouts_the_layer_writes_are_kept(void **state)
+{
+   struct vw_wl_feedback fb = {0};
+   const struct entry table[] = {
+      {DRM_FORMAT_NV12, 0, DRM_FORMAT_MOD_LINEAR},
+      {DRM_FORMAT_XRGB8888, 0, DRM_FORMAT_MOD_LINEAR},
+   };
+   L->format_table(&fb, NULL, table_fd(table, 2), sizeof(table));
+   const uint16_t idx[] = {0, 1, 0};
+   /* An odd byte count: the half index at the end is not read. */
+   struct wl_array a = {.size = 5, .alloc = 6, .data = (void *)idx};
+   L->tranche_formats(&fb, NULL, &a);
+   L->done(&fb, NULL);
+   assert_int_equal(fb.format_count, 1);
+   assert_int_equal(fb.formats[0].fourcc, DRM_FORMAT_XRGB8888);
+   vw_wl_feedback_finish(&fb);
+}
+
+static void
 indices_before_any_table_are_dropped(void **state)
 {
    struct vw_wl_feedback fb = {0};
@@ -137,6 +156,7 @@ main(void)
    const struct CMUnitTest tests[] = {
       cmocka_unit_test(table_and_tranches_become_the_formats_at_done),
       cmocka_unit_test(a_later_round_replaces_the_formats),
+      cmocka_unit_test(only_layouts_the_layer_writes_are_kept),
       cmocka_unit_test(indices_before_any_table_are_dropped),
       cmocka_unit_test(a_table_that_cannot_be_mapped_leaves_none),
    };
