@@ -115,7 +115,20 @@ vw_path_hostptr_image(struct vw_image_paths *paths, struct vw_swapchain *sc,
    if (r != VK_SUCCESS)
       return r;
    img->memory_offset = 0;
-   return dev->next.BindImageMemory(dev->handle, img->image, img->memory, 0);
+   r = dev->next.BindImageMemory(dev->handle, img->image, img->memory, 0);
+   if (r != VK_SUCCESS)
+      return r;
+   /* The frame as the CPU reads it (X11's put-image methods send it from there) is the
+    * buffer itself: a copy target with no buffer of its own, which nothing copies into
+    * and nothing unmaps. */
+   struct vw_copy_target *t = &img->copy;
+   t->external_memory = true;
+   t->map = buf->map;
+   t->size = plan.import_size;
+   t->row_bytes = buf->pitch;
+   t->row_pixels = buf->pitch / paths->fmt->bytes_per_pixel;
+   t->coherent = true;
+   return VK_SUCCESS;
 }
 
 VkResult
