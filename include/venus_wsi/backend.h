@@ -1,4 +1,4 @@
-/* The narrow interface every presentation backend (headless, display/KMS, later X11 and
+/* The narrow interface every presentation backend (headless, display/KMS, X11 and
  * Wayland) implements. The swapchain core owns images, acquire, the present submit and the
  * present thread; a backend answers surface queries, gives images their memory and puts a
  * finished frame on its screen.
