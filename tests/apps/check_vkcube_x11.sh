@@ -45,23 +45,11 @@ timeout -k 5 120 env ${TEST_LD_PRELOAD:+LD_PRELOAD="$TEST_LD_PRELOAD"} \
 cube_pid=$!
 
 # vkcube's window is the only top-level window on this server.
-win= geo=
-for i in $(seq 1 300); do   # 30 s
-   line=$(xwininfo -root -children 2>/dev/null | grep -E '^ +0x[0-9a-f]+ .*[0-9]+x[0-9]+\+-?[0-9]+\+-?[0-9]+' | head -n1)
-   if [ -n "$line" ]; then
-      win=$(echo "$line" | awk '{print $1}')
-      geo=$(echo "$line" | grep -oE '[0-9]+x[0-9]+\+-?[0-9]+\+-?[0-9]+' | head -n1)
-      break
-   fi
-   kill -0 "$cube_pid" 2>/dev/null || break
-   sleep 0.1
-done
 shots=0
-if [ -z "$win" ]; then
+if ! xvfb_wait_window "$cube_pid"; then
    bad "no vkcube window appeared"
 else
-   w=${geo%%x*}; rest=${geo#*x}; h=${rest%%+*}
-   echo "vkcube window $win: $geo"
+   win=$WINDOW w=$WINDOW_W h=$WINDOW_H
    sleep 0.4
    timeout 15 xwd -silent -id "$win" -out "$tmp/a.xwd" && shots=$((shots + 1))
    sleep 0.5

@@ -2,6 +2,8 @@
 #   xvfb_start [Xvfb options...]   starts it, sets DISPLAY, XVFB_PID, XVFB_LOG
 #   xvfb_stop                      stops it (bounded), idempotent
 #   xvfb_log_tail                  the end of its log, for failures
+#   xvfb_wait_window PID           waits (30 s) for the server's only top-level window while
+#                                  PID lives; sets WINDOW (its id) and WINDOW_W, WINDOW_H
 # The caller must have set $tmp (a private directory) and call xvfb_stop from its EXIT trap.
 
 # In the sanitizer builds the tests' LD_PRELOAD carries the sanitizer runtime: it is meant
@@ -70,3 +72,21 @@ xvfb_log_tail() {
    fi
 }
 
+
+xvfb_wait_window() {
+   local pid=$1 i line geo rest
+   WINDOW= WINDOW_W= WINDOW_H=
+   for i in $(seq 1 300); do   # 30 s
+      line=$(xwininfo -root -children 2>/dev/null | grep -E '^ +0x[0-9a-f]+ .*[0-9]+x[0-9]+\+-?[0-9]+\+-?[0-9]+' | head -n1)
+      if [ -n "$line" ]; then
+         WINDOW=$(echo "$line" | awk '{print $1}')
+         geo=$(echo "$line" | grep -oE '[0-9]+x[0-9]+\+-?[0-9]+\+-?[0-9]+' | head -n1)
+         WINDOW_W=${geo%%x*}; rest=${geo#*x}; WINDOW_H=${rest%%+*}
+         echo "window $WINDOW: $geo"
+         return 0
+      fi
+      kill -0 "$pid" 2>/dev/null || return 1
+      sleep 0.1
+   done
+   return 1
+}

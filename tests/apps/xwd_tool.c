@@ -4,10 +4,14 @@
  *                                             its pixels unlike the one at (X,Y)
  *   vw-xwd-tool diff FILE1 FILE2 X Y W H      pixels that differ between two dumps
  *   vw-xwd-tool pixel FILE X Y                one pixel's R G B A
+ *   vw-xwd-tool png FILE OUT.png              the dump as a PNG (for checkers that read PNGs,
+ *                                             e.g. tools/vm/check-gears)
  *   vw-xwd-tool selftest                      decodes made-up dumps in every supported layout */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <png.h>
 
 #include "xwd_read.h"
 
@@ -152,6 +156,17 @@ main(int argc, char **argv)
       printf("%u %u %u\n", a.width, a.height, a.depth);
       xwd_free(&a);
       return 0;
+   }
+   if (argc == 4 && !strcmp(argv[1], "png")) {
+      if (!load(argv[2], &a))
+         return 1;
+      png_image out = {.version = PNG_IMAGE_VERSION, .width = a.width, .height = a.height,
+                       .format = PNG_FORMAT_RGBA};
+      int ok = png_image_write_to_file(&out, argv[3], 0, a.rgba, 0, NULL);
+      if (!ok)
+         fprintf(stderr, "vw-xwd-tool: %s: %s\n", argv[3], out.message);
+      xwd_free(&a);
+      return ok ? 0 : 1;
    }
    if (argc == 5 && !strcmp(argv[1], "pixel")) {
       if (!load(argv[2], &a))
