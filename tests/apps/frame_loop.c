@@ -35,33 +35,10 @@ frame_loop_pick_format(struct harness *h, VkSurfaceKHR surface)
    return VK_FORMAT_UNDEFINED;
 }
 
-static VkClearColorValue
-to_clear(const uint8_t c[3], VkFormat format)
-{
-   (void)format; /* RGBA order in the clear value whatever the memory order */
-   return (VkClearColorValue){{c[0] / 255.0f, c[1] / 255.0f, c[2] / 255.0f, 1.0f}};
-}
-
 /* load: keep what the image holds (it was presented before); else clear it. */
 static VkResult
 create_render_pass(struct frame_loop *fl, bool load, VkRenderPass *out)
 {
-   VkAttachmentDescription att = {
-      .format = fl->format,
-      .samples = VK_SAMPLE_COUNT_1_BIT,
-      .loadOp = load ? VK_ATTACHMENT_LOAD_OP_LOAD : VK_ATTACHMENT_LOAD_OP_CLEAR,
-      .storeOp = VK_ATTACHMENT_STORE_OP_STORE,
-      .stencilLoadOp = VK_ATTACHMENT_LOAD_OP_DONT_CARE,
-      .stencilStoreOp = VK_ATTACHMENT_STORE_OP_DONT_CARE,
-      .initialLayout = load ? VK_IMAGE_LAYOUT_PRESENT_SRC_KHR : VK_IMAGE_LAYOUT_UNDEFINED,
-      .finalLayout = VK_IMAGE_LAYOUT_PRESENT_SRC_KHR,
-   };
-   VkAttachmentReference ref = {0, VK_IMAGE_LAYOUT_COLOR_ATTACHMENT_OPTIMAL};
-   VkSubpassDescription sub = {
-      .pipelineBindPoint = VK_PIPELINE_BIND_POINT_GRAPHICS,
-      .colorAttachmentCount = 1,
-      .pColorAttachments = &ref,
-   };
    /* The acquire semaphore is waited at COLOR_ATTACHMENT_OUTPUT: order the layout
     * transition after it. */
    VkSubpassDependency dep = {
@@ -73,16 +50,9 @@ create_render_pass(struct frame_loop *fl, bool load, VkRenderPass *out)
        * framebuffers are made with the clearing one). */
       .dstAccessMask = VK_ACCESS_COLOR_ATTACHMENT_WRITE_BIT | VK_ACCESS_COLOR_ATTACHMENT_READ_BIT,
    };
-   VkRenderPassCreateInfo rci = {
-      .sType = VK_STRUCTURE_TYPE_RENDER_PASS_CREATE_INFO,
-      .attachmentCount = 1,
-      .pAttachments = &att,
-      .subpassCount = 1,
-      .pSubpasses = &sub,
-      .dependencyCount = 1,
-      .pDependencies = &dep,
-   };
-   return vkCreateRenderPass(fl->h->device, &rci, NULL, out);
+   return scene_create_render_pass(fl->h->device, fl->format, load,
+                                   load ? VK_IMAGE_LAYOUT_PRESENT_SRC_KHR : VK_IMAGE_LAYOUT_UNDEFINED,
+                                   VK_IMAGE_LAYOUT_PRESENT_SRC_KHR, &dep, 1, out);
 }
 
 VkResult
@@ -268,7 +238,7 @@ record_damage(struct frame_loop *fl, VkCommandBuffer cmd, uint32_t index, uint64
       area = (VkRect2D){{x0, y0}, {(uint32_t)(x1 - x0), (uint32_t)(y1 - y0)}};
    }
    bool load = fl->drawn[index] && nrects;
-   VkClearValue clear = {.color = to_clear(grey, fl->format)};
+   VkClearValue clear = {.color = scene_clear_value(grey)};
    VkRenderPassBeginInfo rbi = {
       .sType = VK_STRUCTURE_TYPE_RENDER_PASS_BEGIN_INFO,
       .renderPass = load ? fl->render_pass_load : fl->render_pass,
@@ -280,7 +250,7 @@ record_damage(struct frame_loop *fl, VkCommandBuffer cmd, uint32_t index, uint64
    VkCommandBufferBeginInfo bi = {.sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO};
    vkBeginCommandBuffer(cmd, &bi);
    vkCmdBeginRenderPass(cmd, &rbi, VK_SUBPASS_CONTENTS_INLINE);
-   VkClearAttachment ca = {VK_IMAGE_ASPECT_COLOR_BIT, 0, {.color = to_clear(bg, fl->format)}};
+   VkClearAttachment ca = {VK_IMAGE_ASPECT_COLOR_BIT, 0, {.color = scene_clear_value(bg)}};
    for (uint32_t i = 0; i < nrects; i++) {
       VkClearRect rect = {{rects[i].offset, rects[i].extent}, 0, 1};
       vkCmdClearAttachments(cmd, 1, &ca, 1, &rect);
@@ -296,7 +266,7 @@ record(struct frame_loop *fl, VkCommandBuffer cmd, uint32_t index, uint64_t n)
    uint8_t bg[3], fg[3];
    bool centre;
    frame_colours(n, bg, fg, &centre);
-   VkClearColorValue bgc = to_clear(bg, fl->format), fgc = to_clear(fg, fl->format);
+   VkClearColorValue bgc = scene_clear_value(bg), fgc = scene_clear_value(fg);
    VkImage image = fl->images[index];
    VkImageSubresourceRange range = {VK_IMAGE_ASPECT_COLOR_BIT, 0, 1, 0, 1};
 
@@ -306,26 +276,7 @@ record(struct frame_loop *fl, VkCommandBuffer cmd, uint32_t index, uint64_t n)
    if (variant == 2 && !fl->h->has_sync2)
       variant = 1;
    if (fl->scene) {
-      struct scene_rect rects[FRAME_LOOP_MAX_RECTS];
-      uint8_t bgc8[3];
-      uint32_t nrects = fl->scene(n, fl->extent, bgc8, rects);
-      VkClearValue clear = {.color = to_clear(bgc8, fl->format)};
-      VkRenderPassBeginInfo rbi = {
-         .sType = VK_STRUCTURE_TYPE_RENDER_PASS_BEGIN_INFO,
-         .renderPass = fl->render_pass,
-         .framebuffer = fl->framebuffers[index],
-         .renderArea = {{0, 0}, fl->extent},
-         .clearValueCount = 1,
-         .pClearValues = &clear,
-      };
-      vkCmdBeginRenderPass(cmd, &rbi, VK_SUBPASS_CONTENTS_INLINE);
-      for (uint32_t i = 0; i < nrects; i++) {
-         VkClearAttachment ca = {VK_IMAGE_ASPECT_COLOR_BIT, 0,
-                                 {.color = to_clear(rects[i].rgb, fl->format)}};
-         VkClearRect rect = {rects[i].rect, 0, 1};
-         vkCmdClearAttachments(cmd, 1, &ca, 1, &rect);
-      }
-      vkCmdEndRenderPass(cmd);
+      scene_record_pass(cmd, fl->render_pass, fl->framebuffers[index], fl->extent, fl->scene, n);
    } else if (variant == 0) {
       VkClearValue clear = {.color = bgc};
       VkRenderPassBeginInfo rbi = {

@@ -4,17 +4,9 @@
 #pragma once
 
 #include "harness.h"
+#include "scene_draw.h"
 
 #define FRAME_LOOP_MAX_IMAGES 16
-#define FRAME_LOOP_MAX_RECTS 64
-
-/* A scene made of solid rectangles over a background (no shaders needed). */
-struct scene_rect {
-   VkRect2D rect;
-   uint8_t rgb[3];
-};
-typedef uint32_t (*frame_scene_fn)(uint64_t frame, VkExtent2D extent, uint8_t bg[3],
-                                   struct scene_rect rects[FRAME_LOOP_MAX_RECTS]);
 
 struct frame_loop {
    struct harness *h;
