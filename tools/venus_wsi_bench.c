@@ -5,7 +5,9 @@
  * Each path runs in a child process (the layer reads VENUS_WSI_PATH once per process):
  * IMMEDIATE presents, so nothing waits for a refresh; the layer's present thread CPU time
  * comes back through VENUS_WSI_STATS_FILE. Lavapipe's own work (rendering, the GPU copy,
- * which lavapipe does on the CPU) is not the layer's and is reported apart, as process CPU.
+ * which lavapipe does on the CPU) is not the layer's and is reported apart, as process CPU;
+ * so is the mock display's: its ioctl handlers run in the layer's present thread, standing
+ * in for the kernel's, and their CPU time is taken out of the layer's.
  * The figures are averages over the swapchain's life, warm-up included: the first write to
  * each scanout buffer's pages (page faults) and the full frames until buffer age covers
  * every image. 1000 presents make that a few percent of the total; at 300 it was a fifth
@@ -102,7 +104,7 @@ struct run {
    uint32_t damage;      /* percent, 0 = full */
    const char *hide;     /* VENUS_WSI_HIDE */
    struct bench_result res;
-   double layer_ms, copy_mb;
+   double layer_ms, mock_ms, copy_mb;
 };
 
 static void
@@ -124,7 +126,10 @@ run_path(const char *self, struct run *run, uint32_t frames, VkExtent2D size)
    bench_read_value(line, "shown", value, sizeof(value));
    double shown = atof(value);
    bench_read_value(line, "present_cpu_ns", value, sizeof(value));
-   run->layer_ms = shown ? atof(value) / shown / 1e6 : 0;
+   double present_ns = atof(value);
+   /* The mock's handlers run in the present thread, inside the time the layer counts. */
+   run->layer_ms = shown ? (present_ns - run->res.mock_cpu_ns) / shown / 1e6 : 0;
+   run->mock_ms = shown ? run->res.mock_cpu_ns / shown / 1e6 : 0;
    bench_read_value(line, "copy_bytes", value, sizeof(value));
    run->copy_mb = shown ? atof(value) / shown / 1e6 : 0;
 }
@@ -213,8 +218,8 @@ main(int argc, char **argv)
    printf("one memcpy of a %ux%u XRGB8888 frame (%.1f MB), median of 31: %.3f ms from memory "
           "(4 frame pairs cycled: the peer below), %.3f ms cache to cache (1 pair)\n\n",
           size.width, size.height, frame_bytes / 1e6, memcpy_ms, cached_ms);
-   printf("%-10s %-7s %9s %15s %10s %14s %15s\n", "path", "damage", "frames/s", "layer CPU/frame",
-          "x memcpy", "CPU copy/frame", "process CPU/fr");
+   printf("%-10s %-7s %9s %15s %10s %14s %14s %15s\n", "path", "damage", "frames/s",
+          "layer CPU/frame", "x memcpy", "CPU copy/frame", "mock CPU/fr", "process CPU/fr");
    double d_full = 0, d_part = 0;
    for (size_t i = 0; i < nruns; i++) {
       struct run *r = &runs[i];
@@ -224,14 +229,15 @@ main(int argc, char **argv)
          printf("%-10s %-7s %9s   (not available on this driver)\n", r->path, damage, "-");
          continue;
       }
-      printf("%-10s %-7s %9.1f %12.3f ms %9.2fx %11.2f MB %12.2f ms\n", r->res.path, damage,
-             r->res.fps, r->layer_ms, r->layer_ms / memcpy_ms, r->copy_mb, r->res.process_ms);
+      printf("%-10s %-7s %9.1f %12.3f ms %9.2fx %11.2f MB %11.3f ms %12.2f ms\n", r->res.path,
+             damage, r->res.fps, r->layer_ms, r->layer_ms / memcpy_ms, r->copy_mb, r->mock_ms,
+             r->res.process_ms);
       if (!strcmp(r->path, "copy"))
          *(r->damage ? &d_part : &d_full) = r->layer_ms;
    }
    if (d_full > 0) {
-      printf("\npath D full frame: %.2fx one memcpy (target <= 1.3x): %s\n", d_full / memcpy_ms,
-             d_full / memcpy_ms <= 1.3 ? "met" : "MISSED");
+      printf("\npath D full frame: %.2fx one memcpy (target <= 1.0x): %s\n", d_full / memcpy_ms,
+             d_full / memcpy_ms <= 1.0 ? "met" : "MISSED");
       if (d_part > 0)
          printf("path D with 10%% damage: %.2fx the full-frame cost (target <= 0.2x): %s\n",
                 d_part / d_full, d_part / d_full <= 0.2 ? "met" : "MISSED");
