@@ -7,6 +7,11 @@
 
 #include "venus_wsi/hostptr_plan.h"
 
+/* Linux 5.14 uAPI, missing from older libc headers. */
+#ifndef MADV_POPULATE_WRITE
+#define MADV_POPULATE_WRITE 23
+#endif
+
 void *
 vw_map_aligned(int fd, off_t offset, uint64_t size, uint64_t alignment)
 {
@@ -47,4 +52,17 @@ vw_map_aligned(int fd, off_t offset, uint64_t size, uint64_t alignment)
          munmap((void *)map_end, end - map_end);
    }
    return p;
+}
+
+void
+vw_map_prefault(void *p, size_t size)
+{
+   if (!madvise(p, size, MADV_POPULATE_WRITE))
+      return;
+   /* Older kernels, and mappings of device pages (a driver's dumb buffer may be one) refuse
+    * it: one read per page faults them in as well, and a shared mapping's read fault maps
+    * the page writable where the file needs no write notification. */
+   size_t page = (size_t)sysconf(_SC_PAGESIZE);
+   for (size_t off = 0; off < size; off += page)
+      (void)*(volatile const uint8_t *)((const uint8_t *)p + off);
 }
