@@ -9,8 +9,11 @@
 /* The destination is a scanout buffer: the guest CPU never reads it back, the host (or the
  * display) does. Non-temporal stores write it without first pulling every line into the
  * cache (no read-for-ownership, no eviction of the app's data), which is what makes the
- * copy cheaper than a plain memcpy of the frame; on a write-combined mapping they are also
- * the only fast way to write. Short spans and the unaligned edges go through memcpy. */
+ * copy cheaper than a plain memcpy of the frame where memcpy reads each line first (0.76-
+ * 0.89x on one machine); where memcpy is 'rep movsb' on a CPU that writes whole lines
+ * without reading them (an EPYC here) the two are even. On a write-combined mapping they
+ * are also the only fast way to write. Short spans and the partial lines at the edges go
+ * through memcpy. */
 #define STREAM_MIN 256
 
 #if defined(__x86_64__)
