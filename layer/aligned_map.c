@@ -7,6 +7,11 @@
 
 #include "venus_wsi/hostptr_plan.h"
 
+/* Linux 5.14 uAPI, missing from older libc headers. */
+#ifndef MADV_POPULATE_WRITE
+#define MADV_POPULATE_WRITE 23
+#endif
+
 void *
 vw_map_aligned(int fd, off_t offset, uint64_t size, uint64_t alignment)
 {
@@ -47,4 +52,22 @@ vw_map_aligned(int fd, off_t offset, uint64_t size, uint64_t alignment)
          munmap((void *)map_end, end - map_end);
    }
    return p;
+}
+
+void
+vw_map_prefault(void *p, size_t size)
+{
+   /* The kernel allocates the pages in one call where it can (Linux 5.14; not for mappings
+    * of device pages, which a driver's dumb buffer may be). */
+   (void)madvise(p, size, MADV_POPULATE_WRITE);
+   /* And one write per page from here, of the byte already there (nobody else has the
+    * buffer yet): it faults in what the call could not, and under shadow paging (a guest
+    * without nested EPT, this machine) the first user-mode write to each page is still a
+    * trap after the kernel has populated it: 10 ms for the first full 1080p frame into
+    * each buffer, against 0.5 ms for the next. */
+   size_t page = (size_t)sysconf(_SC_PAGESIZE);
+   for (size_t off = 0; off < size; off += page) {
+      volatile uint8_t *b = (volatile uint8_t *)p + off;
+      *b = *b;
+   }
 }

@@ -28,7 +28,7 @@ uint32_t bench_centred_damage(uint64_t frame, VkExtent2D e, VkRectLayerKHR rects
 
 /* Child side: 10 warm-up frames, then 'frames' measured ones; 'between' (may be NULL) runs
  * after every frame (an app's own event dispatching). Writes "fps=... process_cpu_per_frame_ns=...
- * result=..." to result_path; returns 0 when every frame was presented. */
+ * mock_cpu_ns=... result=..." to result_path; returns 0 when every frame was presented. */
 int bench_measure(struct frame_loop *fl, uint32_t frames, const char *result_path,
                   void (*between)(void *), void *ctx);
 
@@ -36,6 +36,9 @@ struct bench_result {
    bool ok;
    double fps, process_ms;
    double server_ms; /* the display server's CPU per frame, warm-up frames included */
+   /* CPU in the mock display's ioctl handlers (the kernel's work, done in the caller's
+    * thread), warm-up frames included: 0 away from the mock display. */
+   double mock_cpu_ns;
    char stats[512];  /* the layer's VENUS_WSI_STATS_FILE line ("" with Mesa's own WSI) */
    char method[32], path[32]; /* from it: "Mesa WSI" and "-" when there is none */
 };

@@ -1,15 +1,17 @@
 /* venus-wsi-bench: what presenting a frame costs the layer on each scanout path, at
  * 1920x1080 on the mock virtio-gpu display (linked in), next to the cost of one plain
- * memcpy of a frame measured in the same run.
+ * memcpy of a frame measured right after each run.
  *
  * Each path runs in a child process (the layer reads VENUS_WSI_PATH once per process):
  * IMMEDIATE presents, so nothing waits for a refresh; the layer's present thread CPU time
  * comes back through VENUS_WSI_STATS_FILE. Lavapipe's own work (rendering, the GPU copy,
- * which lavapipe does on the CPU) is not the layer's and is reported apart, as process CPU.
- * The figures are averages over the swapchain's life, warm-up included: the first write to
- * each scanout buffer's pages (page faults) and the full frames until buffer age covers
- * every image. 1000 presents make that a few percent of the total; at 300 it was a fifth
- * of the 10%-damage figure. */
+ * which lavapipe does on the CPU) is not the layer's and is reported apart, as process CPU;
+ * so is the mock display's: its ioctl handlers run in the layer's present thread, standing
+ * in for the kernel's, and their CPU time is taken out of the layer's.
+ * The figures are averages over the swapchain's life, warm-up included: the full frames
+ * until buffer age covers every image, about 2 ms in all. (The scanout buffers' page faults
+ * were part of it, 65 ms at 1080p on a guest under shadow paging, until the layer took them
+ * at swapchain creation.) */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -66,6 +68,13 @@ cmp_u64(const void *a, const void *b)
    return x < y ? -1 : x > y;
 }
 
+static int
+cmp_double(const void *a, const void *b)
+{
+   double x = *(const double *)a, y = *(const double *)b;
+   return x < y ? -1 : x > y;
+}
+
 /* Median time of one memcpy of a frame. 'ring' buffer pairs are cycled: with one pair both
  * frames stay in the last-level cache (a best case no present sees); with four the copy
  * streams from and to memory, as the present copy of a swapchain of frames does. */
@@ -102,7 +111,8 @@ struct run {
    uint32_t damage;      /* percent, 0 = full */
    const char *hide;     /* VENUS_WSI_HIDE */
    struct bench_result res;
-   double layer_ms, copy_mb;
+   double layer_ms, mock_ms, copy_mb;
+   double memcpy_ms; /* one memcpy of a frame, measured right after this run */
 };
 
 static void
@@ -124,7 +134,10 @@ run_path(const char *self, struct run *run, uint32_t frames, VkExtent2D size)
    bench_read_value(line, "shown", value, sizeof(value));
    double shown = atof(value);
    bench_read_value(line, "present_cpu_ns", value, sizeof(value));
-   run->layer_ms = shown ? atof(value) / shown / 1e6 : 0;
+   double present_ns = atof(value);
+   /* The mock's handlers run in the present thread, inside the time the layer counts. */
+   run->layer_ms = shown ? (present_ns - run->res.mock_cpu_ns) / shown / 1e6 : 0;
+   run->mock_ms = shown ? run->res.mock_cpu_ns / shown / 1e6 : 0;
    bench_read_value(line, "copy_bytes", value, sizeof(value));
    run->copy_mb = shown ? atof(value) / shown / 1e6 : 0;
 }
@@ -193,10 +206,18 @@ main(int argc, char **argv)
    /* Round after round over every configuration, so that whatever else the machine does
     * spreads over all of them; each keeps its median round (by layer CPU per frame). */
    static struct run rounds[MAX_REPEAT][sizeof(runs) / sizeof(runs[0])];
+   /* The memcpy a run is compared with is measured right after it: where the machine is
+    * shared, the memory bandwidth left to this process drifts (0.36 to 0.54 ms for the
+    * memcpy within minutes here), and a ratio across that drift says nothing. */
+   size_t frame_bytes = (size_t)size.width * size.height * 4;
+   double memcpy_all[MAX_REPEAT * sizeof(runs) / sizeof(runs[0])];
+   uint32_t n_memcpy = 0;
    for (uint32_t k = 0; k < repeat; k++)
       for (size_t i = 0; i < nruns; i++) {
          rounds[k][i] = runs[i];
          run_path("/proc/self/exe", &rounds[k][i], frames, size);
+         rounds[k][i].memcpy_ms = memcpy_frame_ns(frame_bytes, 4) / 1e6;
+         memcpy_all[n_memcpy++] = rounds[k][i].memcpy_ms;
       }
    for (size_t i = 0; i < nruns; i++) {
       double layer_ms[MAX_REPEAT];
@@ -204,18 +225,19 @@ main(int argc, char **argv)
          layer_ms[k] = rounds[k][i].layer_ms;
       runs[i] = rounds[bench_median_index(layer_ms, repeat)][i];
    }
-   size_t frame_bytes = (size_t)size.width * size.height * 4;
    double cached_ms = memcpy_frame_ns(frame_bytes, 1) / 1e6;
-   double memcpy_ms = memcpy_frame_ns(frame_bytes, 4) / 1e6;
+   qsort(memcpy_all, n_memcpy, sizeof(memcpy_all[0]), cmp_double);
+   double memcpy_ms = memcpy_all[n_memcpy / 2];
 
    printf("venus-wsi-bench: %u presents per path at %ux%u on the mock virtio-gpu display, "
           "IMMEDIATE; the median of %u rounds\n", frames, size.width, size.height, repeat);
-   printf("one memcpy of a %ux%u XRGB8888 frame (%.1f MB), median of 31: %.3f ms from memory "
-          "(4 frame pairs cycled: the peer below), %.3f ms cache to cache (1 pair)\n\n",
+   printf("one memcpy of a %ux%u XRGB8888 frame (%.1f MB), median of 31 after each run: %.3f ms "
+          "from memory (4 frame pairs cycled: the peer below; the median over the runs, each "
+          "run is compared with its own), %.3f ms cache to cache (1 pair)\n\n",
           size.width, size.height, frame_bytes / 1e6, memcpy_ms, cached_ms);
-   printf("%-10s %-7s %9s %15s %10s %14s %15s\n", "path", "damage", "frames/s", "layer CPU/frame",
-          "x memcpy", "CPU copy/frame", "process CPU/fr");
-   double d_full = 0, d_part = 0;
+   printf("%-10s %-7s %9s %15s %10s %14s %14s %15s\n", "path", "damage", "frames/s",
+          "layer CPU/frame", "x memcpy", "CPU copy/frame", "mock CPU/fr", "process CPU/fr");
+   double d_full = 0, d_part = 0, d_full_memcpy = 0;
    for (size_t i = 0; i < nruns; i++) {
       struct run *r = &runs[i];
       char damage[16];
@@ -224,14 +246,20 @@ main(int argc, char **argv)
          printf("%-10s %-7s %9s   (not available on this driver)\n", r->path, damage, "-");
          continue;
       }
-      printf("%-10s %-7s %9.1f %12.3f ms %9.2fx %11.2f MB %12.2f ms\n", r->res.path, damage,
-             r->res.fps, r->layer_ms, r->layer_ms / memcpy_ms, r->copy_mb, r->res.process_ms);
-      if (!strcmp(r->path, "copy"))
-         *(r->damage ? &d_part : &d_full) = r->layer_ms;
+      printf("%-10s %-7s %9.1f %12.3f ms %9.2fx %11.2f MB %11.3f ms %12.2f ms\n", r->res.path,
+             damage, r->res.fps, r->layer_ms, r->layer_ms / r->memcpy_ms, r->copy_mb, r->mock_ms,
+             r->res.process_ms);
+      if (!strcmp(r->path, "copy") && r->damage) {
+         d_part = r->layer_ms;
+      } else if (!strcmp(r->path, "copy")) {
+         d_full = r->layer_ms;
+         d_full_memcpy = r->memcpy_ms;
+      }
    }
    if (d_full > 0) {
-      printf("\npath D full frame: %.2fx one memcpy (target <= 1.3x): %s\n", d_full / memcpy_ms,
-             d_full / memcpy_ms <= 1.3 ? "met" : "MISSED");
+      double x = d_full / d_full_memcpy;
+      printf("\npath D full frame: %.2fx one memcpy (target <= 1.0x): %s\n", x,
+             x <= 1.0 ? "met" : "MISSED");
       if (d_part > 0)
          printf("path D with 10%% damage: %.2fx the full-frame cost (target <= 0.2x): %s\n",
                 d_part / d_full, d_part / d_full <= 0.2 ? "met" : "MISSED");

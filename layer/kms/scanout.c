@@ -83,6 +83,9 @@ vw_scanout_map(struct vw_scanout_buffer *buf, uint64_t size, uint64_t alignment)
       vw_err("kms: mapping a dumb buffer: %s", strerror(errno));
       return r;
    }
+   /* At creation rather than in the present thread: at 1080p the first full frame into each
+    * of three buffers faulted 6000 pages, 65 ms of the present thread's CPU in the bench. */
+   vw_map_prefault(p, (size_t)size);
    buf->map = p;
    buf->map_size = (size_t)size;
    return 0;

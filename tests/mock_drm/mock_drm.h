@@ -183,6 +183,14 @@ struct mock_drm_stats {
 };
 
 void mock_drm_get_stats(struct mock_drm_stats *out);
+
+/*
+ * CPU time all threads have spent in the mock's ioctl handlers since the
+ * process started (never reset). They run in the calling thread where the
+ * kernel's would run in the kernel, so a benchmark subtracts them from its
+ * threads' CPU time to count its own work alone.
+ */
+uint64_t mock_drm_ioctl_cpu_ns(void);
 /* Wait until the total of completed flips reaches count. false on timeout. */
 bool mock_drm_wait_flips(uint64_t count, unsigned timeout_ms);
 
