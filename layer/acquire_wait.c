@@ -77,19 +77,3 @@ vw_acquire_wait(struct vw_presentation *p, uint64_t timeout_ns, uint32_t *index)
    pthread_mutex_unlock(&p->lock);
    return r;
 }
-
-bool
-vw_present_wait_handed(struct vw_presentation *p, uint64_t serial, uint64_t timeout_ns)
-{
-   struct timespec deadline = deadline_after(timeout_ns);
-   bool done = true;
-   pthread_mutex_lock(&p->lock);
-   while (p->handed_serial < serial && p->status >= 0 && !p->retired && !p->stopping) {
-      if (pthread_cond_timedwait(&p->changed, &p->lock, &deadline) == ETIMEDOUT) {
-         done = p->handed_serial >= serial;
-         break;
-      }
-   }
-   pthread_mutex_unlock(&p->lock);
-   return done;
-}

@@ -2,6 +2,8 @@
 
 #include <dlfcn.h>
 #include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "log.h"
@@ -34,6 +36,16 @@ vw_gbm_get(void)
 {
    pthread_once(&table_once, load_table);
    return table_ok ? &table : NULL;
+}
+
+bool
+vw_gbm_overridden(char *why, size_t len)
+{
+   const char *driver = getenv("MESA_LOADER_DRIVER_OVERRIDE");
+   if (!driver || strcmp(driver, "zink") != 0)
+      return false;
+   snprintf(why, len, "MESA_LOADER_DRIVER_OVERRIDE=zink would make GBM allocate through Zink");
+   return true;
 }
 
 bool

@@ -33,3 +33,10 @@ const struct vw_gbm *vw_gbm_get(void);
  * gives. False when the map fails (errno says why). */
 bool vw_gbm_write_rows(const struct vw_gbm *fns, struct gbm_bo *bo, uint32_t width,
                        const uint8_t *src, uint32_t src_stride, uint32_t y0, uint32_t y1);
+
+/* True (with the reason in 'why') when GBM would not allocate with the display device's own
+ * driver: libgbm loads its DRI driver through Mesa's loader, which obeys
+ * MESA_LOADER_DRIVER_OVERRIDE, set by whoever wants Zink as their GL driver. Buffers GBM
+ * made through Zink would be memory of the layer's own Vulkan driver, which on Venus cannot
+ * share it with the display server: it would show nothing but black. */
+bool vw_gbm_overridden(char *why, size_t len);

@@ -7,7 +7,6 @@
 #include "log.h"
 #include "queue_sync.h"
 #include "swapchain.h"
-#include "venus_wsi/acquire_wait.h"
 #include "venus_wsi/format_table.h"
 
 #define MAX_PRESENT_SWAPCHAINS 8
@@ -430,22 +429,6 @@ vw_QueuePresentKHR(VkQueue queue, const VkPresentInfoKHR *info)
       }
       pthread_mutex_unlock(&sc->pres.lock);
       vw_presentation_wake(&sc->pres);
-   }
-   for (uint32_t i = 0; i < count; i++) {
-      struct vw_swapchain *sc = scs[i];
-      if (sc->handoff_in_present && results[i] >= 0) {
-         /* Bounded: past the GPU's fence timeout the present thread has failed the frame. */
-         uint64_t limit = ((uint64_t)vw_config_get()->fence_timeout_ms + 2000ull) * 1000000ull;
-         uint64_t serial = sc->images[info->pImageIndices[i]].present_serial;
-         if (!vw_present_wait_handed(&sc->pres, serial, limit))
-            vw_err("vkQueuePresentKHR: swapchain %u did not send its frame in %llu ms",
-                   sc->serial, (unsigned long long)(limit / 1000000));
-         /* Sending it may have failed: say so now, as a present that sends would. */
-         pthread_mutex_lock(&sc->pres.lock);
-         if (sc->pres.status < 0)
-            results[i] = sc->pres.status;
-         pthread_mutex_unlock(&sc->pres.lock);
-      }
       if (info->pResults)
          info->pResults[i] = results[i];
       r = worst(r, results[i]);

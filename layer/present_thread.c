@@ -215,7 +215,6 @@ present_thread_main(void *arg)
             if (shown)
                flip_finished(sc);
          }
-         vw_presentation_handed_locked(&sc->pres, img->present_serial);
          continue;
       }
 

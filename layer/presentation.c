@@ -109,14 +109,6 @@ vw_presentation_released_locked(struct vw_presentation *p, uint32_t n)
 }
 
 void
-vw_presentation_handed_locked(struct vw_presentation *p, uint64_t serial)
-{
-   if (serial > p->handed_serial)
-      p->handed_serial = serial;
-   pthread_cond_broadcast(&p->changed);
-}
-
-void
 vw_presentation_retire(struct vw_presentation *p)
 {
    pthread_mutex_lock(&p->lock);

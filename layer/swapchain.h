@@ -83,13 +83,6 @@ struct vw_swapchain {
    /* Backend decisions made in create_swapchain (see backend.h). */
    bool hold_displayed;
    bool backend_releases;
-   /* vkQueuePresentKHR returns only once the present thread has handed the frame to the
-    * backend, as Mesa's WSI sends inside the call. Wayland: the layer sends on the app's
-    * own connection, and apps count on a returned present having been sent: one that
-    * destroys its wl_surface next (with the swapchain still alive, against the spec, as
-    * toolkits and Zink do) would otherwise see the layer's later request name a dead
-    * object, a protocol error that ends the app's whole connection. */
-   bool handoff_in_present;
    uint64_t refresh_period_ns;
 
    /* Presentation state shared by acquire, the present submit, the present thread and the

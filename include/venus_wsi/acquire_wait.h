@@ -17,12 +17,5 @@ struct vw_presentation;
  * presentation's lock and waits on its condition variable. */
 VkResult vw_acquire_wait(struct vw_presentation *p, uint64_t timeout_ns, uint32_t *index);
 
-/* Waits (at most timeout_ns) until the present thread has handed the frame of damage-log
- * serial 'serial', or a newer one that replaced it, to the backend, or the swapchain failed,
- * was retired or is stopping. For backends that must have sent a frame before
- * vkQueuePresentKHR returns (see vw_swapchain.handoff_in_present). True when it was handed
- * or will never be. */
-bool vw_present_wait_handed(struct vw_presentation *p, uint64_t serial, uint64_t timeout_ns);
-
 /* Initialises a condition variable on CLOCK_MONOTONIC, as vw_acquire_wait needs. */
 void vw_cond_init_monotonic(pthread_cond_t *cond);

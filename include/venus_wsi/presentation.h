@@ -25,9 +25,6 @@ struct vw_presentation {
    bool stopping;
    bool frames_lost; /* a frame never finished on the GPU: its resources cannot be waited for */
    uint32_t serial;  /* the swapchain's, for log lines */
-   /* The damage-log serial of the newest frame the present thread handed to the backend
-    * (see vw_present_wait_handed). */
-   uint64_t handed_serial;
 
    /* The present thread, and the eventfd that wakes it (a present, a stop, a released
     * image; the KMS backend also routes flip events to it). */
@@ -55,9 +52,6 @@ void vw_presentation_drain_wake(struct vw_presentation *p);
 void vw_presentation_set_status_locked(struct vw_presentation *p, VkResult status);
 /* 'n' images went back to the free list: wakes acquirers. Lock held. */
 void vw_presentation_released_locked(struct vw_presentation *p, uint32_t n);
-/* The present thread gave the frame of damage-log serial 'serial' to the backend (shown,
- * sent, or failed there): wakes vw_present_wait_handed. Lock held. */
-void vw_presentation_handed_locked(struct vw_presentation *p, uint64_t serial);
 /* Replaced by a newer swapchain: frames already presented still reach the screen; new
  * acquires fail with VK_ERROR_OUT_OF_DATE_KHR. */
 void vw_presentation_retire(struct vw_presentation *p);

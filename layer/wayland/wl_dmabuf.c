@@ -180,6 +180,8 @@ vw_wl_dmabuf_create(struct vw_wl_swapchain *wsc, char *why, size_t len)
       snprintf(why, len, "libgbm is not installed");
       return false;
    }
+   if (vw_gbm_overridden(why, len))
+      return false;
    struct vw_wl_dmabuf *d = calloc(1, sizeof(*d));
    if (!d) {
       snprintf(why, len, "out of memory");

@@ -170,7 +170,6 @@ vw_wl_create_swapchain(struct vw_swapchain *sc)
    sc->stats.display_feedback = wsc->g.presentation != NULL;
    sc->hold_displayed = false;
    sc->backend_releases = true;
-   sc->handoff_in_present = true;
    return VK_SUCCESS;
 }
 

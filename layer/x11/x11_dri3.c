@@ -79,6 +79,8 @@ vw_x11_dri3_create(struct vw_x11_swapchain *xsc, struct vw_swapchain *sc, char *
       snprintf(why, len, "libxcb-dri3 or libgbm is not installed");
       return false;
    }
+   if (vw_gbm_overridden(why, len))
+      return false;
    struct vw_x11_dri3 *d = calloc(1, sizeof(*d));
    if (!d) {
       snprintf(why, len, "out of memory");

@@ -40,12 +40,6 @@ fi
 fail=0
 bad() { echo "FAIL: $*"; fail=1; }
 
-shoot() { # NAME: a screenshot as $tmp/NAME.png
-   mkdir -p "$tmp/shot-$1"
-   (cd "$tmp/shot-$1" && timeout 15 weston-screenshooter >/dev/null 2>&1) &&
-      mv "$tmp/shot-$1"/*.png "$tmp/$1.png" 2>/dev/null
-}
-
 echo "running: $vkcube --c $frames"
 start=$(date +%s.%N)
 timeout -k 5 120 env ${TEST_LD_PRELOAD:+LD_PRELOAD="$TEST_LD_PRELOAD"} \
@@ -59,9 +53,9 @@ for i in $(seq 1 100); do
 done
 sleep 1.5
 shots=0
-shoot a && shots=$((shots + 1))
+weston_shoot a && shots=$((shots + 1))
 sleep 0.5
-shoot b && shots=$((shots + 1))
+weston_shoot b && shots=$((shots + 1))
 [ $shots -eq 2 ] || bad "weston-screenshooter could not shoot twice while vkcube ran ($shots shots)"
 wait "$cube_pid"
 status=$?

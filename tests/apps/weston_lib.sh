@@ -4,6 +4,7 @@
 #                                 sets WESTON_PID and WESTON_LOG
 #   weston_stop                   stops it (bounded), idempotent
 #   weston_log_tail               the end of its log, for failures
+#   weston_shoot NAME             a screenshot (weston-screenshooter) as $tmp/NAME.png
 # The caller must have set $tmp (a private directory) and call weston_stop from its EXIT trap.
 
 # As for Xvfb: the sanitizer runtime in LD_PRELOAD is for the program under test only.
@@ -72,4 +73,10 @@ weston_stop() {
 
 weston_log_tail() {
    [ -n "$WESTON_LOG" ] && [ -f "$WESTON_LOG" ] && { echo "--- weston log (tail) ---"; tail -n 25 "$WESTON_LOG"; }
+}
+
+weston_shoot() {
+   mkdir -p "$tmp/shot-$1"
+   (cd "$tmp/shot-$1" && timeout 15 weston-screenshooter >/dev/null 2>&1) &&
+      mv "$tmp/shot-$1"/*.png "$tmp/$1.png" 2>/dev/null
 }

@@ -6,6 +6,11 @@
 # (modesetting, glamor on virtio-gpu-gl, so DRI3 where the device renders) in the guest,
 # QEMU's window on the host's Xvfb. Only the virtio ICD is offered to the loader (the guest
 # also has lavapipe). Once with the Khronos validation layer, once without; two shots each.
+# Then OpenGL on this Venus through Zink (GL on Vulkan), whose window path makes a Vulkan
+# swapchain, the layer's here: glxgears, beside the same glxgears on virgl's GL. Zink
+# refuses Venus as a desktop would load it (recorded: see the .check), and takes it once
+# software rendering is allowed (LIBGL_ALWAYS_SOFTWARE: Venus reports the host's device,
+# lavapipe here, a CPU).
 set -euo pipefail
 export VK_DRIVER_FILES=/usr/share/vulkan/icd.d/virtio_icd.json
 unset VENUS_WSI VENUS_WSI_X11
@@ -13,4 +18,11 @@ vm-xorg start
 export DISPLAY=:0
 vm-xorg shots vkcube-x11 vkcube --gap 6 -- vkcube --validate
 vm-xorg shots vkcube-x11-plain vkcube --gap 6 -- vkcube
+vulkaninfo --summary >/job/zink-vulkaninfo.txt 2>&1 || true
+MESA_LOADER_DRIVER_OVERRIDE=zink timeout -k 5 60 glxinfo -B >/job/zink-refused.log 2>&1 || true
+# glxgears turns 70 degrees a second: shots 0.4 s apart (see tools/vm/check-gears). Both
+# run unpaced (their swap interval is 0 here) for 6 s more after the shots: frames/s.
+vm-xorg shots zink-glxgears glxgears --gap 0.4 --until-exit 6 -- \
+	env MESA_LOADER_DRIVER_OVERRIDE=zink LIBGL_ALWAYS_SOFTWARE=1 glxgears -info
+vm-xorg shots virgl-glxgears glxgears --gap 0.4 --until-exit 6 --ready "frames in" -- glxgears -info
 vm-xorg stop
