@@ -238,6 +238,13 @@ vw_config_parse(struct vw_config *cfg, vw_getenv_fn get)
    read_word(cfg, get, "VENUS_WSI_KMS", kms, kms_values, 3,
              "auto (the choices are auto, atomic, legacy)", &api);
    cfg->kms_api = (enum vw_kms_api)api;
+   static const char *const updates[] = {"auto", "flip", "dirtyfb"};
+   static const int update_values[] = {VW_KMS_UPDATE_AUTO, VW_KMS_UPDATE_FLIP,
+                                       VW_KMS_UPDATE_DIRTYFB};
+   int update = VW_KMS_UPDATE_AUTO;
+   read_word(cfg, get, "VENUS_WSI_KMS_UPDATE", updates, update_values, 3,
+             "auto (the choices are auto, flip, dirtyfb)", &update);
+   cfg->kms_update = (enum vw_kms_update)update;
    read_hostptr_align(cfg, get);
    if ((v = env_or_null(get, "VENUS_WSI_STATS_FILE")))
       copy_path(cfg, "VENUS_WSI_STATS_FILE", v, cfg->stats_file, "no statistics are written");

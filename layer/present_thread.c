@@ -199,8 +199,9 @@ present_thread_main(void *arg)
          vw_pq_flip_started(pq, (uint32_t)pick, vw_now_ns());
          /* The scanout buffer last went on screen some presents ago: all their damage. */
          struct vw_damage scanout;
-         vw_damage_log_union(&sc->pres.damage_log, img->shown_serial, img->present_serial,
-                             sc->extent, &scanout);
+         uint64_t since = sc->scanout_in_place ? sc->last_shown_serial : img->shown_serial;
+         vw_damage_log_union(&sc->pres.damage_log, since, img->present_serial, sc->extent,
+                             &scanout);
          bool shown = false;
          pthread_mutex_unlock(&sc->pres.lock);
          uint64_t cpu0 = vw_thread_cpu_ns();
@@ -212,6 +213,7 @@ present_thread_main(void *arg)
             flip_failed(sc, r);
          } else {
             img->shown_serial = img->present_serial;
+            sc->last_shown_serial = img->present_serial;
             if (shown)
                flip_finished(sc);
          }

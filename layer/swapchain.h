@@ -83,12 +83,16 @@ struct vw_swapchain {
    /* Backend decisions made in create_swapchain (see backend.h). */
    bool hold_displayed;
    bool backend_releases;
+   /* Every frame goes into the one buffer on screen (display, path D, DirtyFB): its damage
+    * is counted from the last frame shown, not from the image's own last one. */
+   bool scanout_in_place;
    uint64_t refresh_period_ns;
 
    /* Presentation state shared by acquire, the present submit, the present thread and the
     * backend's event handling; its lock also guards the fields below. */
    struct vw_presentation pres;
    uint64_t presents;
+   uint64_t last_shown_serial; /* the damage log's entry of the last frame shown */
    uint64_t rate_since_ns; /* for the frames/s log line */
    uint64_t rate_shown;
    struct {

@@ -28,6 +28,17 @@ enum vw_kms_api {
    VW_KMS_LEGACY, /* drmModeSetCrtc + drmModePageFlip only */
 };
 
+/* VENUS_WSI_KMS_UPDATE: how path D's IMMEDIATE frames reach a display surface. A page flip
+ * to a buffer of each image's costs a virtual display a new surface per frame; rewriting the
+ * buffer on screen and telling the display which rows changed (DirtyFB) costs it a copy of
+ * those rows, but blocks the present thread until the host has it, and may tear (which only
+ * IMMEDIATE allows). On real Venus neither won clearly (README.md, venus-frames). */
+enum vw_kms_update {
+   VW_KMS_UPDATE_AUTO,    /* page flips */
+   VW_KMS_UPDATE_FLIP,    /* page flips */
+   VW_KMS_UPDATE_DIRTYFB, /* IMMEDIATE on path D: DirtyFB on the buffer on screen */
+};
+
 /* Driver features the layer pretends are absent, so lavapipe can play Venus. */
 enum vw_hide_bits {
    VW_HIDE_SWAPCHAIN = 1u << 0, /* VK_KHR_swapchain: makes 'auto' take over */
@@ -70,6 +81,7 @@ struct vw_config {
    uint32_t hide;
    char drm_device[VW_CONFIG_PATH_MAX];
    enum vw_kms_api kms_api;
+   enum vw_kms_update kms_update;
    uint32_t fence_timeout_ms; /* a frame not done by then is a lost device, not a hang */
    char stats_file[VW_CONFIG_PATH_MAX]; /* one line of figures per swapchain, appended */
    /* At least this host-pointer import alignment (tests play a 16 KiB Venus host on a

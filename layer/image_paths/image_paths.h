@@ -72,6 +72,9 @@ bool vw_image_paths_wants_copy(const struct vw_swapchain *sc);
  * 'damage' covers into the provider's buffer. */
 void vw_image_paths_before_show(struct vw_image_paths *paths, struct vw_swapchain *sc,
                                 uint32_t index, const struct vw_damage *damage);
+/* The same, into the buffer of image 'target' (the one on screen, updated in place). */
+void vw_image_paths_copy_to(struct vw_image_paths *paths, struct vw_swapchain *sc,
+                            uint32_t index, uint32_t target, const struct vw_damage *damage);
 /* Present thread, before the CPU reads img->copy (path D's copy, or a backend's own copy
  * into buffers of its server's: DRI3, linux-dmabuf): non-coherent memory is invalidated. */
 void vw_image_paths_invalidate_copy(struct vw_swapchain *sc, struct vw_image *img);

@@ -40,10 +40,17 @@ void
 vw_image_paths_before_show(struct vw_image_paths *paths, struct vw_swapchain *sc,
                            uint32_t index, const struct vw_damage *damage)
 {
+   vw_image_paths_copy_to(paths, sc, index, index, damage);
+}
+
+void
+vw_image_paths_copy_to(struct vw_image_paths *paths, struct vw_swapchain *sc, uint32_t index,
+                       uint32_t target, const struct vw_damage *damage)
+{
    if (sc->path != VW_PATH_COPY)
       return;
    struct vw_image *img = &sc->images[index];
-   struct vw_provided_buffer *buf = &paths->bufs[index];
+   struct vw_provided_buffer *buf = &paths->bufs[target];
    vw_image_paths_invalidate_copy(sc, img);
    uint64_t bytes = vw_copy_damage(buf->map, buf->pitch, img->copy.map, img->copy.row_bytes,
                                    paths->fmt->bytes_per_pixel, sc->extent, damage);

@@ -34,6 +34,9 @@ struct kms_swapchain {
    struct vw_kms_output out;
    struct vw_kms_buffers buffers; /* the buffer provider's state */
    struct vw_image_paths paths;
+   /* Frames rewrite the buffer on screen (sc->scanout_in_place): the image whose buffer it
+    * is, once the first frame has gone up; -1 before. */
+   int32_t front;
    uint64_t pending_serial;
    uint64_t pending_since_ns;
    uint64_t last_check_ns;
@@ -136,6 +139,22 @@ mode_still_valid(struct vw_display_surface *ds)
           (ds->mode->listed || (ds->mode->user_created && ds->dev->virtual_connectors));
 }
 
+/* Path D's frames are copied by the CPU anyway: into the buffer on screen, the display
+ * copies only the rows that changed (DirtyFB) instead of taking a new buffer per frame (a
+ * flip). A frame may then show half-written, which only IMMEDIATE allows. Asked for only:
+ * on real Venus it cost the host less per frame in some runs and more in others, and the
+ * blocking DirtyFB holds the present thread (venus-frames runs both, README.md). */
+static bool
+updates_in_place(struct vw_swapchain *sc)
+{
+   if (sc->path != VW_PATH_COPY || vw_config_get()->kms_update != VW_KMS_UPDATE_DIRTYFB ||
+       sc->present_mode != VK_PRESENT_MODE_IMMEDIATE_KHR)
+      return false;
+   vw_info("swapchain %u: frames are copied into the buffer on screen and shown with DirtyFB "
+           "(VENUS_WSI_KMS_UPDATE=dirtyfb)", sc->serial);
+   return true;
+}
+
 static VkResult
 display_create_swapchain(struct vw_swapchain *sc)
 {
@@ -206,6 +225,12 @@ display_create_swapchain(struct vw_swapchain *sc)
    VkResult r = vw_image_paths_create(&ks->paths, sc, &provider);
    if (r != VK_SUCCESS)
       return r;
+   ks->front = -1;
+   sc->scanout_in_place = updates_in_place(sc);
+   /* A flipped image's buffer stays on screen until the next flip. In place no image's is,
+    * but the shown one is kept back all the same: with every image free the app renders
+    * ahead, and IMMEDIATE replaces the frames the screen could not take in time: on Venus
+    * that drew almost twice the frames shown, for no more on screen. */
    sc->hold_displayed = true;
    /* Virtual displays complete flips as soon as the host has copied the frame: FIFO has to
     * keep the refresh itself. Real hardware flips on vblank and needs no help. */
@@ -280,13 +305,30 @@ display_present(struct vw_swapchain *sc, struct vw_image *img, const struct vw_d
    if (status != VK_SUCCESS)
       return status;
 
-   vw_image_paths_before_show(&ks->paths, sc, index, damage);
+   uint32_t target = index;
+   if (sc->scanout_in_place && ks->front >= 0) {
+      target = (uint32_t)ks->front;
+      vw_image_paths_copy_to(&ks->paths, sc, index, target, damage);
+      int e = vw_kms_dirty(&ks->out, vw_kms_buffer(&ks->paths.bufs[target])->fb_id, damage);
+      if (e == 0) {
+         free_orphans(ks->out.dev, ks->out.crtc);
+         *shown = true;
+         return VK_SUCCESS;
+      }
+      if (e != -EAGAIN) {
+         vw_err("swapchain %u: DirtyFB failed: %s", sc->serial, strerror(-e));
+         return vw_kms_error_to_vk(e);
+      }
+      /* Not on screen (a mode set is due, someone else's picture is up): show it. */
+   } else {
+      vw_image_paths_before_show(&ks->paths, sc, index, damage);
+   }
 
    pthread_mutex_lock(&ks->out.dev->lock);
    ks->out.crtc->notify_fd = sc->pres.wake_fd;
    pthread_mutex_unlock(&ks->out.dev->lock);
 
-   uint32_t fb_id = vw_kms_buffer(&ks->paths.bufs[index])->fb_id;
+   uint32_t fb_id = vw_kms_buffer(&ks->paths.bufs[target])->fb_id;
    enum vw_flip_result result;
    uint64_t serial = 0;
    int e = 0;
@@ -303,6 +345,8 @@ display_present(struct vw_swapchain *sc, struct vw_image *img, const struct vw_d
       vw_err("swapchain %u: showing a frame failed: %s", sc->serial, strerror(-e));
       return vw_kms_error_to_vk(e);
    }
+   if (sc->scanout_in_place)
+      ks->front = (int32_t)target;
    if (result == VW_FLIP_SHOWN) {
       free_orphans(ks->out.dev, ks->out.crtc);
       *shown = true;
@@ -403,7 +447,7 @@ display_destroy_swapchain(struct vw_swapchain *sc)
       uint64_t deadline = now_ns() + TEARDOWN_NS;
       if (!vw_kms_drain_flips(&ks->out, deadline) && now_ns() + UNANSWERED_GRACE_NS < deadline)
          deadline = now_ns() + UNANSWERED_GRACE_NS;
-      int32_t on_screen = sc->pres.pq.displayed;
+      int32_t on_screen = sc->scanout_in_place ? ks->front : sc->pres.pq.displayed;
       if (leave_crtc(sc, ks)) {
          /* Nothing of the layer's may stay on screen once its buffers are gone. */
          restore_crtc(ks, deadline);

@@ -153,8 +153,9 @@ atomic_show(struct vw_kms_output *out, uint32_t fb, VkExtent2D extent,
    return 0;
 }
 
-/* Without it a virtio-gpu guest shows nothing new (the host copy is not refreshed). */
-static void
+/* Without it a virtio-gpu guest shows nothing new (the host copy is not refreshed).
+ * Returns 0 or a negative errno; drivers without it (ENOSYS) show the change anyway. */
+static int
 dirty_fb(struct vw_kms_device *dev, uint32_t fb, const struct vw_damage *damage)
 {
    drmModeClip clips[VW_MAX_DAMAGE_RECTS];
@@ -165,8 +166,36 @@ dirty_fb(struct vw_kms_device *dev, uint32_t fb, const struct vw_damage *damage)
                                  (unsigned short)(r->offset.x + r->extent.width),
                                  (unsigned short)(r->offset.y + r->extent.height)};
    }
-   if (drmModeDirtyFB(dev->fd, fb, n ? clips : NULL, n) && errno != ENOSYS)
-      vw_dbg("kms: DirtyFB: %s", strerror(errno));
+   if (drmModeDirtyFB(dev->fd, fb, n ? clips : NULL, n) && errno != ENOSYS) {
+      int e = errno;
+      vw_dbg("kms: DirtyFB: %s", strerror(e));
+      return -e;
+   }
+   return 0;
+}
+
+int
+vw_kms_dirty(struct vw_kms_output *out, uint32_t fb, const struct vw_damage *damage)
+{
+   struct vw_kms_device *dev = out->dev;
+   struct vw_kms_crtc *crtc = out->crtc;
+   pthread_mutex_lock(&crtc->commit_lock);
+   pthread_mutex_lock(&dev->lock);
+   int r = dev->gone ? -ENODEV
+           : crtc->fb != fb || crtc->flip_done < crtc->flip_serial || needs_modeset(out) ? -EAGAIN
+                                                                                        : 0;
+   pthread_mutex_unlock(&dev->lock);
+   /* Blocking in the kernel (it waits for the host's copy): the device lock is not held,
+    * so the flip events of other outputs are still read meanwhile. */
+   if (r == 0)
+      r = dirty_fb(dev, fb, damage);
+   if (r == -ENODEV) {
+      pthread_mutex_lock(&dev->lock);
+      dev->gone = true;
+      pthread_mutex_unlock(&dev->lock);
+   }
+   pthread_mutex_unlock(&crtc->commit_lock);
+   return r;
 }
 
 /* Device lock held; dropped around the calls that may block. */

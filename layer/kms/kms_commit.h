@@ -29,6 +29,11 @@ int vw_kms_show(struct vw_kms_output *out, uint32_t fb, VkExtent2D extent,
                 const struct vw_damage *damage, bool async, enum vw_flip_result *result,
                 uint64_t *serial);
 
+/* 'fb', already on screen, was rewritten where 'damage' says: the display copies those rows
+ * (DirtyFB; the kernel blocks until it has). 0, -EAGAIN when 'fb' is not what the output
+ * shows with no flip pending (show it instead), or another negative errno. */
+int vw_kms_dirty(struct vw_kms_output *out, uint32_t fb, const struct vw_damage *damage);
+
 /* Waits up to 'timeout_ns' for flip 'serial' on the output's CRTC, or until 'wake_fd' is
  * readable. Returns 1 when the flip is done, 0 when not yet, negative errno when the
  * device is gone. */

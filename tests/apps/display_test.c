@@ -128,6 +128,21 @@ fifo_order_ok(uint64_t first_commit, uint32_t image_count)
    return n > image_count;
 }
 
+static bool path_forced(void);
+
+/* IMMEDIATE on path D (forced, or all there is without host pointers) updates the buffer
+ * on screen in place when VENUS_WSI_KMS_UPDATE asks for DirtyFB. */
+static bool
+in_place_expected(void)
+{
+   const char *p = getenv("VENUS_WSI_PATH");
+   const char *hide = getenv("VENUS_WSI_HIDE");
+   const char *update = getenv("VENUS_WSI_KMS_UPDATE");
+   bool path_d = (p && !strcmp(p, "copy")) ||
+                 (!path_forced() && hide && (strstr(hide, "hostptr") || strstr(hide, "venus")));
+   return path_d && update && !strcmp(update, "dirtyfb");
+}
+
 static void
 present_modes(void **state)
 {
@@ -179,9 +194,10 @@ present_modes(void **state)
       mock_drm_get_stats(&s1);
       uint64_t flips = s1.flips - s0.flips;
       double fps = o->frames / secs;
-      printf("%-13s %u frames %ux%u on the mock display in %.2f s: %.1f frames/s, %llu flips\n",
+      printf("%-13s %u frames %ux%u on the mock display in %.2f s: %.1f frames/s, %llu flips, "
+             "%llu DirtyFBs\n",
              harness_mode_name(modes[m]), o->frames, extent.width, extent.height, secs, fps,
-             (unsigned long long)flips);
+             (unsigned long long)flips, (unsigned long long)(s1.dirtyfbs - s0.dirtyfbs));
       CHECK(&h, last_shown, "%s: the last frame never reached the screen", harness_mode_name(modes[m]));
       CHECK(&h, wrong == 0, "%s: %u sampled frames never reached the screen", harness_mode_name(modes[m]),
             wrong);
@@ -194,6 +210,13 @@ present_modes(void **state)
                fps, hz);
          CHECK(&h, modes[m] != VK_PRESENT_MODE_FIFO_KHR || fifo_order_ok(first_commit, fl.image_count),
                "FIFO flipped framebuffers out of order");
+      } else if (modes[m] == VK_PRESENT_MODE_IMMEDIATE_KHR && in_place_expected()) {
+         /* Path D: the first frame goes up with a mode set or flip, the rest rewrite the
+          * buffer on screen and say which rows changed. */
+         uint64_t dirty = s1.dirtyfbs - s0.dirtyfbs;
+         CHECK(&h, flips <= 2 && dirty >= o->frames / 2 && dirty <= o->frames,
+               "IMMEDIATE on path D: %llu flips and %llu DirtyFBs for %u frames",
+               (unsigned long long)flips, (unsigned long long)dirty, o->frames);
       } else {
          CHECK(&h, flips > 0 && flips <= o->frames + 1, "%s: %llu flips for %u frames",
                harness_mode_name(modes[m]), (unsigned long long)flips, o->frames);

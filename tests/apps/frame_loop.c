@@ -1,5 +1,6 @@
 #include "frame_loop.h"
 
+#include <stdio.h>
 #include <string.h>
 
 void
@@ -327,7 +328,14 @@ frame_loop_draw(struct frame_loop *fl)
 {
    struct harness *h = fl->h;
    uint32_t slot = (uint32_t)(fl->frames % 2);
-   vkWaitForFences(h->device, 1, &fl->in_flight[slot], VK_TRUE, UINT64_MAX);
+   /* Finite, as every wait of ours: a frame the GPU never finishes (a stalled renderer)
+    * must end the program with an error, not hang it. */
+   VkResult rw = vkWaitForFences(h->device, 1, &fl->in_flight[slot], VK_TRUE, 10ull * 1000000000ull);
+   if (rw != VK_SUCCESS) {
+      fprintf(stderr, "frame_loop: frame %llu's work did not finish within 10 s: %d\n",
+              (unsigned long long)fl->frames, rw);
+      return rw < 0 ? rw : VK_ERROR_DEVICE_LOST;
+   }
 
    uint32_t index;
    VkResult ra = vkAcquireNextImageKHR(h->device, fl->swapchain, 10ull * 1000000000ull,

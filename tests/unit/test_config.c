@@ -41,6 +41,7 @@ defaults(void **state)
    assert_int_equal(c.path, VW_PATH_AUTO);
    assert_int_equal(c.hide, 0);
    assert_int_equal(c.kms_api, VW_KMS_AUTO);
+   assert_int_equal(c.kms_update, VW_KMS_UPDATE_AUTO);
    assert_int_equal(c.fence_timeout_ms, 10000);
    assert_int_equal(c.problems, 0);
 }
@@ -58,6 +59,7 @@ every_variable(void **state)
       "VENUS_WSI_HIDE", "dmabuf,syncfd",
       "VENUS_WSI_DRM_DEVICE", "/dev/dri/card1",
       "VENUS_WSI_KMS", "legacy",
+      "VENUS_WSI_KMS_UPDATE", "flip",
       "VENUS_WSI_FENCE_TIMEOUT_MS", "2500",
       "VENUS_WSI_HOSTPTR_ALIGN", "16384",
       "VENUS_WSI_STATS_FILE", "/tmp/stats",
@@ -73,6 +75,7 @@ every_variable(void **state)
    assert_int_equal(c.hide, VW_HIDE_DMABUF | VW_HIDE_SYNCFD);
    assert_string_equal(c.drm_device, "/dev/dri/card1");
    assert_int_equal(c.kms_api, VW_KMS_LEGACY);
+   assert_int_equal(c.kms_update, VW_KMS_UPDATE_FLIP);
    assert_int_equal(c.fence_timeout_ms, 2500);
    assert_int_equal(c.hostptr_align, 16384);
    assert_string_equal(c.stats_file, "/tmp/stats");
@@ -92,6 +95,8 @@ modes_and_words(void **state)
    c = parse(venus);
    assert_int_equal(c.hide, VW_HIDE_VENUS);
    assert_int_equal(c.path, VW_PATH_COPY);
+   const char *dirty[] = {"VENUS_WSI_KMS_UPDATE", " DirtyFB ", NULL};
+   assert_int_equal(parse(dirty).kms_update, VW_KMS_UPDATE_DIRTYFB);
    const char *empty[] = {"VENUS_WSI", "", "VENUS_WSI_DUMP_DIR", "", NULL};
    c = parse(empty);
    assert_int_equal(c.mode, VW_MODE_AUTO); /* empty = unset */
@@ -108,6 +113,7 @@ nonsense_keeps_defaults_and_is_counted(void **state)
       "VENUS_WSI_PATH", "teleport",
       "VENUS_WSI_HIDE", "swapchain,wings",
       "VENUS_WSI_KMS", "fast",
+      "VENUS_WSI_KMS_UPDATE", "tear",
       "VENUS_WSI_FENCE_TIMEOUT_MS", "-5",
       "VENUS_WSI_HOSTPTR_ALIGN", "12288",
       NULL,
@@ -119,9 +125,10 @@ nonsense_keeps_defaults_and_is_counted(void **state)
    assert_int_equal(c.path, VW_PATH_AUTO);
    assert_int_equal(c.hide, VW_HIDE_SWAPCHAIN); /* the known word still counts */
    assert_int_equal(c.kms_api, VW_KMS_AUTO);
+   assert_int_equal(c.kms_update, VW_KMS_UPDATE_AUTO);
    assert_int_equal(c.fence_timeout_ms, 10000);
    assert_int_equal(c.hostptr_align, 0); /* not a power of two */
-   assert_int_equal(c.problems, 8);
+   assert_int_equal(c.problems, 9);
 }
 
 static void
