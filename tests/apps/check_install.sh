@@ -10,7 +10,7 @@ prefix=$scratch/prefix
 # A build of its own: the developer's build directory keeps its prefix. The build tools get
 # no test preloads.
 (unset LD_PRELOAD ASAN_OPTIONS
- meson setup "$scratch/build" "$src" -Dprefix="$prefix" -Dtests=false >/dev/null &&
+ meson setup "$scratch/build" "$src" -Dprefix="$prefix" -Dtests=false -Dtools=false >/dev/null &&
  meson install -C "$scratch/build" --quiet >/dev/null)
 manifest="$prefix/share/vulkan/implicit_layer.d/VkLayer_venus_wsi.json"
 [ -f "$manifest" ] || { echo "FAIL: no $manifest"; exit 1; }
