@@ -14,11 +14,5 @@ getconf PAGESIZE | tee /job/pagesize.txt
 cat /sys/class/drm/card*-*/modes >/job/modes.txt 2>/dev/null
 head -n 3 /job/modes.txt
 s=${VENUS_FRAMES_SECONDS:-15}
-vm-measure --limit $((s + 60)) refloop-dirtyfb -- venus-wsi-refloop --seconds "$s" --size 1280x800
-vm-measure --limit $((s + 60)) refloop-flip -- venus-wsi-refloop --seconds "$s" --size 1280x800 --variant flip
-for mode in immediate fifo mailbox; do
-	[ $mode = immediate ] && { sleep $((s / 2)); vm-screendump demo-immediate; } &
-	vm-measure --limit "$s" "demo-$mode" -- venus-wsi-demo --display --mode "$mode" --frames 1000000
-	wait
-done
+vm-frame-runs "$s" 1280x800
 ! grep -l "still running 10 s after SIGTERM" /job/*.log

@@ -1,5 +1,6 @@
 #!/bin/bash
 # vm: needs-project
+# vm: env VENUS_WSI_VM_INSTALL_RAW=1
 # vm: vm-run-args --timeout 3000
 # Leak soak in the guest, run by hand (not in a suite: it takes a while): venus-wsi-soak with
 # the layer forced over the guest's lavapipe, on a headless surface and on the real

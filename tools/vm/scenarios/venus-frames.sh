@@ -14,14 +14,7 @@ unset VENUS_WSI
 cat /sys/class/drm/card*-*/modes >/job/modes.txt 2>/dev/null
 head -n 3 /job/modes.txt
 s=${VENUS_FRAMES_SECONDS:-15}
-vm-measure --limit $((s + 30)) refloop-dirtyfb -- venus-wsi-refloop --seconds "$s" --size 1280x800
-vm-measure --limit $((s + 30)) refloop-flip -- venus-wsi-refloop --seconds "$s" --size 1280x800 --variant flip
-for mode in immediate fifo mailbox; do
-	# A shot of the screen in the middle of the first run: the demo's scene at 1280x800.
-	[ $mode = immediate ] && { sleep $((s / 2)); vm-screendump demo-immediate; } &
-	vm-measure --limit "$s" "demo-$mode" -- venus-wsi-demo --display --mode "$mode" --frames 1000000
-	wait
-done
+vm-frame-runs "$s" 1280x800
 # IMMEDIATE with DirtyFB on the buffer on screen instead of page flips (not the default:
 # neither won clearly so far; the figures of both stay side by side here).
 vm-measure --limit "$s" demo-immediate-dirtyfb -- env VENUS_WSI_KMS_UPDATE=dirtyfb venus-wsi-demo --display --mode immediate --frames 1000000
