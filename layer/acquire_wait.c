@@ -15,8 +15,8 @@ vw_cond_init_monotonic(pthread_cond_t *cond)
    pthread_condattr_destroy(&attr);
 }
 
-static struct timespec
-deadline_after(uint64_t timeout_ns)
+struct timespec
+vw_deadline_after(uint64_t timeout_ns)
 {
    struct timespec now;
    clock_gettime(CLOCK_MONOTONIC, &now);
@@ -25,12 +25,18 @@ deadline_after(uint64_t timeout_ns)
                             .tv_nsec = (long)(at % 1000000000ull)};
 }
 
+bool
+vw_timeout_is_forever(uint64_t timeout_ns)
+{
+   /* Past ~95 years a timeout means "forever"; it also keeps the deadline from overflowing. */
+   return timeout_ns > 3000000000000000000ull;
+}
+
 VkResult
 vw_acquire_wait(struct vw_presentation *p, uint64_t timeout_ns, uint32_t *index)
 {
-   /* Past ~95 years a timeout means "forever"; it also keeps the deadline from overflowing. */
-   bool forever = timeout_ns > 3000000000000000000ull;
-   struct timespec deadline = forever ? (struct timespec){0} : deadline_after(timeout_ns);
+   bool forever = vw_timeout_is_forever(timeout_ns);
+   struct timespec deadline = forever ? (struct timespec){0} : vw_deadline_after(timeout_ns);
    VkResult r;
 
    pthread_mutex_lock(&p->lock);

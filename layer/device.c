@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "device_chain.h"
 #include "extensions.h"
 #include "handle_map.h"
 #include "log.h"
@@ -47,6 +48,87 @@ find_device_info(const VkDeviceCreateInfo *ci, VkLayerFunction function)
    return NULL;
 }
 
+/* Whether the driver takes one of the layer's device extensions itself: only beside its
+ * own swapchain (with VK_KHR_swapchain hidden, its companions are hidden too). */
+static bool
+driver_takes(const struct vw_physical_device *pdev, const char *name)
+{
+   return pdev->drv.swapchain && vw_ext_in_props(name, pdev->exts, pdev->ext_count);
+}
+
+/* The feature structures of the layer's device extensions. */
+static const struct {
+   VkStructureType type;
+   const char *ext;
+} layer_features[] = {
+   {VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_PRESENT_ID_FEATURES_KHR, VK_KHR_PRESENT_ID_EXTENSION_NAME},
+   {VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_PRESENT_WAIT_FEATURES_KHR,
+    VK_KHR_PRESENT_WAIT_EXTENSION_NAME},
+};
+#define LAYER_FEATURE_COUNT (sizeof(layer_features) / sizeof(layer_features[0]))
+
+VKAPI_ATTR void VKAPI_CALL
+vw_GetPhysicalDeviceFeatures2(VkPhysicalDevice handle, VkPhysicalDeviceFeatures2 *features)
+{
+   struct vw_physical_device *pdev = vw_physical_device_from_handle(handle);
+   if (!pdev)
+      return;
+   PFN_vkGetPhysicalDeviceFeatures2 next = pdev->instance->next.GetPhysicalDeviceFeatures2;
+   if (!next)
+      return;
+   if (!pdev->instance->active) {
+      next(handle, features);
+      return;
+   }
+   /* A driver without the extension may reject its structure: it is taken out of the chain
+    * for the call down and put back after. The structures are the app's outputs, written
+    * by this call anyway, so relinking them is no change the app can see. */
+   VkBaseOutStructure *prev_of[8], *taken[8];
+   uint32_t ntaken = 0;
+   for (VkBaseOutStructure *prev = (VkBaseOutStructure *)features, *s = prev->pNext; s;) {
+      bool take = false;
+      for (uint32_t i = 0; i < LAYER_FEATURE_COUNT; i++)
+         take |= s->sType == layer_features[i].type && !driver_takes(pdev, layer_features[i].ext);
+      if (take && ntaken < 8) {
+         prev_of[ntaken] = prev;
+         taken[ntaken++] = s;
+         prev->pNext = s->pNext;
+      } else {
+         prev = s;
+      }
+      s = prev->pNext;
+   }
+   next(handle, features);
+   while (ntaken--)
+      prev_of[ntaken]->pNext = taken[ntaken];
+   for (VkBaseOutStructure *s = features->pNext; s; s = s->pNext) {
+      if (s->sType == VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_PRESENT_ID_FEATURES_KHR)
+         ((VkPhysicalDevicePresentIdFeaturesKHR *)s)->presentId = VK_TRUE;
+      else if (s->sType == VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_PRESENT_WAIT_FEATURES_KHR)
+         ((VkPhysicalDevicePresentWaitFeaturesKHR *)s)->presentWait = VK_TRUE;
+   }
+}
+
+/* Notes the layer's features the app enabled; returns the types of those that must not go
+ * down (their extension does not). */
+static uint32_t
+note_layer_features(struct vw_device *dev, const VkDeviceCreateInfo *ci,
+                    VkStructureType drop[LAYER_FEATURE_COUNT])
+{
+   uint32_t n = 0;
+   for (uint32_t i = 0; i < LAYER_FEATURE_COUNT; i++)
+      if (!driver_takes(dev->pdev, layer_features[i].ext))
+         drop[n++] = layer_features[i].type;
+   for (const VkBaseInStructure *s = ci->pNext; s; s = s->pNext) {
+      if (s->sType == VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_PRESENT_ID_FEATURES_KHR)
+         dev->app_features.present_id = ((const VkPhysicalDevicePresentIdFeaturesKHR *)s)->presentId;
+      else if (s->sType == VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_PRESENT_WAIT_FEATURES_KHR)
+         dev->app_features.present_wait =
+            ((const VkPhysicalDevicePresentWaitFeaturesKHR *)s)->presentWait;
+   }
+   return n;
+}
+
 /* The device extensions below the layer: the app's, minus those the layer implements and
  * the driver lacks, plus the driver extensions the layer's scanout paths use. */
 static bool
@@ -63,9 +145,7 @@ build_device_extensions(struct vw_device *dev, const VkDeviceCreateInfo *ci,
     * for the driver's own surfaces); with VK_KHR_swapchain hidden, its companions go too. */
    for (uint32_t i = 0; i < vw_device_extension_count; i++) {
       const char *name = vw_device_extensions[i].extensionName;
-      bool driver_has = vw_ext_in_props(name, dev->pdev->exts, dev->pdev->ext_count) &&
-                        drv->swapchain;
-      if (!driver_has)
+      if (!driver_takes(dev->pdev, name))
          vw_name_list_remove(list, name);
    }
    dev->enabled.swapchain = vw_ext_in_names(VK_KHR_SWAPCHAIN_EXTENSION_NAME, list->names, list->count);
@@ -187,7 +267,18 @@ vw_CreateDevice(VkPhysicalDevice physical_device, const VkDeviceCreateInfo *ci,
    down.ppEnabledExtensionNames = exts.names;
 
    link->u.pLayerInfo = link->u.pLayerInfo->pNext;
+   void *chain_copy = NULL;
+   if (dev->active) {
+      VkStructureType drop[LAYER_FEATURE_COUNT];
+      uint32_t ndrop = note_layer_features(dev, ci, drop);
+      bool complete = true;
+      down.pNext = vw_chain_without(ci->pNext, drop, ndrop, &chain_copy, &complete);
+      if (!complete)
+         vw_info("vkCreateDevice: the present id/wait features stay in the chain for the "
+                 "driver: a structure before them is of a kind the layer cannot copy");
+   }
    VkResult r = next_create(physical_device, &down, alloc, out);
+   free(chain_copy);
    vw_name_list_finish(&exts);
    if (r != VK_SUCCESS) {
       vw_err("vkCreateDevice below the layer failed: %d", r);

@@ -84,6 +84,7 @@
    X(AcquireNextImageKHR)                                                                        \
    X(AcquireNextImage2KHR)                                                                       \
    X(QueuePresentKHR)                                                                            \
+   X(WaitForPresentKHR)                                                                          \
    X(GetDeviceGroupPresentCapabilitiesKHR)                                                       \
    X(GetDeviceGroupSurfacePresentModesKHR)
 

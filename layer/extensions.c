@@ -27,6 +27,8 @@ const VkExtensionProperties vw_device_extensions[] = {
    {VK_KHR_SWAPCHAIN_EXTENSION_NAME, 70},
    {VK_KHR_SWAPCHAIN_MUTABLE_FORMAT_EXTENSION_NAME, 1},
    {VK_KHR_INCREMENTAL_PRESENT_EXTENSION_NAME, 2},
+   {VK_KHR_PRESENT_ID_EXTENSION_NAME, 1},
+   {VK_KHR_PRESENT_WAIT_EXTENSION_NAME, 1},
 };
 const uint32_t vw_device_extension_count =
    sizeof(vw_device_extensions) / sizeof(vw_device_extensions[0]);

@@ -104,6 +104,10 @@ static const struct intercept intercepts[] = {
     false, false},
    {"vkCreateDisplayPlaneSurfaceKHR", FN(vw_CreateDisplayPlaneSurfaceKHR), ACTIVE_INSTANCE, false,
     false},
+   {"vkGetPhysicalDeviceFeatures2", FN(vw_GetPhysicalDeviceFeatures2), ACTIVE_INSTANCE, false,
+    true},
+   {"vkGetPhysicalDeviceFeatures2KHR", FN(vw_GetPhysicalDeviceFeatures2), ACTIVE_INSTANCE, false,
+    true},
 
    {"vkQueueSubmit", FN(vw_QueueSubmit), ACTIVE_DEVICE, true, true},
    {"vkQueueSubmit2", FN(vw_QueueSubmit2), ACTIVE_DEVICE, true, true},
@@ -118,6 +122,7 @@ static const struct intercept intercepts[] = {
    {"vkAcquireNextImageKHR", FN(vw_AcquireNextImageKHR), APP_SWAPCHAIN, true, false},
    {"vkAcquireNextImage2KHR", FN(vw_AcquireNextImage2KHR), APP_SWAPCHAIN, true, false},
    {"vkQueuePresentKHR", FN(vw_QueuePresentKHR), APP_SWAPCHAIN, true, false},
+   {"vkWaitForPresentKHR", FN(vw_WaitForPresentKHR), APP_SWAPCHAIN, true, false},
    {"vkGetDeviceGroupPresentCapabilitiesKHR", FN(vw_GetDeviceGroupPresentCapabilitiesKHR),
     APP_SWAPCHAIN, true, false},
    {"vkGetDeviceGroupSurfacePresentModesKHR", FN(vw_GetDeviceGroupSurfacePresentModesKHR),

@@ -275,9 +275,13 @@ vw_QueuePresentKHR(VkQueue queue, const VkPresentInfoKHR *info)
    }
 
    const VkPresentRegionsKHR *regions = NULL;
-   for (const VkBaseInStructure *s = info->pNext; s; s = s->pNext)
+   const VkPresentIdKHR *ids = NULL;
+   for (const VkBaseInStructure *s = info->pNext; s; s = s->pNext) {
       if (s->sType == VK_STRUCTURE_TYPE_PRESENT_REGIONS_KHR)
          regions = (const VkPresentRegionsKHR *)s;
+      else if (s->sType == VK_STRUCTURE_TYPE_PRESENT_ID_KHR && dev->app_features.present_id)
+         ids = (const VkPresentIdKHR *)s;
+   }
 
    VkResult results[MAX_PRESENT_SWAPCHAINS];
    VkResult r = VK_SUCCESS;
@@ -420,6 +424,13 @@ vw_QueuePresentKHR(VkQueue queue, const VkPresentInfoKHR *info)
             results[i] = VK_ERROR_OUT_OF_DATE_KHR;
          } else {
             sc->presents++;
+            uint64_t id = ids && ids->pPresentIds && i < ids->swapchainCount
+                             ? ids->pPresentIds[i]
+                             : 0;
+            if (!vw_present_ids_queue(&sc->pres.ids, idx, id, discard))
+               vw_dbg("vkQueuePresentKHR: present id %llu of swapchain %u is not above the "
+                      "previous %llu", (unsigned long long)id, sc->serial,
+                      (unsigned long long)sc->pres.ids.last);
             results[i] = sc->pres.retired ? VK_ERROR_OUT_OF_DATE_KHR : sc->pres.status;
          }
       } else if (idx < sc->image_count) {

@@ -126,6 +126,8 @@ flip_finished(struct vw_swapchain *sc)
 {
    uint32_t released[VW_MAX_IMAGES];
    uint64_t now = vw_now_ns();
+   if (sc->pres.pq.flipping >= 0)
+      vw_presentation_shown_locked(&sc->pres, (uint32_t)sc->pres.pq.flipping);
    uint32_t n = vw_pq_flip_done(&sc->pres.pq, now, released);
    vw_presentation_released_locked(&sc->pres, n);
    if (vw_log_enabled(VW_LOG_INFO))

@@ -14,6 +14,7 @@ vw_presentation_init(struct vw_presentation *p, uint32_t serial)
    p->status = VK_SUCCESS;
    p->wake_fd = -1;
    vw_damage_log_init(&p->damage_log);
+   vw_present_ids_init(&p->ids);
    pthread_mutex_init(&p->lock, NULL);
    vw_cond_init_monotonic(&p->changed);
 }
@@ -64,6 +65,7 @@ vw_presentation_stop(struct vw_presentation *p)
    /* Frames not yet on screen stay off it: the swapchain is going away. */
    uint32_t released[VW_MAX_IMAGES];
    vw_pq_discard_pending(&p->pq, released);
+   pthread_cond_broadcast(&p->changed); /* present waits for those frames end */
    pthread_mutex_unlock(&p->lock);
    vw_presentation_wake(p);
    pthread_join(p->thread, NULL);
@@ -128,6 +130,13 @@ vw_presentation_release_image(struct vw_presentation *p, uint32_t index)
    if (!known)
       vw_dbg("swapchain %u: the backend released image %u, which it did not hold", p->serial,
              index);
+}
+
+void
+vw_presentation_shown_locked(struct vw_presentation *p, uint32_t index)
+{
+   if (vw_present_ids_shown(&p->ids, index))
+      pthread_cond_broadcast(&p->changed);
 }
 
 bool

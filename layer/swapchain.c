@@ -411,6 +411,22 @@ vw_AcquireNextImage2KHR(VkDevice device, const VkAcquireNextImageInfoKHR *info, 
 }
 
 VKAPI_ATTR VkResult VKAPI_CALL
+vw_WaitForPresentKHR(VkDevice device, VkSwapchainKHR handle, uint64_t present_id, uint64_t timeout)
+{
+   struct vw_swapchain *sc = vw_swapchain_from_handle(handle);
+   if (!sc) {
+      struct vw_device *dev = vw_device_from_handle(device);
+      if (!dev || !dev->next.WaitForPresentKHR)
+         return VK_ERROR_SURFACE_LOST_KHR;
+      return dev->next.WaitForPresentKHR(device, handle, present_id, timeout);
+   }
+   /* No present thread there: nothing would ever raise the presented id. */
+   if (vw_swapchain_refused_in_child(sc, "vkWaitForPresentKHR"))
+      return VK_ERROR_DEVICE_LOST;
+   return vw_present_wait(&sc->pres, present_id, timeout);
+}
+
+VKAPI_ATTR VkResult VKAPI_CALL
 vw_GetDeviceGroupPresentCapabilitiesKHR(VkDevice device, VkDeviceGroupPresentCapabilitiesKHR *caps)
 {
    memset(caps->presentMask, 0, sizeof(caps->presentMask));

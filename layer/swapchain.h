@@ -139,6 +139,8 @@ VKAPI_ATTR VkResult VKAPI_CALL vw_AcquireNextImage2KHR(VkDevice device,
                                                        const VkAcquireNextImageInfoKHR *info,
                                                        uint32_t *index);
 VKAPI_ATTR VkResult VKAPI_CALL vw_QueuePresentKHR(VkQueue queue, const VkPresentInfoKHR *info);
+VKAPI_ATTR VkResult VKAPI_CALL vw_WaitForPresentKHR(VkDevice device, VkSwapchainKHR swapchain,
+                                                    uint64_t present_id, uint64_t timeout);
 VKAPI_ATTR VkResult VKAPI_CALL vw_GetDeviceGroupPresentCapabilitiesKHR(
    VkDevice device, VkDeviceGroupPresentCapabilitiesKHR *caps);
 VKAPI_ATTR VkResult VKAPI_CALL vw_GetDeviceGroupSurfacePresentModesKHR(

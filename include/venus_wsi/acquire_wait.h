@@ -8,6 +8,7 @@
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <time.h>
 #include <vulkan/vulkan_core.h>
 
 
@@ -19,3 +20,8 @@ VkResult vw_acquire_wait(struct vw_presentation *p, uint64_t timeout_ns, uint32_
 
 /* Initialises a condition variable on CLOCK_MONOTONIC, as vw_acquire_wait needs. */
 void vw_cond_init_monotonic(pthread_cond_t *cond);
+
+/* Whether a Vulkan timeout means "forever", and the CLOCK_MONOTONIC deadline of a finite
+ * one: shared by every wait on a presentation's condition variable. */
+bool vw_timeout_is_forever(uint64_t timeout_ns);
+struct timespec vw_deadline_after(uint64_t timeout_ns);

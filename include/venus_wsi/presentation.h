@@ -12,13 +12,16 @@
 
 #include "venus_wsi/damage.h"
 #include "venus_wsi/present_queue.h"
+#include "venus_wsi/present_wait.h"
 
 struct vw_presentation {
    pthread_mutex_t lock; /* guards everything below */
-   /* An image freed, an error latched or the swapchain retired: what acquire waits for.
-    * On CLOCK_MONOTONIC, as acquire's deadlines are. */
+   /* An image freed, an error latched, the swapchain retired or stopping, a frame shown:
+    * what acquire and vkWaitForPresentKHR wait for. On CLOCK_MONOTONIC, as their deadlines
+    * are. */
    pthread_cond_t changed;
    struct vw_present_queue pq;
+   struct vw_present_ids ids; /* VK_KHR_present_id: what the frames carried and reached */
    VkResult status; /* VK_SUCCESS, VK_SUBOPTIMAL_KHR or a latched error */
    struct vw_damage_log damage_log;
    bool retired;
@@ -58,6 +61,10 @@ void vw_presentation_retire(struct vw_presentation *p);
 /* The backend is done with image 'index' (see vw_pq_release). Takes the lock: callable
  * from any thread, at any time before the presentation is finished. */
 void vw_presentation_release_image(struct vw_presentation *p, uint32_t index);
+
+/* Image 'index' reached the screen (the present queue's flip is done): raises the
+ * presented id and wakes vkWaitForPresentKHR. Lock held. */
+void vw_presentation_shown_locked(struct vw_presentation *p, uint32_t index);
 
 /* Whether this is a fork() child of the process that started the thread: such a child has
  * no present thread. */

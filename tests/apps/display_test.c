@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <cmocka.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
@@ -22,6 +23,7 @@
 #include "display_surface.h"
 #include "frame_loop.h"
 #include "mock_drm.h"
+#include "present_wait_check.h"
 
 struct options {
    uint32_t frames;
@@ -34,11 +36,18 @@ static struct options opts = {.frames = 300};
 static bool legacy_kms(void);
 
 static bool
-start_with(struct harness *h, const struct options *o, bool incremental)
+start_with(struct harness *h, const struct options *o, bool incremental, bool present_wait)
 {
    static const char *inst_exts[] = {VK_KHR_SURFACE_EXTENSION_NAME, VK_KHR_DISPLAY_EXTENSION_NAME};
-   static const char *dev_exts[] = {VK_KHR_SWAPCHAIN_EXTENSION_NAME,
-                                    VK_KHR_INCREMENTAL_PRESENT_EXTENSION_NAME};
+   static const char *dev_exts[4];
+   uint32_t ndev = 0;
+   dev_exts[ndev++] = VK_KHR_SWAPCHAIN_EXTENSION_NAME;
+   if (incremental)
+      dev_exts[ndev++] = VK_KHR_INCREMENTAL_PRESENT_EXTENSION_NAME;
+   if (present_wait) {
+      dev_exts[ndev++] = VK_KHR_PRESENT_ID_EXTENSION_NAME;
+      dev_exts[ndev++] = VK_KHR_PRESENT_WAIT_EXTENSION_NAME;
+   }
    static const char *layers[4];
    static char layer_buf[256];
    uint32_t nlayers = 0;
@@ -54,7 +63,8 @@ start_with(struct harness *h, const struct options *o, bool incremental)
       .instance_exts = inst_exts,
       .instance_ext_count = 2,
       .device_exts = dev_exts,
-      .device_ext_count = incremental ? 2 : 1,
+      .device_ext_count = ndev,
+      .present_wait = present_wait,
    };
    memset(h, 0, sizeof(*h));
    return harness_init(h, &ho);
@@ -63,7 +73,14 @@ start_with(struct harness *h, const struct options *o, bool incremental)
 static bool
 start(struct harness *h, const struct options *o)
 {
-   return start_with(h, o, false);
+   return start_with(h, o, false, false);
+}
+
+/* With VK_KHR_present_id and VK_KHR_present_wait and both features. */
+static bool
+start_present_wait(struct harness *h, const struct options *o)
+{
+   return start_with(h, o, false, true) && h->present_wait;
 }
 
 /* Everything of the layer's must be gone from the device once the instance is. */
@@ -361,7 +378,7 @@ incremental_present(void **state)
    const struct options *o = &opts;
    struct harness h;
    mock_drm_reset(NULL);
-   assert_true(start_with(&h, o, true));
+   assert_true(start_with(&h, o, true, false));
    VkExtent2D extent;
    VkSurfaceKHR surface = display_surface_create(&h, &extent, NULL);
    assert_true(surface != VK_NULL_HANDLE);
@@ -461,6 +478,188 @@ acquire_timeout_every_image_held(void **state)
    check_nothing_leaked(&h, "acquire timeout");
    assert_int_equal(h.failures, 0);
    assert_int_equal(h.validation_messages, 0);
+}
+
+/* --- VK_KHR_present_wait: a wait ends with the flip event of its frame --- */
+
+static PFN_vkWaitForPresentKHR wait_for_present;
+
+static VkResult
+wait_id(struct harness *h, struct frame_loop *fl, uint64_t id, uint64_t timeout_ns)
+{
+   return wait_for_present(h->device, fl->swapchain, id, timeout_ns);
+}
+
+/* A fresh mock display, the harness with present id and wait, and a FIFO swapchain. */
+static VkSurfaceKHR
+present_wait_start(struct harness *h, VkExtent2D *extent, struct frame_loop *fl)
+{
+   mock_drm_reset(NULL);
+   assert_true(start_present_wait(h, &opts));
+   wait_for_present = pw_setup(h, !opts.validation || strcmp(opts.validation, "above") != 0);
+   assert_non_null(wait_for_present);
+   VkSurfaceKHR surface = display_surface_create(h, extent, NULL);
+   assert_true(surface != VK_NULL_HANDLE);
+   assert_int_equal(frame_loop_create(fl, h, surface, *extent, VK_PRESENT_MODE_FIFO_KHR, 3,
+                                      VK_NULL_HANDLE, swapchains_created++),
+                    VK_SUCCESS);
+   return surface;
+}
+
+static void
+present_wait_after_flip(void **state)
+{
+   struct harness h;
+   VkExtent2D extent;
+   struct frame_loop fl;
+   VkSurfaceKHR surface = present_wait_start(&h, &extent, &fl);
+
+   /* FIFO: each frame waited for; then one whose flip completes 300 ms late, which the
+    * wait must sit out (a poll in between finds it pending). */
+   uint64_t id = 0;
+   for (int f = 0; f < 20; f++) {
+      fl.present_id = ++id;
+      CHECK_VK(&h, frame_loop_draw(&fl), VK_SUCCESS);
+      CHECK_VK(&h, wait_id(&h, &fl, id, 2000000000ull), VK_SUCCESS);
+      struct mock_drm_stats s;
+      mock_drm_get_stats(&s);
+      CHECK(&h, s.pending_flips == 0, "FIFO frame %d: wait returned with a flip pending", f);
+   }
+   struct mock_drm_stats before, after;
+   mock_drm_get_stats(&before);
+   mock_drm_inject("late_flip_us:300000");
+   fl.present_id = ++id;
+   uint64_t t0 = harness_now_ns();
+   CHECK_VK(&h, frame_loop_draw(&fl), VK_SUCCESS);
+   usleep(100000);
+   CHECK_VK(&h, wait_id(&h, &fl, id, 0), VK_TIMEOUT);
+   CHECK_VK(&h, wait_id(&h, &fl, id, UINT64_MAX), VK_SUCCESS);
+   double late_ms = (harness_now_ns() - t0) / 1e6;
+   mock_drm_get_stats(&after);
+   CHECK(&h, late_ms >= 280.0, "wait for a flip 300 ms late returned after %.1f ms", late_ms);
+   CHECK(&h, after.events > before.events && after.flips > before.flips,
+         "wait returned before the late flip's event (events %llu -> %llu)",
+         (unsigned long long)before.events, (unsigned long long)after.events);
+   CHECK(&h, screen_shows_frame(fl.frames - 1, extent, 0), "the waited-for frame is not on screen");
+
+   /* An id never presented. */
+   CHECK_VK(&h, wait_id(&h, &fl, id + 1, 0), VK_TIMEOUT);
+   t0 = harness_now_ns();
+   CHECK_VK(&h, wait_id(&h, &fl, id + 1, 50000000ull), VK_TIMEOUT);
+   double ms = (harness_now_ns() - t0) / 1e6;
+   CHECK(&h, ms >= 50.0 && ms < 500.0, "50 ms present wait took %.1f ms", ms);
+   printf("display: present wait: FIFO each frame after its flip; a flip 300 ms late waited "
+          "%.1f ms; 50 ms wait for an id never presented %.1f ms\n", late_ms, ms);
+
+   /* MAILBOX: frames replaced before their flip complete with the next one shown. */
+   struct frame_loop mb;
+   VkResult r = frame_loop_create(&mb, &h, surface, extent, VK_PRESENT_MODE_MAILBOX_KHR, 3,
+                                  fl.swapchain, swapchains_created++);
+   CHECK(&h, r == VK_SUCCESS, "MAILBOX swapchain: %d", r);
+   frame_loop_destroy(&fl, true);
+   if (r == VK_SUCCESS) {
+      uint64_t first = 0;
+      for (int f = 0; f < 60; f++) {
+         mb.present_id = 1000 + 2 * (uint64_t)f;
+         first = first ? first : mb.present_id;
+         CHECK_VK(&h, frame_loop_draw(&mb), VK_SUCCESS);
+      }
+      CHECK_VK(&h, wait_id(&h, &mb, mb.present_id, 2000000000ull), VK_SUCCESS);
+      CHECK_VK(&h, wait_id(&h, &mb, first, 0), VK_SUCCESS);
+      CHECK_VK(&h, wait_id(&h, &mb, mb.present_id - 1, 0), VK_SUCCESS);
+      CHECK(&h, screen_shows_frame(mb.frames - 1, extent, 0), "MAILBOX: the last frame is not on screen");
+      frame_loop_destroy(&mb, true);
+   }
+   vkDestroySurfaceKHR(h.instance, surface, NULL);
+   harness_finish(&h);
+   check_nothing_leaked(&h, "present wait");
+   assert_int_equal(h.failures, 0);
+   assert_int_equal(h.validation_messages, 0);
+}
+
+struct pending_wait {
+   struct harness *h;
+   struct frame_loop *fl;
+   uint64_t id;
+   VkResult result;
+};
+
+static void *
+wait_in_thread(void *arg)
+{
+   struct pending_wait *w = arg;
+   w->result = wait_id(w->h, w->fl, w->id, UINT64_MAX);
+   return NULL;
+}
+
+/* A swapchain whose surface fails ends waits with its error: one already waiting for ever
+ * (for an id not presented yet) and one made afterwards. The first needs a second thread on
+ * the swapchain, which the validation layer of these headers (1.3.239, where the swapchain
+ * of vkWaitForPresentKHR is externally synchronised) reports when it sits above: there
+ * the wait comes only after the present that saw the error. */
+static void
+present_wait_on_failed_surface(VkResult expected, void (*fault)(void))
+{
+   const struct options *o = &opts;
+   struct harness h;
+   VkExtent2D extent;
+   struct frame_loop fl;
+   VkSurfaceKHR surface = present_wait_start(&h, &extent, &fl);
+   uint64_t id = 0;
+   for (int f = 0; f < 5; f++) {
+      fl.present_id = ++id;
+      CHECK_VK(&h, frame_loop_draw(&fl), VK_SUCCESS);
+   }
+   CHECK_VK(&h, wait_id(&h, &fl, id, 2000000000ull), VK_SUCCESS);
+   bool threaded = !o->validation || strcmp(o->validation, "above") != 0;
+   struct pending_wait w = {.h = &h, .fl = &fl, .id = id + 1000, .result = expected};
+   pthread_t t;
+   if (threaded) {
+      assert_int_equal(pthread_create(&t, NULL, wait_in_thread, &w), 0);
+      usleep(50000);
+   }
+   fault();
+   VkResult seen = VK_SUCCESS;
+   for (int f = 0; f < 60 && seen == VK_SUCCESS; f++) {
+      fl.present_id = ++id;
+      seen = frame_loop_draw(&fl);
+   }
+   uint64_t t0 = harness_now_ns();
+   if (threaded)
+      pthread_join(t, NULL);
+   double ms = (harness_now_ns() - t0) / 1e6;
+   CHECK(&h, seen == expected, "presents after the fault returned %d, expected %d", seen, expected);
+   CHECK(&h, w.result == expected, "the pending wait returned %d, expected %d", w.result, expected);
+   CHECK(&h, ms < 2000.0, "the pending wait ended %.1f ms after the present saw the error", ms);
+   /* The frame whose present saw the error never reaches the screen. */
+   CHECK_VK(&h, wait_id(&h, &fl, id, UINT64_MAX), expected);
+   CHECK_VK(&h, wait_id(&h, &fl, id + 1, UINT64_MAX), expected);
+   CHECK_VK(&h, wait_id(&h, &fl, id + 1, 0), expected);
+   /* Frames shown before the fault stay complete. */
+   CHECK_VK(&h, wait_id(&h, &fl, 5, 0), VK_SUCCESS);
+   printf("display: present wait on a failed surface: %d%s\n", expected,
+          threaded ? ", and for a wait already pending" : "");
+   frame_loop_destroy(&fl, true);
+   vkDestroySurfaceKHR(h.instance, surface, NULL);
+   harness_finish(&h);
+   check_nothing_leaked(&h, "present wait on a failed surface");
+   assert_int_equal(h.failures, 0);
+   assert_int_equal(h.validation_messages, 0);
+}
+
+static void unplug(void);
+static void drop_mode(void);
+
+static void
+present_wait_surface_lost(void **state)
+{
+   present_wait_on_failed_surface(VK_ERROR_SURFACE_LOST_KHR, unplug);
+}
+
+static void
+present_wait_out_of_date(void **state)
+{
+   present_wait_on_failed_surface(VK_ERROR_OUT_OF_DATE_KHR, drop_mode);
 }
 
 /* A display surface allows exactly its mode's extent and one layer: anything else is
@@ -1003,7 +1202,7 @@ main(int argc, char **argv)
          return 2;
       }
    }
-   struct CMUnitTest tests[9 + sizeof(fault_cases) / sizeof(fault_cases[0])] = {
+   struct CMUnitTest tests[12 + sizeof(fault_cases) / sizeof(fault_cases[0])] = {
       cmocka_unit_test(present_modes),
       cmocka_unit_test(restore_console),
       cmocka_unit_test(incremental_present),
@@ -1013,8 +1212,11 @@ main(int argc, char **argv)
       cmocka_unit_test(fork_child_leaves_display_alone),
       cmocka_unit_test(acquire_timeout_every_image_held),
       cmocka_unit_test(bad_extents),
+      cmocka_unit_test(present_wait_after_flip),
+      cmocka_unit_test(present_wait_surface_lost),
+      cmocka_unit_test(present_wait_out_of_date),
    };
-   size_t n = 9;
+   size_t n = 12;
    for (size_t i = 0; i < sizeof(fault_cases) / sizeof(fault_cases[0]); i++, n++)
       tests[n] = (struct CMUnitTest){fault_cases[i].name, run_fault, NULL, NULL,
                                      (void *)&fault_cases[i]};

@@ -380,11 +380,17 @@ frame_loop_draw(struct frame_loop *fl)
       region.rectangleCount = nrects;
       region.pRectangles = rects;
    }
-   VkPresentInfoKHR pi = {
-      .sType = VK_STRUCTURE_TYPE_PRESENT_INFO_KHR,
+   VkPresentIdKHR present_id = {
+      .sType = VK_STRUCTURE_TYPE_PRESENT_ID_KHR,
       /* A whole-image update leaves the regions out: the validation layer of 1.3.239 takes
        * rectangleCount 0 (which the spec allows) for an error. */
       .pNext = fl->damage && region.rectangleCount ? &regions : NULL,
+      .swapchainCount = 1,
+      .pPresentIds = &fl->present_id,
+   };
+   VkPresentInfoKHR pi = {
+      .sType = VK_STRUCTURE_TYPE_PRESENT_INFO_KHR,
+      .pNext = fl->present_id ? &present_id : present_id.pNext,
       .waitSemaphoreCount = 1,
       .pWaitSemaphores = &fl->render_done[index],
       .swapchainCount = 1,

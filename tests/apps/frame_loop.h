@@ -39,6 +39,7 @@ struct frame_loop {
    bool damage_only;
    bool drawn[FRAME_LOOP_MAX_IMAGES];
    uint32_t serial; /* the layer numbers swapchains in creation order, from 0 */
+   uint64_t present_id; /* when not 0, the next present carries it (VkPresentIdKHR) */
 };
 
 /* Colours of frame 'n': the background everywhere, and a centre rectangle drawn in 'fg'

@@ -142,6 +142,29 @@ harness_init(struct harness *h, const struct harness_options *opt)
    f12.pNext = h->has_sync2 ? &want13 : NULL;
    f12.timelineSemaphore = VK_TRUE;
 
+   VkPhysicalDevicePresentWaitFeaturesKHR wait_f = {
+      .sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_PRESENT_WAIT_FEATURES_KHR,
+   };
+   VkPhysicalDevicePresentIdFeaturesKHR id_f = {
+      .sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_PRESENT_ID_FEATURES_KHR,
+      .pNext = &wait_f,
+   };
+   if (opt->present_wait) {
+      VkPhysicalDeviceFeatures2 asked = {
+         .sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_FEATURES_2,
+         .pNext = &id_f,
+      };
+      vkGetPhysicalDeviceFeatures2(h->pdev, &asked);
+      h->present_wait = id_f.presentId && wait_f.presentWait;
+      if (!h->present_wait)
+         fprintf(stderr, "presentId %u, presentWait %u reported\n", id_f.presentId,
+                 wait_f.presentWait);
+      /* Last in the chain: a driver that lacks them must get the rest all the same. */
+      want13.pNext = h->present_wait ? &id_f : NULL;
+      if (!h->has_sync2)
+         f12.pNext = want13.pNext;
+   }
+
    float prio = 1.0f;
    VkDeviceQueueCreateInfo qci = {
       .sType = VK_STRUCTURE_TYPE_DEVICE_QUEUE_CREATE_INFO,

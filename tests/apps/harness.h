@@ -21,6 +21,7 @@ struct harness {
    bool quiet_validation;        /* a control test expects messages: do not print them */
    uint32_t failures;            /* failed checks */
    bool has_sync2;
+   bool present_wait; /* presentId and presentWait reported and enabled */
 };
 
 struct harness_options {
@@ -30,6 +31,9 @@ struct harness_options {
    uint32_t instance_ext_count;
    const char *const *device_exts;
    uint32_t device_ext_count;
+   /* Enable the presentId and presentWait features where vkGetPhysicalDeviceFeatures2
+    * reports them (the app names VK_KHR_present_id and VK_KHR_present_wait itself). */
+   bool present_wait;
 };
 
 bool harness_init(struct harness *h, const struct harness_options *opt);

@@ -11,6 +11,7 @@
 
 #include "frame_loop.h"
 #include "png_read.h"
+#include "present_wait_check.h"
 
 struct options {
    uint32_t frames;
@@ -1023,6 +1024,28 @@ test_provoke_validation(struct harness *h)
 /* Device commands come straight from the layer that answered vkGetDeviceProcAddr (the
  * loader adds no trampoline), so their library shows whether the layer sits on the hot
  * path. Instance commands always go through the loader's trampolines: not checked here. */
+/* VK_KHR_present_id and VK_KHR_present_wait on a headless surface, FIFO and MAILBOX. */
+static void
+test_present_wait(struct harness *h, VkSurfaceKHR surface, const struct options *o)
+{
+   PFN_vkWaitForPresentKHR wait =
+      pw_setup(h, !o->validation || strcmp(o->validation, "above") != 0);
+   if (!wait)
+      return;
+   static const VkPresentModeKHR modes[] = {VK_PRESENT_MODE_FIFO_KHR, VK_PRESENT_MODE_MAILBOX_KHR};
+   for (size_t m = 0; m < sizeof(modes) / sizeof(modes[0]); m++) {
+      struct frame_loop fl;
+      VkResult r = frame_loop_create(&fl, h, surface, o->extent, modes[m], 3, VK_NULL_HANDLE,
+                                     swapchains_created++);
+      CHECK(h, r == VK_SUCCESS, "%s swapchain: %d", harness_mode_name(modes[m]), r);
+      if (r == VK_SUCCESS)
+         pw_check_swapchain(h, wait, &fl, o->frames < 60 ? o->frames : 60);
+      frame_loop_destroy(&fl, r == VK_SUCCESS);
+      if (r != VK_SUCCESS)
+         return;
+   }
+}
+
 static void
 test_owner(struct harness *h, const struct options *o)
 {
@@ -1045,7 +1068,7 @@ usage(void)
            "                        [--expect-owner layer|driver] [--app-layers L1,L2]\n"
            "                        [--validation above|below]\n"
            "tests: queries, modes, timeouts, bound, mutable, layers, stuck, fork, extents, nodisplay,\n"
-           "       provoke, owner\n");
+           "       provoke, owner, presentwait\n");
 }
 
 int
@@ -1080,7 +1103,10 @@ main(int argc, char **argv)
                               VK_KHR_GET_SURFACE_CAPABILITIES_2_EXTENSION_NAME,
                               VK_KHR_DISPLAY_EXTENSION_NAME};
    const char *dev_exts[] = {VK_KHR_SWAPCHAIN_EXTENSION_NAME,
-                             VK_KHR_SWAPCHAIN_MUTABLE_FORMAT_EXTENSION_NAME};
+                             VK_KHR_SWAPCHAIN_MUTABLE_FORMAT_EXTENSION_NAME,
+                             VK_KHR_PRESENT_ID_EXTENSION_NAME, VK_KHR_PRESENT_WAIT_EXTENSION_NAME};
+   /* Only the present-wait runs enable them: the other runs show the layer without. */
+   bool present_wait = wants(&o, "presentwait") && !owner_only;
    const char *layers[4];
    uint32_t nlayers = 0;
    char layer_buf[256] = "";
@@ -1096,7 +1122,8 @@ main(int argc, char **argv)
       .instance_exts = inst_exts,
       .instance_ext_count = owner_only ? 0 : 4,
       .device_exts = dev_exts,
-      .device_ext_count = 2,
+      .device_ext_count = present_wait ? 4 : 2,
+      .present_wait = present_wait,
    };
    struct harness h = {0};
    if (!harness_init(&h, &ho)) {
@@ -1125,6 +1152,8 @@ main(int argc, char **argv)
          test_fork(&h, surface, &o);
       if (wants(&o, "extents"))
          test_bad_extents(&h, surface, &o);
+      if (wants(&o, "presentwait"))
+         test_present_wait(&h, surface, &o);
       if (wants(&o, "provoke") && o.validation)
          provoke_swapchain_misuse(&h, surface, &o);
       vkDestroySurfaceKHR(h.instance, surface, NULL);

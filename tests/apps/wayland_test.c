@@ -255,6 +255,16 @@ test_modes(struct harness *h, VkSurfaceKHR surface, struct wwin *w, const struct
    wt_test_modes(h, surface, &win, o->frames, o->fifo_min, o->fifo_max);
 }
 
+static void
+test_present_wait(struct harness *h, VkSurfaceKHR surface, struct wwin *w, const struct options *o)
+{
+   struct wl_modes_ctx ctx = {h, surface, w, o};
+   struct wt_window win = {.ctx = &ctx, .make_swapchain = modes_make_swapchain,
+                           .check_screen = modes_check_screen};
+   wt_test_present_wait(h, surface, &win, 60,
+                        !o->validation || strcmp(o->validation, "above") != 0);
+}
+
 /* Wayland windows take the size of their buffers: the app remakes its swapchain at the size
  * it wants, and the compositor shows the new one (centred, fullscreen). */
 static void
@@ -388,7 +398,7 @@ usage(void)
 {
    fprintf(stderr,
            "usage: vw-wayland-test [--mode fifo|mailbox|immediate|relaxed] [--frames N]\n"
-           "                       [--tests modes,resize,minimised,compositor-killed]\n"
+           "                       [--tests modes,resize,minimised,compositor-killed,presentwait]\n"
            "                       [--app-layers L1,L2] [--validation above|below]\n"
            "                       [--fifo-range MIN:MAX | --no-rate-check] [--ready-file PATH]\n"
            "                       [--expect-method dmabuf|shm] [--tolerance N]\n"
@@ -464,7 +474,10 @@ main(int argc, char **argv)
    pumped = &w;
    wt_between_frames = pump;
    const char *inst_exts[] = {VK_KHR_SURFACE_EXTENSION_NAME, VK_KHR_WAYLAND_SURFACE_EXTENSION_NAME};
-   const char *dev_exts[] = {VK_KHR_SWAPCHAIN_EXTENSION_NAME};
+   /* Only the present-wait runs enable them: Mesa's own WSI, the reference, may lack them. */
+   bool present_wait = wt_wants(o.tests, "presentwait");
+   const char *dev_exts[3];
+   uint32_t ndev = wt_device_extensions(present_wait, dev_exts);
    const char *layers[4];
    char layer_buf[256];
    uint32_t nlayers = wt_split_layers(o.app_layers, layer_buf, sizeof(layer_buf), layers);
@@ -474,7 +487,8 @@ main(int argc, char **argv)
       .instance_exts = inst_exts,
       .instance_ext_count = 2,
       .device_exts = dev_exts,
-      .device_ext_count = 1,
+      .device_ext_count = ndev,
+      .present_wait = present_wait,
    };
    struct harness h = {0};
    if (!harness_init(&h, &ho)) {
@@ -487,6 +501,8 @@ main(int argc, char **argv)
       test_queries(&h, surface, &w);
       if (wt_wants(o.tests, "modes"))
          test_modes(&h, surface, &w, &o);
+      if (present_wait)
+         test_present_wait(&h, surface, &w, &o);
       if (wt_wants(o.tests, "resize"))
          test_resize(&h, surface, &w, &o);
       if (wt_wants(o.tests, "minimised"))

@@ -1,5 +1,7 @@
 #include "window_test.h"
 
+#include "present_wait_check.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -338,6 +340,38 @@ wt_test_modes(struct harness *h, VkSurfaceKHR surface, const struct wt_window *w
    }
    if (have_prev)
       frame_loop_destroy(&prev, true);
+}
+
+void
+wt_test_present_wait(struct harness *h, VkSurfaceKHR surface, const struct wt_window *win,
+                     uint32_t frames, bool layer_on_top)
+{
+   PFN_vkWaitForPresentKHR wait = pw_setup(h, layer_on_top);
+   if (!wait)
+      return;
+   static const VkPresentModeKHR modes[] = {VK_PRESENT_MODE_FIFO_KHR, VK_PRESENT_MODE_MAILBOX_KHR};
+   for (size_t m = 0; m < sizeof(modes) / sizeof(modes[0]); m++) {
+      if (!mode_offered(h, surface, modes[m]))
+         continue;
+      struct frame_loop fl;
+      VkResult r = win->make_swapchain(win->ctx, &fl, modes[m], VK_NULL_HANDLE);
+      if (r == VK_SUCCESS) {
+         pw_check_swapchain(h, wait, &fl, frames);
+         win->check_screen(win->ctx, &fl, harness_mode_name(modes[m]));
+      }
+      frame_loop_destroy(&fl, true);
+   }
+}
+
+uint32_t
+wt_device_extensions(bool present_wait, const char *exts[3])
+{
+   exts[0] = VK_KHR_SWAPCHAIN_EXTENSION_NAME;
+   if (!present_wait)
+      return 1;
+   exts[1] = VK_KHR_PRESENT_ID_EXTENSION_NAME;
+   exts[2] = VK_KHR_PRESENT_WAIT_EXTENSION_NAME;
+   return 3;
 }
 
 void

@@ -69,6 +69,16 @@ struct wt_window {
 void wt_test_modes(struct harness *h, VkSurfaceKHR surface, const struct wt_window *win,
                    uint32_t frames, double fifo_min, double fifo_max);
 
+/* VK_KHR_present_id / VK_KHR_present_wait in FIFO and MAILBOX (where offered): see
+ * pw_check_swapchain; the window must show the last frame after. 'layer_on_top': the
+ * layer's vkWaitForPresentKHR is the one the app gets (no validation layer above). */
+void wt_test_present_wait(struct harness *h, VkSurfaceKHR surface, const struct wt_window *win,
+                          uint32_t frames, bool layer_on_top);
+
+/* The device extensions of a window test: the swapchain, and with 'present_wait' present id
+ * and wait (the harness then enables their features). Returns how many. */
+uint32_t wt_device_extensions(bool present_wait, const char *exts[3]);
+
 /* Creates 'path' (when set) for the wrapper script that kills the server, and says so. */
 void wt_signal_ready(const char *path, const char *server);
 /* After the window or its server went away and presenting returned 'r' (< 0): later frames

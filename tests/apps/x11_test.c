@@ -521,6 +521,16 @@ test_modes(struct harness *h, VkSurfaceKHR surface, struct xwin *w, const struct
    wt_test_modes(h, surface, &win, o->frames, o->fifo_min, o->fifo_max);
 }
 
+static void
+test_present_wait(struct harness *h, VkSurfaceKHR surface, struct xwin *w, const struct options *o)
+{
+   struct x11_modes_ctx ctx = {h, surface, w, o};
+   struct wt_window win = {.ctx = &ctx, .make_swapchain = modes_make_swapchain,
+                           .check_screen = modes_check_screen};
+   wt_test_present_wait(h, surface, &win, 60,
+                        !o->validation || strcmp(o->validation, "above") != 0);
+}
+
 static bool
 out_of_date_or_suboptimal(VkResult r)
 {
@@ -650,7 +660,7 @@ usage(void)
    fprintf(stderr,
            "usage: vw-x11-test [--xlib [--no-xinitthreads]] [--size WxH] [--depth 24|32]\n"
            "                   [--mode fifo|mailbox|immediate|relaxed] [--frames N]\n"
-           "                   [--tests modes,resize,destroy-window,server-killed]\n"
+           "                   [--tests modes,resize,destroy-window,server-killed,presentwait]\n"
            "                   [--app-layers L1,L2] [--validation above|below]\n"
            "                   [--fifo-range MIN:MAX | --no-rate-check] [--ready-file PATH]\n"
            "                   [--expect-method dri3-present|shm-present|put-image-present|put-image]\n"
@@ -771,7 +781,10 @@ main(int argc, char **argv)
                               o.xlib ? VK_KHR_XLIB_SURFACE_EXTENSION_NAME
                                      : VK_KHR_XCB_SURFACE_EXTENSION_NAME,
                               VK_KHR_GET_SURFACE_CAPABILITIES_2_EXTENSION_NAME};
-   const char *dev_exts[] = {VK_KHR_SWAPCHAIN_EXTENSION_NAME};
+   /* Only the present-wait runs enable them: Mesa's own WSI, the reference, may lack them. */
+   bool present_wait = wt_wants(o.tests, "presentwait");
+   const char *dev_exts[3];
+   uint32_t ndev = wt_device_extensions(present_wait, dev_exts);
    const char *layers[4];
    char layer_buf[256];
    uint32_t nlayers = wt_split_layers(o.app_layers, layer_buf, sizeof(layer_buf), layers);
@@ -781,7 +794,8 @@ main(int argc, char **argv)
       .instance_exts = inst_exts,
       .instance_ext_count = 3,
       .device_exts = dev_exts,
-      .device_ext_count = 1,
+      .device_ext_count = ndev,
+      .present_wait = present_wait,
    };
    struct harness h = {0};
    if (!harness_init(&h, &ho)) {
@@ -795,6 +809,8 @@ main(int argc, char **argv)
       test_queries(&h, surface, &w);
       if (wt_wants(o.tests, "modes"))
          test_modes(&h, surface, &w, &o);
+      if (present_wait)
+         test_present_wait(&h, surface, &w, &o);
       if (wt_wants(o.tests, "resize"))
          test_resize(&h, surface, &w, &o);
       if (wt_wants(o.tests, "destroy-window"))

@@ -12,38 +12,7 @@
 #include "venus_wsi/acquire_wait.h"
 #include "venus_wsi/presentation.h"
 
-#define MS 1000000ull
-
-struct fixture {
-   struct vw_presentation p;
-};
-
-static uint64_t
-now_ns(void)
-{
-   struct timespec ts;
-   clock_gettime(CLOCK_MONOTONIC, &ts);
-   return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
-static int
-setup(void **state)
-{
-   struct fixture *f = calloc(1, sizeof(*f));
-   vw_presentation_init(&f->p, 0);
-   vw_pq_init(&f->p.pq, VK_PRESENT_MODE_FIFO_KHR, 2, true, 0);
-   *state = f;
-   return 0;
-}
-
-static int
-teardown(void **state)
-{
-   struct fixture *f = *state;
-   vw_presentation_finish(&f->p);
-   free(f);
-   return 0;
-}
+#include "presentation_fixture.h"
 
 /* Takes both images and queues image 0, so one can come back. */
 static void
