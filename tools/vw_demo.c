@@ -1,6 +1,9 @@
 /* venus-wsi demo: an animated scene (a sweeping clock hand over moving colour bands)
  * presented through the layer's swapchain: on the headless surface (frames land as PNGs in
- * VENUS_WSI_DUMP_DIR) or on a display through VK_KHR_display (--display). */
+ * VENUS_WSI_DUMP_DIR) or on a display through VK_KHR_display (--display). With
+ * --present-wait it paces itself as latency-minded apps (DXVK, games) do: every present
+ * carries an id (VK_KHR_present_id), and before drawing the next frame it waits until the
+ * one before the last is on screen (VK_KHR_present_wait), so at most two are queued. */
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,9 +50,13 @@ main(int argc, char **argv)
       {"fifo", VK_PRESENT_MODE_FIFO_KHR}, {"mailbox", VK_PRESENT_MODE_MAILBOX_KHR},
       {"immediate", VK_PRESENT_MODE_IMMEDIATE_KHR}, {"relaxed", VK_PRESENT_MODE_FIFO_RELAXED_KHR},
    };
+   bool present_wait = false;
    for (int i = 1; i < argc; i++) {
       bool known = false;
-      if (!strcmp(argv[i], "--frames") && i + 1 < argc) {
+      if (!strcmp(argv[i], "--present-wait")) {
+         present_wait = true;
+         known = true;
+      } else if (!strcmp(argv[i], "--frames") && i + 1 < argc) {
          frames = (uint32_t)atoi(argv[++i]);
          known = true;
       } else if (!strcmp(argv[i], "--size") && i + 1 < argc) {
@@ -68,7 +75,7 @@ main(int argc, char **argv)
       }
       if (!known) {
          fprintf(stderr, "usage: venus-wsi-demo [--frames N] [--size WxH] [--display] "
-                         "[--mode fifo|mailbox|immediate|relaxed]\n");
+                         "[--mode fifo|mailbox|immediate|relaxed] [--present-wait]\n");
          return 2;
       }
    }
@@ -83,12 +90,14 @@ main(int argc, char **argv)
       return 1;
    }
    const char *inst_exts[] = {VK_KHR_SURFACE_EXTENSION_NAME, surface_ext};
-   const char *dev_exts[] = {VK_KHR_SWAPCHAIN_EXTENSION_NAME};
+   const char *dev_exts[] = {VK_KHR_SWAPCHAIN_EXTENSION_NAME, VK_KHR_PRESENT_ID_EXTENSION_NAME,
+                             VK_KHR_PRESENT_WAIT_EXTENSION_NAME};
    struct harness_options ho = {
       .instance_exts = inst_exts,
       .instance_ext_count = 2,
       .device_exts = dev_exts,
-      .device_ext_count = 1,
+      .device_ext_count = present_wait ? 3 : 1,
+      .present_wait = present_wait,
    };
    struct harness h = {0};
    if (!harness_init(&h, &ho)) {
@@ -114,6 +123,21 @@ main(int argc, char **argv)
       harness_finish(&h);
       return 1;
    }
+   PFN_vkWaitForPresentKHR wait_for_present = NULL;
+   if (present_wait) {
+      wait_for_present =
+         (PFN_vkWaitForPresentKHR)vkGetDeviceProcAddr(h.device, "vkWaitForPresentKHR");
+      if (!h.present_wait || !wait_for_present) {
+         fprintf(stderr, "venus-wsi-demo: --present-wait: the device does not offer presentId "
+                         "and presentWait\n");
+         vkDestroySurfaceKHR(h.instance, surface, NULL);
+         harness_finish(&h);
+         return 1;
+      }
+   }
+   struct pacing {
+      uint64_t waits, timeouts, worst_ns, total_ns;
+   } pacing = {0};
    struct frame_loop fl;
    VkResult r = frame_loop_create(&fl, &h, surface, extent, mode, 3, VK_NULL_HANDLE, 0);
    int rc = 0;
@@ -126,6 +150,23 @@ main(int argc, char **argv)
       uint64_t t0 = harness_now_ns();
       uint32_t drawn = 0;
       while (drawn < frames && r >= 0 && !stop_requested) {
+         if (wait_for_present && fl.frames >= 2) {
+            /* Ids are frame numbers from 1: the one before the last present. A second is
+             * far beyond any frame here, so running out of it is a failure. */
+            uint64_t w0 = harness_now_ns();
+            VkResult rw = wait_for_present(h.device, fl.swapchain, fl.frames - 1, 1000000000ull);
+            uint64_t took = harness_now_ns() - w0;
+            pacing.waits++;
+            pacing.total_ns += took;
+            pacing.worst_ns = took > pacing.worst_ns ? took : pacing.worst_ns;
+            if (rw == VK_TIMEOUT)
+               pacing.timeouts++;
+            else if (rw != VK_SUCCESS && rw != VK_SUBOPTIMAL_KHR)
+               r = rw;
+            if (r < 0)
+               break;
+         }
+         fl.present_id = wait_for_present ? fl.frames + 1 : 0;
          r = frame_loop_draw(&fl);
          drawn++;
       }
@@ -134,6 +175,15 @@ main(int argc, char **argv)
              "layer's %s surface%s\n", drawn, fl.extent.width, fl.extent.height, secs,
              drawn / secs, mode, display ? "display" : "headless",
              stop_requested ? " (stopped by a signal)" : "");
+      if (wait_for_present) {
+         printf("venus-wsi-demo: present wait: %llu waits, %llu timed out, %.2f ms on average, "
+                "%.2f ms at most\n",
+                (unsigned long long)pacing.waits, (unsigned long long)pacing.timeouts,
+                pacing.waits ? pacing.total_ns / 1e6 / (double)pacing.waits : 0.0,
+                pacing.worst_ns / 1e6);
+         if (pacing.timeouts)
+            rc = 1;
+      }
       frame_loop_destroy(&fl, true);
    }
    if (r < 0) {
