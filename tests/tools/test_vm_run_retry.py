@@ -43,6 +43,9 @@ with tempfile.TemporaryDirectory() as job:
     write(os.path.join(job, "facts", "vulkaninfo-summary.txt"), "stuck in ring seqno wait\n")
     check("a scan within 'every' seconds of the last one looks at nothing", watch.scan(every=60) is None)
     check("facts/ is watched", watch.scan(every=0) == ("stuck in ring seqno wait", "facts/vulkaninfo-summary.txt"))
+    write(os.path.join(job, "m", "venus-vkcube", "vkcube.log"), "MESA-VIRTIO: debug: stuck in ring seqno wait\n")
+    check("a scenario group member's own logs are watched",
+          watch.scan(every=0) == ("stuck in ring seqno wait", "m/venus-vkcube/vkcube.log"))
 
 for faults, retries, want_status, want_kept in (
         ([None], 2, 0, 0),
