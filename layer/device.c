@@ -64,6 +64,8 @@ static const struct {
    {VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_PRESENT_ID_FEATURES_KHR, VK_KHR_PRESENT_ID_EXTENSION_NAME},
    {VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_PRESENT_WAIT_FEATURES_KHR,
     VK_KHR_PRESENT_WAIT_EXTENSION_NAME},
+   {VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SWAPCHAIN_MAINTENANCE_1_FEATURES_EXT,
+    VK_EXT_SWAPCHAIN_MAINTENANCE_1_EXTENSION_NAME},
 };
 #define LAYER_FEATURE_COUNT (sizeof(layer_features) / sizeof(layer_features[0]))
 
@@ -106,6 +108,8 @@ vw_GetPhysicalDeviceFeatures2(VkPhysicalDevice handle, VkPhysicalDeviceFeatures2
          ((VkPhysicalDevicePresentIdFeaturesKHR *)s)->presentId = VK_TRUE;
       else if (s->sType == VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_PRESENT_WAIT_FEATURES_KHR)
          ((VkPhysicalDevicePresentWaitFeaturesKHR *)s)->presentWait = VK_TRUE;
+      else if (s->sType == VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SWAPCHAIN_MAINTENANCE_1_FEATURES_EXT)
+         ((VkPhysicalDeviceSwapchainMaintenance1FeaturesEXT *)s)->swapchainMaintenance1 = VK_TRUE;
    }
 }
 
@@ -125,6 +129,9 @@ note_layer_features(struct vw_device *dev, const VkDeviceCreateInfo *ci,
       else if (s->sType == VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_PRESENT_WAIT_FEATURES_KHR)
          dev->app_features.present_wait =
             ((const VkPhysicalDevicePresentWaitFeaturesKHR *)s)->presentWait;
+      else if (s->sType == VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SWAPCHAIN_MAINTENANCE_1_FEATURES_EXT)
+         dev->app_features.swapchain_maintenance1 =
+            ((const VkPhysicalDeviceSwapchainMaintenance1FeaturesEXT *)s)->swapchainMaintenance1;
    }
    return n;
 }
@@ -274,7 +281,7 @@ vw_CreateDevice(VkPhysicalDevice physical_device, const VkDeviceCreateInfo *ci,
       bool complete = true;
       down.pNext = vw_chain_without(ci->pNext, drop, ndrop, &chain_copy, &complete);
       if (!complete)
-         vw_info("vkCreateDevice: the present id/wait features stay in the chain for the "
+         vw_info("vkCreateDevice: the present id/wait and swapchain maintenance features stay in the chain for the "
                  "driver: a structure before them is of a kind the layer cannot copy");
    }
    VkResult r = next_create(physical_device, &down, alloc, out);
