@@ -1,7 +1,8 @@
 #include "maintenance1_check.h"
 
-#include <stdlib.h>
 #include <string.h>
+
+const char *m1_release_command = "vkReleaseSwapchainImagesEXT";
 
 /* The modes compatible with 'mode', by the two-call idiom; returns their number. */
 static uint32_t
@@ -155,7 +156,7 @@ m1_check_deferred(struct harness *h, VkSurfaceKHR surface, VkExtent2D extent, Vk
          .pImageIndices = &u,
       };
       PFN_vkReleaseSwapchainImagesEXT release = (PFN_vkReleaseSwapchainImagesEXT)
-         vkGetDeviceProcAddr(h->device, "vkReleaseSwapchainImagesEXT");
+         vkGetDeviceProcAddr(h->device, m1_release_command);
       if (release)
          CHECK_VK(h, release(h->device, &ri), VK_SUCCESS);
    }
@@ -237,17 +238,14 @@ m1_check_swapchain(struct harness *h, VkSurfaceKHR surface, struct frame_loop *f
    vkDeviceWaitIdle(h->device);
    VkFence af = fences[3];
    PFN_vkReleaseSwapchainImagesEXT release =
-      (PFN_vkReleaseSwapchainImagesEXT)vkGetDeviceProcAddr(h->device,
-                                                           "vkReleaseSwapchainImagesEXT");
-   CHECK(h, release != NULL, "no vkReleaseSwapchainImagesEXT");
+      (PFN_vkReleaseSwapchainImagesEXT)vkGetDeviceProcAddr(h->device, m1_release_command);
+   CHECK(h, release != NULL, "no %s", m1_release_command);
    uint32_t seen = 0, rounds = 0;
    for (uint32_t i = 0; release && r == VK_SUCCESS && i < 3 * fl->image_count; i++) {
       int32_t idx = acquire(h, fl, af);
       if (idx < 0)
          break;
       seen |= 1u << idx;
-      if (getenv("M1_TRACE"))
-         printf("round %u: image %d\n", i, idx);
       uint32_t u = (uint32_t)idx;
       VkReleaseSwapchainImagesInfoEXT ri = {
          .sType = VK_STRUCTURE_TYPE_RELEASE_SWAPCHAIN_IMAGES_INFO_EXT,

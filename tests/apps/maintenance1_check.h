@@ -4,6 +4,10 @@
 #pragma once
 
 #include "frame_loop.h"
+#include "venus_wsi/vk_maintenance1_khr.h"
+
+/* The release command's name: the EXT one unless a test runs with the KHR promotions. */
+extern const char *m1_release_command;
 
 /* The surface queries: per-mode capabilities, the compatible modes with the two-call
  * idiom (each must list 'expect_compat' modes for FIFO; 0 skips that check), no
