@@ -3,6 +3,7 @@
 #include <string.h>
 
 const char *m1_release_command = "vkReleaseSwapchainImagesEXT";
+frame_scene_fn m1_scene;
 
 /* The modes compatible with 'mode', by the two-call idiom; returns their number. */
 static uint32_t
@@ -190,6 +191,7 @@ m1_check_swapchain(struct harness *h, VkSurfaceKHR surface, struct frame_loop *f
    CHECK(h, r == VK_SUCCESS, "swapchain switching between %u modes: %d", nmodes, r);
    if (r != VK_SUCCESS)
       return 0;
+   fl->scene = m1_scene;
 
    VkFenceCreateInfo fci = {.sType = VK_STRUCTURE_TYPE_FENCE_CREATE_INFO};
    VkFence fences[4] = {0};

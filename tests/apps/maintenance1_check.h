@@ -8,6 +8,8 @@
 
 /* The release command's name: the EXT one unless a test runs with the KHR promotions. */
 extern const char *m1_release_command;
+/* When set, what m1_check_swapchain's frames draw (frame_loop.scene). */
+extern frame_scene_fn m1_scene;
 
 /* The surface queries: per-mode capabilities, the compatible modes with the two-call
  * idiom (each must list 'expect_compat' modes for FIFO; 0 skips that check), no
