@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "device_chain.h"
+#include "venus_wsi/vk_maintenance1_khr.h"
 #include "extensions.h"
 #include "handle_map.h"
 #include "log.h"
@@ -56,16 +57,29 @@ driver_takes(const struct vw_physical_device *pdev, const char *name)
    return pdev->drv.swapchain && vw_ext_in_props(name, pdev->exts, pdev->ext_count);
 }
 
-/* The feature structures of the layer's device extensions. */
+/* The feature structures of the layer's device extensions; 'ext2' names the KHR promotion
+ * that shares the structure. */
 static const struct {
    VkStructureType type;
    const char *ext;
+   const char *ext2;
 } layer_features[] = {
-   {VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_PRESENT_ID_FEATURES_KHR, VK_KHR_PRESENT_ID_EXTENSION_NAME},
+   {VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_PRESENT_ID_FEATURES_KHR, VK_KHR_PRESENT_ID_EXTENSION_NAME,
+    NULL},
    {VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_PRESENT_WAIT_FEATURES_KHR,
-    VK_KHR_PRESENT_WAIT_EXTENSION_NAME},
+    VK_KHR_PRESENT_WAIT_EXTENSION_NAME, NULL},
+   {VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SWAPCHAIN_MAINTENANCE_1_FEATURES_EXT,
+    VK_EXT_SWAPCHAIN_MAINTENANCE_1_EXTENSION_NAME, VK_KHR_SWAPCHAIN_MAINTENANCE_1_EXTENSION_NAME},
 };
 #define LAYER_FEATURE_COUNT (sizeof(layer_features) / sizeof(layer_features[0]))
+
+/* Whether the driver takes the extension (or its promotion) of layer_features[i]. */
+static bool
+driver_takes_feature(const struct vw_physical_device *pdev, uint32_t i)
+{
+   return driver_takes(pdev, layer_features[i].ext) ||
+          (layer_features[i].ext2 && driver_takes(pdev, layer_features[i].ext2));
+}
 
 VKAPI_ATTR void VKAPI_CALL
 vw_GetPhysicalDeviceFeatures2(VkPhysicalDevice handle, VkPhysicalDeviceFeatures2 *features)
@@ -88,7 +102,7 @@ vw_GetPhysicalDeviceFeatures2(VkPhysicalDevice handle, VkPhysicalDeviceFeatures2
    for (VkBaseOutStructure *prev = (VkBaseOutStructure *)features, *s = prev->pNext; s;) {
       bool take = false;
       for (uint32_t i = 0; i < LAYER_FEATURE_COUNT; i++)
-         take |= s->sType == layer_features[i].type && !driver_takes(pdev, layer_features[i].ext);
+         take |= s->sType == layer_features[i].type && !driver_takes_feature(pdev, i);
       if (take && ntaken < 8) {
          prev_of[ntaken] = prev;
          taken[ntaken++] = s;
@@ -106,6 +120,8 @@ vw_GetPhysicalDeviceFeatures2(VkPhysicalDevice handle, VkPhysicalDeviceFeatures2
          ((VkPhysicalDevicePresentIdFeaturesKHR *)s)->presentId = VK_TRUE;
       else if (s->sType == VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_PRESENT_WAIT_FEATURES_KHR)
          ((VkPhysicalDevicePresentWaitFeaturesKHR *)s)->presentWait = VK_TRUE;
+      else if (s->sType == VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SWAPCHAIN_MAINTENANCE_1_FEATURES_EXT)
+         ((VkPhysicalDeviceSwapchainMaintenance1FeaturesEXT *)s)->swapchainMaintenance1 = VK_TRUE;
    }
 }
 
@@ -117,7 +133,7 @@ note_layer_features(struct vw_device *dev, const VkDeviceCreateInfo *ci,
 {
    uint32_t n = 0;
    for (uint32_t i = 0; i < LAYER_FEATURE_COUNT; i++)
-      if (!driver_takes(dev->pdev, layer_features[i].ext))
+      if (!driver_takes_feature(dev->pdev, i))
          drop[n++] = layer_features[i].type;
    for (const VkBaseInStructure *s = ci->pNext; s; s = s->pNext) {
       if (s->sType == VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_PRESENT_ID_FEATURES_KHR)
@@ -125,6 +141,9 @@ note_layer_features(struct vw_device *dev, const VkDeviceCreateInfo *ci,
       else if (s->sType == VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_PRESENT_WAIT_FEATURES_KHR)
          dev->app_features.present_wait =
             ((const VkPhysicalDevicePresentWaitFeaturesKHR *)s)->presentWait;
+      else if (s->sType == VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SWAPCHAIN_MAINTENANCE_1_FEATURES_EXT)
+         dev->app_features.swapchain_maintenance1 =
+            ((const VkPhysicalDeviceSwapchainMaintenance1FeaturesEXT *)s)->swapchainMaintenance1;
    }
    return n;
 }
@@ -274,7 +293,7 @@ vw_CreateDevice(VkPhysicalDevice physical_device, const VkDeviceCreateInfo *ci,
       bool complete = true;
       down.pNext = vw_chain_without(ci->pNext, drop, ndrop, &chain_copy, &complete);
       if (!complete)
-         vw_info("vkCreateDevice: the present id/wait features stay in the chain for the "
+         vw_info("vkCreateDevice: the present id/wait and swapchain maintenance features stay in the chain for the "
                  "driver: a structure before them is of a kind the layer cannot copy");
    }
    VkResult r = next_create(physical_device, &down, alloc, out);

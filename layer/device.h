@@ -32,10 +32,10 @@ struct vw_device {
    struct {
       bool swapchain, mutable_format;
    } app_ext;
-   /* VK_KHR_present_id / VK_KHR_present_wait features the app enabled: the layer's own,
-    * whatever the driver has. */
+   /* VK_KHR_present_id / VK_KHR_present_wait / VK_EXT_swapchain_maintenance1 features the
+    * app enabled: the layer's own, whatever the driver has. */
    struct {
-      bool present_id, present_wait;
+      bool present_id, present_wait, swapchain_maintenance1;
    } app_features;
    struct vw_driver_features enabled; /* driver extensions enabled below the layer */
    /* The layout the app's PRESENT_SRC_KHR means below the layer: itself where the driver
@@ -54,7 +54,8 @@ struct vw_queue *vw_device_signal_queue(struct vw_device *dev);
 VKAPI_ATTR VkResult VKAPI_CALL vw_CreateDevice(VkPhysicalDevice pdev, const VkDeviceCreateInfo *ci,
                                                const VkAllocationCallbacks *alloc,
                                                VkDevice *out);
-/* Reports the features of the layer's device extensions (present id and wait) as supported,
+/* Reports the features of the layer's device extensions (present id and wait, swapchain
+ * maintenance) as supported,
  * on physical devices where the layer implements WSI. */
 VKAPI_ATTR void VKAPI_CALL vw_GetPhysicalDeviceFeatures2(VkPhysicalDevice pdev,
                                                          VkPhysicalDeviceFeatures2 *features);

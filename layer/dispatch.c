@@ -1,6 +1,7 @@
 #include "dispatch.h"
 
 #include <stdio.h>
+#include <string.h>
 
 static PFN_vkVoidFunction
 lookup_instance(PFN_vkGetInstanceProcAddr gipa, VkInstance instance, const char *name)
@@ -23,6 +24,12 @@ lookup_device(PFN_vkGetDeviceProcAddr gdpa, VkDevice device, const char *name)
    PFN_vkVoidFunction fn = gdpa(device, full);
    if (!fn) {
       snprintf(full, sizeof(full), "vk%sKHR", name);
+      fn = gdpa(device, full);
+   }
+   /* An EXT command promoted to KHR: a driver may have only the KHR name. */
+   size_t len = strlen(name);
+   if (!fn && len > 3 && !strcmp(name + len - 3, "EXT")) {
+      snprintf(full, sizeof(full), "vk%.*sKHR", (int)(len - 3), name);
       fn = gdpa(device, full);
    }
    return fn;

@@ -85,6 +85,7 @@
    X(AcquireNextImage2KHR)                                                                       \
    X(QueuePresentKHR)                                                                            \
    X(WaitForPresentKHR)                                                                          \
+   X(ReleaseSwapchainImagesEXT)                                                                  \
    X(GetDeviceGroupPresentCapabilitiesKHR)                                                       \
    X(GetDeviceGroupSurfacePresentModesKHR)
 

@@ -1,5 +1,7 @@
 #include "extensions.h"
 
+#include "venus_wsi/vk_maintenance1_khr.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,6 +14,8 @@ const VkExtensionProperties vw_instance_extensions[] = {
    {VK_KHR_GET_SURFACE_CAPABILITIES_2_EXTENSION_NAME, 1},
    {VK_KHR_DISPLAY_EXTENSION_NAME, 23},
    {VK_KHR_GET_DISPLAY_PROPERTIES_2_EXTENSION_NAME, 1},
+   {VK_EXT_SURFACE_MAINTENANCE_1_EXTENSION_NAME, 1},
+   {VK_KHR_SURFACE_MAINTENANCE_1_EXTENSION_NAME, 1},
 #ifdef VW_HAVE_X11
    {"VK_KHR_xcb_surface", 6},
    {"VK_KHR_xlib_surface", 6},
@@ -29,6 +33,8 @@ const VkExtensionProperties vw_device_extensions[] = {
    {VK_KHR_INCREMENTAL_PRESENT_EXTENSION_NAME, 2},
    {VK_KHR_PRESENT_ID_EXTENSION_NAME, 1},
    {VK_KHR_PRESENT_WAIT_EXTENSION_NAME, 1},
+   {VK_EXT_SWAPCHAIN_MAINTENANCE_1_EXTENSION_NAME, 1},
+   {VK_KHR_SWAPCHAIN_MAINTENANCE_1_EXTENSION_NAME, 1},
 };
 const uint32_t vw_device_extension_count =
    sizeof(vw_device_extensions) / sizeof(vw_device_extensions[0]);

@@ -123,6 +123,8 @@ static const struct intercept intercepts[] = {
    {"vkAcquireNextImage2KHR", FN(vw_AcquireNextImage2KHR), APP_SWAPCHAIN, true, false},
    {"vkQueuePresentKHR", FN(vw_QueuePresentKHR), APP_SWAPCHAIN, true, false},
    {"vkWaitForPresentKHR", FN(vw_WaitForPresentKHR), APP_SWAPCHAIN, true, false},
+   {"vkReleaseSwapchainImagesEXT", FN(vw_ReleaseSwapchainImagesEXT), APP_SWAPCHAIN, true, false},
+   {"vkReleaseSwapchainImagesKHR", FN(vw_ReleaseSwapchainImagesEXT), APP_SWAPCHAIN, true, false},
    {"vkGetDeviceGroupPresentCapabilitiesKHR", FN(vw_GetDeviceGroupPresentCapabilitiesKHR),
     APP_SWAPCHAIN, true, false},
    {"vkGetDeviceGroupSurfacePresentModesKHR", FN(vw_GetDeviceGroupSurfacePresentModesKHR),

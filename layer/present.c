@@ -225,6 +225,22 @@ worst(VkResult a, VkResult b)
    return a == VK_SUBOPTIMAL_KHR ? a : b;
 }
 
+/* VkSwapchainPresentModeInfoEXT: the mode this frame and the following ones take. One the
+ * swapchain was not made to switch to is the app's error; the frame keeps the mode it
+ * had. Lock held. */
+static void
+set_present_mode(struct vw_swapchain *sc, VkPresentModeKHR mode)
+{
+   for (uint32_t m = 0; m < sc->mode_count; m++) {
+      if (sc->modes[m] == mode) {
+         sc->pres.pq.mode = mode;
+         return;
+      }
+   }
+   vw_err("vkQueuePresentKHR: present mode %d is not among the %u swapchain %u was created "
+          "to switch between", mode, sc->mode_count, sc->serial);
+}
+
 VKAPI_ATTR VkResult VKAPI_CALL
 vw_QueuePresentKHR(VkQueue queue, const VkPresentInfoKHR *info)
 {
@@ -276,15 +292,25 @@ vw_QueuePresentKHR(VkQueue queue, const VkPresentInfoKHR *info)
 
    const VkPresentRegionsKHR *regions = NULL;
    const VkPresentIdKHR *ids = NULL;
+   const VkSwapchainPresentFenceInfoEXT *fences = NULL;
+   const VkSwapchainPresentModeInfoEXT *modes = NULL;
+   bool maint1 = dev->app_features.swapchain_maintenance1;
    for (const VkBaseInStructure *s = info->pNext; s; s = s->pNext) {
       if (s->sType == VK_STRUCTURE_TYPE_PRESENT_REGIONS_KHR)
          regions = (const VkPresentRegionsKHR *)s;
       else if (s->sType == VK_STRUCTURE_TYPE_PRESENT_ID_KHR && dev->app_features.present_id)
          ids = (const VkPresentIdKHR *)s;
+      else if (s->sType == VK_STRUCTURE_TYPE_SWAPCHAIN_PRESENT_FENCE_INFO_EXT && maint1)
+         fences = (const VkSwapchainPresentFenceInfoEXT *)s;
+      else if (s->sType == VK_STRUCTURE_TYPE_SWAPCHAIN_PRESENT_MODE_INFO_EXT && maint1)
+         modes = (const VkSwapchainPresentModeInfoEXT *)s;
    }
 
    VkResult results[MAX_PRESENT_SWAPCHAINS];
+   VkResult fence_results[MAX_PRESENT_SWAPCHAINS];
    VkResult r = VK_SUCCESS;
+   for (uint32_t i = 0; i < count; i++)
+      fence_results[i] = VK_SUCCESS;
    for (uint32_t i = 0; i < count; i++) {
       struct vw_swapchain *sc = scs[i];
       uint32_t idx = info->pImageIndices[i];
@@ -402,6 +428,24 @@ vw_QueuePresentKHR(VkQueue queue, const VkPresentInfoKHR *info)
       if (cr != VK_SUCCESS)
          vw_err("vkQueuePresentKHR: could not consume the wait semaphores: %d", cr);
    }
+   /* VkSwapchainPresentFenceInfoEXT: the present's resources are the app's wait semaphores
+    * and the image. The semaphores are consumed and any copy out of the image is done once
+    * the submits above complete; after that the presentation engine holds the image by
+    * reference only (the swapchain keeps it until destroyed, and destroy waits for the
+    * present thread). So each fence is signalled by an empty submit after them on this
+    * queue, whose fence signal covers all work submitted before it, whatever each
+    * swapchain's result: the semaphores are consumed on failure too. */
+   for (uint32_t i = 0; fences && fences->pFences && i < fences->swapchainCount && i < count;
+        i++) {
+      if (!fences->pFences[i])
+         continue;
+      VkResult fr = dev->next.QueueSubmit(queue, 0, NULL, fences->pFences[i]);
+      if (fr != VK_SUCCESS) {
+         vw_err("vkQueuePresentKHR: signalling the present fence of swapchain %u failed: %d",
+                scs[i]->serial, fr);
+         fence_results[i] = fr;
+      }
+   }
    pthread_mutex_unlock(&q->lock);
    if (stages != wait_stages)
       free(stages);
@@ -413,6 +457,8 @@ vw_QueuePresentKHR(VkQueue queue, const VkPresentInfoKHR *info)
       pthread_mutex_lock(&sc->pres.lock);
       if (results[i] == VK_SUCCESS) {
          bool discard = sc->pres.retired || sc->pres.status < 0;
+         if (modes && modes->pPresentModes && i < modes->swapchainCount)
+            set_present_mode(sc, modes->pPresentModes[i]);
          sc->images[idx].queued_ns = now;
          sc->images[idx].fence_in_flight = true;
          /* Only a submitted copy brings the copy target up to date. */
@@ -440,6 +486,8 @@ vw_QueuePresentKHR(VkQueue queue, const VkPresentInfoKHR *info)
       }
       pthread_mutex_unlock(&sc->pres.lock);
       vw_presentation_wake(&sc->pres);
+      /* Only now: the frame was queued whatever became of its fence. */
+      results[i] = worst(results[i], fence_results[i]);
       if (info->pResults)
          info->pResults[i] = results[i];
       r = worst(r, results[i]);

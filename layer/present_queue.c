@@ -80,6 +80,7 @@ vw_pq_queue(struct vw_present_queue *pq, uint32_t index, bool discard)
       return false;
    pq->state[index] = VW_IMAGE_QUEUED;
    pq->discard[index] = discard;
+   pq->frame_mode[index] = pq->mode;
    pq->order[pq->order_len++] = index;
    pq->presented++;
    return true;
@@ -94,8 +95,8 @@ vw_pq_oldest_queued(const struct vw_present_queue *pq)
    return -1;
 }
 
-static bool
-replaces_older_frames(VkPresentModeKHR mode)
+bool
+vw_pq_mode_replaces(VkPresentModeKHR mode)
 {
    return mode == VK_PRESENT_MODE_MAILBOX_KHR || mode == VK_PRESENT_MODE_IMMEDIATE_KHR;
 }
@@ -119,7 +120,7 @@ vw_pq_mark_ready(struct vw_present_queue *pq, uint32_t index, uint64_t now_ns,
    }
    pq->state[index] = VW_IMAGE_READY;
    pq->ready_ns[index] = now_ns;
-   if (!replaces_older_frames(pq->mode))
+   if (!vw_pq_mode_replaces(pq->frame_mode[index]))
       return n;
 
    /* A newer finished frame makes every older one pointless: free the finished ones now
@@ -162,26 +163,30 @@ vw_pq_pick(const struct vw_present_queue *pq, uint64_t now_ns, uint64_t *wait_un
    if (pq->flipping >= 0 || pq->order_len == 0)
       return -1;
 
+   /* With one mode throughout this is MAILBOX/IMMEDIATE's newest frame or FIFO's oldest;
+    * a frame presented in a replacing mode after FIFO ones overtakes them, as its
+    * mark_ready already freed those that were finished. */
    int32_t pick = -1;
-   if (replaces_older_frames(pq->mode)) {
-      for (uint32_t i = pq->order_len; i-- > 0;) {
-         if (pq->state[pq->order[i]] == VW_IMAGE_READY) {
-            pick = (int32_t)pq->order[i];
-            break;
-         }
+   for (uint32_t i = pq->order_len; i-- > 0;) {
+      uint32_t idx = pq->order[i];
+      if (pq->state[idx] == VW_IMAGE_READY) {
+         if (vw_pq_mode_replaces(pq->frame_mode[idx]))
+            pick = (int32_t)idx;
+         break;
       }
-   } else if (pq->state[pq->order[0]] == VW_IMAGE_READY) {
-      pick = (int32_t)pq->order[0];
    }
+   if (pick < 0 && pq->state[pq->order[0]] == VW_IMAGE_READY)
+      pick = (int32_t)pq->order[0];
    if (pick < 0)
       return -1;
 
-   if (pq->period_ns == 0 || !pq->have_flip_time || pq->mode == VK_PRESENT_MODE_IMMEDIATE_KHR)
+   VkPresentModeKHR mode = pq->frame_mode[pick];
+   if (pq->period_ns == 0 || !pq->have_flip_time || mode == VK_PRESENT_MODE_IMMEDIATE_KHR)
       return pick;
 
    uint64_t due = pq->last_flip_ns + pq->period_ns;
    uint64_t ready = pq->ready_ns[pick];
-   if (pq->mode == VK_PRESENT_MODE_FIFO_RELAXED_KHR && ready >= due)
+   if (mode == VK_PRESENT_MODE_FIFO_RELAXED_KHR && ready >= due)
       return pick; /* it missed its refresh: show it now rather than wait another */
    uint64_t at = next_refresh(pq, ready);
    if (now_ns >= at)

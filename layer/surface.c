@@ -146,6 +146,9 @@ vw_GetPhysicalDeviceSurfaceCapabilities2KHR(VkPhysicalDevice handle,
    if (r != VK_SUCCESS)
       return r;
    vw_surface_caps2_common(caps);
+   r = vw_surface_caps2_present_mode(surface, pdev, info, caps);
+   if (r != VK_SUCCESS)
+      return r;
    if (surface->backend->get_capabilities2)
       return surface->backend->get_capabilities2(surface, pdev, info, caps);
    return VK_SUCCESS;

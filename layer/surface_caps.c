@@ -1,5 +1,8 @@
 #include "surface_caps.h"
 
+#include "log.h"
+#include "surface.h"
+
 static VkFormatFeatureFlags
 optimal_features(struct vw_physical_device *pdev, VkFormat format)
 {
@@ -65,4 +68,60 @@ vw_surface_caps2_common(VkSurfaceCapabilities2KHR *caps)
          break;
       }
    }
+}
+
+VkResult
+vw_surface_caps2_present_mode(struct vw_surface *surface, struct vw_physical_device *pdev,
+                              const VkPhysicalDeviceSurfaceInfo2KHR *info,
+                              VkSurfaceCapabilities2KHR *caps)
+{
+   const VkSurfacePresentModeEXT *asked = NULL;
+   for (const VkBaseInStructure *s = info->pNext; s; s = s->pNext)
+      if (s->sType == VK_STRUCTURE_TYPE_SURFACE_PRESENT_MODE_EXT)
+         asked = (const VkSurfacePresentModeEXT *)s;
+   bool offered = false;
+   if (asked) {
+      VkPresentModeKHR modes[4];
+      uint32_t n = surface->backend->get_present_modes(surface, pdev, modes);
+      for (uint32_t i = 0; i < n; i++)
+         offered |= modes[i] == asked->presentMode;
+      if (!offered)
+         vw_err("vkGetPhysicalDeviceSurfaceCapabilities2KHR: present mode %d is not one the "
+                "%s surface offers", asked->presentMode, surface->backend->name);
+   }
+   /* No backend's image counts depend on the mode: surfaceCapabilities, as filled, is
+    * already the answer for any one mode. */
+   for (VkBaseOutStructure *s = caps->pNext; s; s = s->pNext) {
+      if (s->sType == VK_STRUCTURE_TYPE_SURFACE_PRESENT_MODE_COMPATIBILITY_EXT) {
+         VkSurfacePresentModeCompatibilityEXT *compat = (VkSurfacePresentModeCompatibilityEXT *)s;
+         if (!asked || !offered) {
+            /* Without a mode there is nothing to be compatible with. */
+            compat->presentModeCount = 0;
+            continue;
+         }
+         VkPresentModeKHR modes[4];
+         uint32_t n = vw_compatible_present_modes(surface->backend->mode_switching,
+                                                  asked->presentMode, modes);
+         if (!compat->pPresentModes) {
+            compat->presentModeCount = n;
+            continue;
+         }
+         /* This structure has no VK_INCOMPLETE: a short array gets what fits. */
+         uint32_t copy = compat->presentModeCount < n ? compat->presentModeCount : n;
+         for (uint32_t i = 0; i < copy; i++)
+            compat->pPresentModes[i] = modes[i];
+         compat->presentModeCount = copy;
+      } else if (s->sType == VK_STRUCTURE_TYPE_SURFACE_PRESENT_SCALING_CAPABILITIES_EXT) {
+         /* Every backend shows the image at its own size, at the surface's origin: no
+          * scaling and no gravity are offered. The extents an image may have are the
+          * surface's own. */
+         VkSurfacePresentScalingCapabilitiesEXT *sc = (VkSurfacePresentScalingCapabilitiesEXT *)s;
+         sc->supportedPresentScaling = 0;
+         sc->supportedPresentGravityX = 0;
+         sc->supportedPresentGravityY = 0;
+         sc->minScaledImageExtent = caps->surfaceCapabilities.minImageExtent;
+         sc->maxScaledImageExtent = caps->surfaceCapabilities.maxImageExtent;
+      }
+   }
+   return VK_SUCCESS;
 }

@@ -25,3 +25,11 @@ uint32_t vw_surface_present_modes(VkPresentModeKHR modes[4]);
  * alike: no shared-present usage (no shared present modes are offered) and no protected
  * swapchains. Structures the layer does not know are left as the app wrote them. */
 void vw_surface_caps2_common(VkSurfaceCapabilities2KHR *caps);
+
+/* VK_EXT_surface_maintenance1: the structures that depend on the VkSurfacePresentModeEXT in
+ * info's chain (the image counts per mode, the modes it switches to without a new
+ * swapchain) and the scaling the layer offers (none). */
+struct vw_surface;
+VkResult vw_surface_caps2_present_mode(struct vw_surface *surface, struct vw_physical_device *pdev,
+                                       const VkPhysicalDeviceSurfaceInfo2KHR *info,
+                                       VkSurfaceCapabilities2KHR *caps);

@@ -29,6 +29,56 @@ vw_swapchain_release_image(struct vw_swapchain *sc, uint32_t index)
    vw_presentation_release_image(&sc->pres, index);
 }
 
+/* VK_EXT_swapchain_maintenance1's structures. The modes to switch between must be offered
+ * and compatible with each other (present_modes.h); no scaling or gravity is offered
+ * (VkSurfacePresentScalingCapabilitiesEXT says none), so only zeros are accepted: an image
+ * the layer would show otherwise than asked is refused rather than shown wrong. */
+static VkResult
+check_maintenance1(struct vw_surface *surface, const VkSwapchainCreateInfoKHR *ci,
+                   const VkPresentModeKHR *offered, uint32_t noffered)
+{
+   for (const VkBaseInStructure *s = ci->pNext; s; s = s->pNext) {
+      if (s->sType == VK_STRUCTURE_TYPE_SWAPCHAIN_PRESENT_MODES_CREATE_INFO_EXT) {
+         const VkSwapchainPresentModesCreateInfoEXT *m =
+            (const VkSwapchainPresentModesCreateInfoEXT *)s;
+         if (!m->presentModeCount || !m->pPresentModes || m->presentModeCount > 4) {
+            vw_err("vkCreateSwapchainKHR: %u present modes to switch between, 1..4 allowed",
+                   m->presentModeCount);
+            return VK_ERROR_INITIALIZATION_FAILED;
+         }
+         bool has_own = false;
+         for (uint32_t i = 0; i < m->presentModeCount; i++) {
+            bool ok = false;
+            for (uint32_t j = 0; j < noffered; j++)
+               ok |= offered[j] == m->pPresentModes[i];
+            if (!ok) {
+               vw_err("vkCreateSwapchainKHR: present mode %d to switch to is not one the %s "
+                      "surface offers", m->pPresentModes[i], surface->backend->name);
+               return VK_ERROR_INITIALIZATION_FAILED;
+            }
+            has_own |= m->pPresentModes[i] == ci->presentMode;
+         }
+         if (!has_own || !vw_present_modes_compatible(surface->backend->mode_switching,
+                                                      m->pPresentModes, m->presentModeCount)) {
+            vw_err("vkCreateSwapchainKHR: the present modes to switch between do not include "
+                   "presentMode %d or are not compatible on the %s surface", ci->presentMode,
+                   surface->backend->name);
+            return VK_ERROR_INITIALIZATION_FAILED;
+         }
+      } else if (s->sType == VK_STRUCTURE_TYPE_SWAPCHAIN_PRESENT_SCALING_CREATE_INFO_EXT) {
+         const VkSwapchainPresentScalingCreateInfoEXT *sc =
+            (const VkSwapchainPresentScalingCreateInfoEXT *)s;
+         if (sc->scalingBehavior || sc->presentGravityX || sc->presentGravityY) {
+            vw_err("vkCreateSwapchainKHR: present scaling 0x%x, gravity 0x%x/0x%x asked; the "
+                   "%s surface offers none", sc->scalingBehavior, sc->presentGravityX,
+                   sc->presentGravityY, surface->backend->name);
+            return VK_ERROR_INITIALIZATION_FAILED;
+         }
+      }
+   }
+   return VK_SUCCESS;
+}
+
 /* Refuses what the driver must never see. The extent and layer limits are those the
  * surface's backend reports for this device (vkGetPhysicalDeviceSurfaceCapabilitiesKHR):
  * an image beyond them is invalid usage a driver need not survive (lavapipe crashes on a
@@ -82,7 +132,7 @@ check_create_info(struct vw_device *dev, struct vw_surface *surface,
              ci->imageArrayLayers, surface->backend->name, caps.maxImageArrayLayers);
       return VK_ERROR_INITIALIZATION_FAILED;
    }
-   return VK_SUCCESS;
+   return check_maintenance1(surface, ci, modes, nmodes);
 }
 
 /* The image template: the app's request plus TRANSFER_SRC, which the present copy needs. */
@@ -213,6 +263,18 @@ vw_CreateSwapchainKHR(VkDevice device, const VkSwapchainCreateInfoKHR *ci,
    sc->usage = ci->imageUsage;
    sc->sharing = ci->imageSharingMode;
    sc->present_mode = ci->presentMode;
+   sc->modes[0] = ci->presentMode;
+   sc->mode_count = 1;
+   for (const VkBaseInStructure *s = ci->pNext; s; s = s->pNext) {
+      if (s->sType != VK_STRUCTURE_TYPE_SWAPCHAIN_PRESENT_MODES_CREATE_INFO_EXT)
+         continue;
+      const VkSwapchainPresentModesCreateInfoEXT *m = (const VkSwapchainPresentModesCreateInfoEXT *)s;
+      for (uint32_t i = 0; i < m->presentModeCount; i++)
+         if (m->pPresentModes[i] != ci->presentMode && sc->mode_count < 4)
+            sc->modes[sc->mode_count++] = m->pPresentModes[i];
+   }
+   /* DEFERRED_MEMORY_ALLOCATION only allows the images' memory to wait for their first
+    * acquire ("may defer"); they are made here as always, which the spec permits. */
    sc->flags = ci->flags;
    sc->composite_alpha = ci->compositeAlpha;
    sc->image_count = ci->minImageCount ? ci->minImageCount : 1;
@@ -424,6 +486,41 @@ vw_WaitForPresentKHR(VkDevice device, VkSwapchainKHR handle, uint64_t present_id
    if (vw_swapchain_refused_in_child(sc, "vkWaitForPresentKHR"))
       return VK_ERROR_DEVICE_LOST;
    return vw_present_wait(&sc->pres, present_id, timeout);
+}
+
+/* Acquired images go back to the free list as if never acquired. The spec makes the app
+ * wait for any semaphore or fence the acquire signalled before this, so nothing of the GPU
+ * still refers to them. All indices are checked first: a bad one changes nothing. */
+VKAPI_ATTR VkResult VKAPI_CALL
+vw_ReleaseSwapchainImagesEXT(VkDevice device, const VkReleaseSwapchainImagesInfoEXT *info)
+{
+   struct vw_swapchain *sc = vw_swapchain_from_handle(info->swapchain);
+   if (!sc) {
+      struct vw_device *dev = vw_device_from_handle(device);
+      if (!dev || !dev->next.ReleaseSwapchainImagesEXT)
+         return VK_ERROR_SURFACE_LOST_KHR;
+      return dev->next.ReleaseSwapchainImagesEXT(device, info);
+   }
+   if (vw_swapchain_refused_in_child(sc, "vkReleaseSwapchainImagesEXT"))
+      return VK_ERROR_DEVICE_LOST;
+   pthread_mutex_lock(&sc->pres.lock);
+   for (uint32_t i = 0; i < info->imageIndexCount; i++) {
+      uint32_t idx = info->pImageIndices[i];
+      if (idx >= sc->image_count || sc->pres.pq.state[idx] != VW_IMAGE_ACQUIRED) {
+         pthread_mutex_unlock(&sc->pres.lock);
+         vw_err("vkReleaseSwapchainImagesEXT: image %u of swapchain %u is not acquired", idx,
+                sc->serial);
+         /* The command has no code for this misuse; OUT_OF_DATE is what vkQueuePresentKHR
+          * answers for an image not acquired. The images stay as they were. */
+         return VK_ERROR_OUT_OF_DATE_KHR;
+      }
+   }
+   uint32_t n = 0;
+   for (uint32_t i = 0; i < info->imageIndexCount; i++)
+      n += vw_pq_unacquire(&sc->pres.pq, info->pImageIndices[i]);
+   vw_presentation_released_locked(&sc->pres, n);
+   pthread_mutex_unlock(&sc->pres.lock);
+   return VK_SUCCESS;
 }
 
 VKAPI_ATTR VkResult VKAPI_CALL

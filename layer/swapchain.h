@@ -64,7 +64,11 @@ struct vw_swapchain {
    uint32_t layers;
    VkImageUsageFlags usage;
    VkSharingMode sharing;
-   VkPresentModeKHR present_mode;
+   VkPresentModeKHR present_mode; /* the one it was created with */
+   /* What presents may switch to (VkSwapchainPresentModesCreateInfoEXT), present_mode
+    * first; compatible with each other on the backend (present_modes.h). */
+   VkPresentModeKHR modes[4];
+   uint32_t mode_count;
    VkSwapchainCreateFlagsKHR flags;
    VkCompositeAlphaFlagBitsKHR composite_alpha;
    /* How every image is created: also used for app images bound to swapchain memory
@@ -141,6 +145,8 @@ VKAPI_ATTR VkResult VKAPI_CALL vw_AcquireNextImage2KHR(VkDevice device,
 VKAPI_ATTR VkResult VKAPI_CALL vw_QueuePresentKHR(VkQueue queue, const VkPresentInfoKHR *info);
 VKAPI_ATTR VkResult VKAPI_CALL vw_WaitForPresentKHR(VkDevice device, VkSwapchainKHR swapchain,
                                                     uint64_t present_id, uint64_t timeout);
+VKAPI_ATTR VkResult VKAPI_CALL vw_ReleaseSwapchainImagesEXT(
+   VkDevice device, const VkReleaseSwapchainImagesInfoEXT *info);
 VKAPI_ATTR VkResult VKAPI_CALL vw_GetDeviceGroupPresentCapabilitiesKHR(
    VkDevice device, VkDeviceGroupPresentCapabilitiesKHR *caps);
 VKAPI_ATTR VkResult VKAPI_CALL vw_GetDeviceGroupSurfacePresentModesKHR(

@@ -21,6 +21,8 @@
 #include <stdint.h>
 #include <vulkan/vulkan.h>
 
+#include "venus_wsi/present_modes.h"
+
 struct vw_surface;
 struct vw_swapchain;
 struct vw_image;
@@ -38,6 +40,8 @@ struct vw_damage {
 
 struct vw_backend_ops {
    const char *name;
+   /* Which present modes its swapchains switch between per present (present_modes.h). */
+   enum vw_mode_switching mode_switching;
 
    /* --- surface queries, for one physical device --- */
    VkResult (*get_support)(struct vw_surface *surface, struct vw_physical_device *pdev,

@@ -29,6 +29,8 @@ enum vw_image_state {
 };
 
 struct vw_present_queue {
+   /* The mode the next present takes (VK_EXT_swapchain_maintenance1 changes it per
+    * present); each queued frame keeps the one it was presented with. */
    VkPresentModeKHR mode;
    uint32_t image_count;
    /* The display keeps reading an image until the next one replaces it (KMS); a headless
@@ -44,6 +46,7 @@ struct vw_present_queue {
    uint8_t state[VW_MAX_IMAGES];
    bool discard[VW_MAX_IMAGES]; /* released, not shown, once READY (mailbox, retired) */
    bool released_early[VW_MAX_IMAGES]; /* the backend let go of it before its flip was done */
+   VkPresentModeKHR frame_mode[VW_MAX_IMAGES]; /* the mode each queued frame was presented in */
    uint64_t ready_ns[VW_MAX_IMAGES]; /* when the GPU finished it: FIFO shows it at the next
                                         refresh after that */
    uint32_t order[VW_MAX_IMAGES]; /* QUEUED and READY images in present order */
@@ -77,15 +80,21 @@ uint32_t vw_pq_count(const struct vw_present_queue *pq, enum vw_image_state stat
  * was not acquired. */
 bool vw_pq_queue(struct vw_present_queue *pq, uint32_t index, bool discard);
 
+/* Whether frames presented in 'mode' replace older ones (MAILBOX, IMMEDIATE). */
+bool vw_pq_mode_replaces(VkPresentModeKHR mode);
+
 /* Oldest QUEUED image (the next fence to wait for), or -1. */
 int32_t vw_pq_oldest_queued(const struct vw_present_queue *pq);
 
-/* The GPU finished 'index' at 'now_ns'. Images freed as a result (discarded frames, and in
- * MAILBOX and IMMEDIATE the older READY frames it replaces) are written to 'released'. */
+/* The GPU finished 'index' at 'now_ns'. Images freed as a result (discarded frames, and
+ * where 'index' was presented in MAILBOX or IMMEDIATE the older READY frames it replaces,
+ * whatever their own mode) are written to 'released'. */
 uint32_t vw_pq_mark_ready(struct vw_present_queue *pq, uint32_t index, uint64_t now_ns,
                           uint32_t released[VW_MAX_IMAGES]);
 
-/* Chooses the frame to put on screen at time 'now_ns', or -1. When the choice waits for a
+/* Chooses the frame to put on screen at time 'now_ns', or -1: the newest READY frame where
+ * that one replaces older frames, else the oldest frame once READY; the chosen frame's own
+ * mode decides whether it waits for a refresh. When the choice waits for a
  * refresh, *wait_until_ns is set to that time (else 0). Nothing is chosen while a flip is
  * pending. The caller then calls vw_pq_flip_started(). */
 int32_t vw_pq_pick(const struct vw_present_queue *pq, uint64_t now_ns, uint64_t *wait_until_ns);

@@ -173,6 +173,7 @@ headless_destroy_swapchain(struct vw_swapchain *sc)
 
 const struct vw_backend_ops vw_headless_backend = {
    .name = "headless",
+   .mode_switching = VW_MODES_ALL,
    .get_support = headless_get_support,
    .get_capabilities = headless_get_capabilities,
    .get_formats = headless_get_formats,

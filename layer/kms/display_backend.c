@@ -147,8 +147,9 @@ mode_still_valid(struct vw_display_surface *ds)
 static bool
 updates_in_place(struct vw_swapchain *sc)
 {
+   /* A swapchain that may switch to another mode per present must never tear. */
    if (sc->path != VW_PATH_COPY || vw_config_get()->kms_update != VW_KMS_UPDATE_DIRTYFB ||
-       sc->present_mode != VK_PRESENT_MODE_IMMEDIATE_KHR)
+       sc->present_mode != VK_PRESENT_MODE_IMMEDIATE_KHR || sc->mode_count != 1)
       return false;
    vw_info("swapchain %u: frames are copied into the buffer on screen and shown with DirtyFB "
            "(VENUS_WSI_KMS_UPDATE=dirtyfb)", sc->serial);
@@ -329,12 +330,14 @@ display_present(struct vw_swapchain *sc, struct vw_image *img, const struct vw_d
    pthread_mutex_unlock(&ks->out.dev->lock);
 
    uint32_t fb_id = vw_kms_buffer(&ks->paths.bufs[target])->fb_id;
+   /* The frame's own mode (it may switch per present); written when it was queued, under
+    * the lock the present thread took to pick it. */
+   bool immediate = sc->pres.pq.frame_mode[img - sc->images] == VK_PRESENT_MODE_IMMEDIATE_KHR;
    enum vw_flip_result result;
    uint64_t serial = 0;
    int e = 0;
    for (int attempt = 0; attempt <= EBUSY_RETRIES; attempt++) {
-      e = vw_kms_show(&ks->out, fb_id, sc->extent, damage,
-                      sc->present_mode == VK_PRESENT_MODE_IMMEDIATE_KHR, &result, &serial);
+      e = vw_kms_show(&ks->out, fb_id, sc->extent, damage, immediate, &result, &serial);
       if (e != -EBUSY)
          break;
       /* A flip of ours (or an old swapchain's) still pending: take its event and retry. */
@@ -466,6 +469,7 @@ display_destroy_swapchain(struct vw_swapchain *sc)
 
 const struct vw_backend_ops vw_display_backend = {
    .name = "display",
+   .mode_switching = VW_MODES_ALL,
    .get_support = display_get_support,
    .get_capabilities = display_get_capabilities,
    .get_formats = display_get_formats,

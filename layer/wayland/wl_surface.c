@@ -189,6 +189,7 @@ wl_destroy_surface(struct vw_surface *surface)
 
 const struct vw_backend_ops vw_wl_backend = {
    .name = "wayland",
+   .mode_switching = VW_MODES_FIFO_OR_NOT,
    .get_support = wl_get_support,
    .get_capabilities = wl_get_capabilities,
    .get_formats = wl_get_formats,

@@ -252,6 +252,7 @@ x11_destroy_surface(struct vw_surface *surface)
 
 const struct vw_backend_ops vw_x11_backend = {
    .name = "x11",
+   .mode_switching = VW_MODES_NONE,
    .get_support = x11_get_support,
    .get_capabilities = x11_get_capabilities,
    .get_formats = x11_get_formats,

@@ -23,6 +23,7 @@
 #include "display_surface.h"
 #include "frame_loop.h"
 #include "mock_drm.h"
+#include "maintenance1_check.h"
 #include "present_wait_check.h"
 
 struct options {
@@ -34,12 +35,23 @@ struct options {
 static uint32_t swapchains_created;
 static struct options opts = {.frames = 300};
 static bool legacy_kms(void);
+static bool start_ext(struct harness *h, const struct options *o, bool incremental,
+                      bool present_wait, bool maint1);
 
 static bool
 start_with(struct harness *h, const struct options *o, bool incremental, bool present_wait)
 {
-   static const char *inst_exts[] = {VK_KHR_SURFACE_EXTENSION_NAME, VK_KHR_DISPLAY_EXTENSION_NAME};
-   static const char *dev_exts[4];
+   return start_ext(h, o, incremental, present_wait, false);
+}
+
+static bool
+start_ext(struct harness *h, const struct options *o, bool incremental, bool present_wait,
+          bool maint1)
+{
+   static const char *inst_exts[] = {VK_KHR_SURFACE_EXTENSION_NAME, VK_KHR_DISPLAY_EXTENSION_NAME,
+                                     VK_KHR_GET_SURFACE_CAPABILITIES_2_EXTENSION_NAME,
+                                     VK_EXT_SURFACE_MAINTENANCE_1_EXTENSION_NAME};
+   static const char *dev_exts[5];
    uint32_t ndev = 0;
    dev_exts[ndev++] = VK_KHR_SWAPCHAIN_EXTENSION_NAME;
    if (incremental)
@@ -48,6 +60,8 @@ start_with(struct harness *h, const struct options *o, bool incremental, bool pr
       dev_exts[ndev++] = VK_KHR_PRESENT_ID_EXTENSION_NAME;
       dev_exts[ndev++] = VK_KHR_PRESENT_WAIT_EXTENSION_NAME;
    }
+   if (maint1)
+      dev_exts[ndev++] = VK_EXT_SWAPCHAIN_MAINTENANCE_1_EXTENSION_NAME;
    static const char *layers[4];
    static char layer_buf[256];
    uint32_t nlayers = 0;
@@ -61,10 +75,11 @@ start_with(struct harness *h, const struct options *o, bool incremental, bool pr
       .layers = layers,
       .layer_count = nlayers,
       .instance_exts = inst_exts,
-      .instance_ext_count = 2,
+      .instance_ext_count = maint1 ? 4 : 2,
       .device_exts = dev_exts,
       .device_ext_count = ndev,
       .present_wait = present_wait,
+      .maintenance1 = maint1,
    };
    memset(h, 0, sizeof(*h));
    return harness_init(h, &ho);
@@ -573,6 +588,42 @@ present_wait_after_flip(void **state)
    vkDestroySurfaceKHR(h.instance, surface, NULL);
    harness_finish(&h);
    check_nothing_leaked(&h, "present wait");
+   assert_int_equal(h.failures, 0);
+   assert_int_equal(h.validation_messages, 0);
+}
+
+/* --- VK_EXT_surface_maintenance1 / VK_EXT_swapchain_maintenance1 on a KMS display --- */
+
+/* Every mode compatible (the present queue applies each frame's mode; IMMEDIATE only adds
+ * the async flag to that frame's commit); present fences signal with the mode switched per
+ * present; images released and acquired again; the last frame reaches the screen. */
+static void
+maintenance1_on_display(void **state)
+{
+   struct harness h;
+   mock_drm_reset(NULL);
+   assert_true(start_ext(&h, &opts, false, false, true));
+   CHECK(&h, h.maintenance1, "swapchainMaintenance1 not reported or not enabled");
+   VkExtent2D extent;
+   VkSurfaceKHR surface = display_surface_create(&h, &extent, NULL);
+   assert_true(surface != VK_NULL_HANDLE);
+   m1_check_surface(&h, surface, 4);
+   struct frame_loop fl;
+   m1_check_swapchain(&h, surface, &fl, extent, 40, swapchains_created++);
+   if (fl.swapchain) {
+      CHECK(&h, screen_shows_frame(fl.frames - 1, fl.extent, 2000),
+            "the last frame is not on screen");
+      struct mock_drm_stats s;
+      mock_drm_get_stats(&s);
+      printf("display: %llu flips after %llu frames\n", (unsigned long long)s.flips,
+             (unsigned long long)fl.frames);
+      m1_check_deferred(&h, surface, extent, fl.swapchain);
+      swapchains_created++;
+   }
+   frame_loop_destroy(&fl, fl.swapchain != VK_NULL_HANDLE);
+   vkDestroySurfaceKHR(h.instance, surface, NULL);
+   harness_finish(&h);
+   check_nothing_leaked(&h, "maintenance1");
    assert_int_equal(h.failures, 0);
    assert_int_equal(h.validation_messages, 0);
 }
@@ -1202,7 +1253,7 @@ main(int argc, char **argv)
          return 2;
       }
    }
-   struct CMUnitTest tests[12 + sizeof(fault_cases) / sizeof(fault_cases[0])] = {
+   struct CMUnitTest tests[13 + sizeof(fault_cases) / sizeof(fault_cases[0])] = {
       cmocka_unit_test(present_modes),
       cmocka_unit_test(restore_console),
       cmocka_unit_test(incremental_present),
@@ -1215,8 +1266,9 @@ main(int argc, char **argv)
       cmocka_unit_test(present_wait_after_flip),
       cmocka_unit_test(present_wait_surface_lost),
       cmocka_unit_test(present_wait_out_of_date),
+      cmocka_unit_test(maintenance1_on_display),
    };
-   size_t n = 12;
+   size_t n = 13;
    for (size_t i = 0; i < sizeof(fault_cases) / sizeof(fault_cases[0]); i++, n++)
       tests[n] = (struct CMUnitTest){fault_cases[i].name, run_fault, NULL, NULL,
                                      (void *)&fault_cases[i]};

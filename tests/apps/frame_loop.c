@@ -65,10 +65,33 @@ frame_loop_create(struct frame_loop *fl, struct harness *h, VkSurfaceKHR surface
                                   VK_COMPOSITE_ALPHA_OPAQUE_BIT_KHR);
 }
 
+static VkResult create(struct frame_loop *fl, struct harness *h, VkSurfaceKHR surface,
+                       VkExtent2D extent, VkPresentModeKHR mode, uint32_t min_images,
+                       VkSwapchainKHR old, uint32_t serial, VkCompositeAlphaFlagBitsKHR alpha,
+                       const void *next, VkSwapchainCreateFlagsKHR flags);
+
 VkResult
 frame_loop_create_alpha(struct frame_loop *fl, struct harness *h, VkSurfaceKHR surface,
                         VkExtent2D extent, VkPresentModeKHR mode, uint32_t min_images,
                         VkSwapchainKHR old, uint32_t serial, VkCompositeAlphaFlagBitsKHR alpha)
+{
+   return create(fl, h, surface, extent, mode, min_images, old, serial, alpha, NULL, 0);
+}
+
+VkResult
+frame_loop_create_ext(struct frame_loop *fl, struct harness *h, VkSurfaceKHR surface,
+                      VkExtent2D extent, VkPresentModeKHR mode, uint32_t min_images,
+                      VkSwapchainKHR old, uint32_t serial, const void *swapchain_next,
+                      VkSwapchainCreateFlagsKHR flags)
+{
+   return create(fl, h, surface, extent, mode, min_images, old, serial,
+                 VK_COMPOSITE_ALPHA_OPAQUE_BIT_KHR, swapchain_next, flags);
+}
+
+static VkResult
+create(struct frame_loop *fl, struct harness *h, VkSurfaceKHR surface, VkExtent2D extent,
+       VkPresentModeKHR mode, uint32_t min_images, VkSwapchainKHR old, uint32_t serial,
+       VkCompositeAlphaFlagBitsKHR alpha, const void *next, VkSwapchainCreateFlagsKHR flags)
 {
    memset(fl, 0, sizeof(*fl));
    fl->h = h;
@@ -90,6 +113,8 @@ frame_loop_create_alpha(struct frame_loop *fl, struct harness *h, VkSurfaceKHR s
 
    VkSwapchainCreateInfoKHR sci = {
       .sType = VK_STRUCTURE_TYPE_SWAPCHAIN_CREATE_INFO_KHR,
+      .pNext = next,
+      .flags = flags,
       .surface = surface,
       .minImageCount = count,
       .imageFormat = fl->format,
@@ -380,11 +405,12 @@ frame_loop_draw(struct frame_loop *fl)
       region.rectangleCount = nrects;
       region.pRectangles = rects;
    }
+   regions.pNext = fl->present_next;
    VkPresentIdKHR present_id = {
       .sType = VK_STRUCTURE_TYPE_PRESENT_ID_KHR,
       /* A whole-image update leaves the regions out: the validation layer of 1.3.239 takes
        * rectangleCount 0 (which the spec allows) for an error. */
-      .pNext = fl->damage && region.rectangleCount ? &regions : NULL,
+      .pNext = fl->damage && region.rectangleCount ? &regions : fl->present_next,
       .swapchainCount = 1,
       .pPresentIds = &fl->present_id,
    };

@@ -40,6 +40,7 @@ struct frame_loop {
    bool drawn[FRAME_LOOP_MAX_IMAGES];
    uint32_t serial; /* the layer numbers swapchains in creation order, from 0 */
    uint64_t present_id; /* when not 0, the next present carries it (VkPresentIdKHR) */
+   const void *present_next; /* chained last into every VkPresentInfoKHR when set */
 };
 
 /* Colours of frame 'n': the background everywhere, and a centre rectangle drawn in 'fg'
@@ -59,6 +60,11 @@ VkResult frame_loop_create_alpha(struct frame_loop *fl, struct harness *h, VkSur
                                  VkExtent2D extent, VkPresentModeKHR mode, uint32_t min_images,
                                  VkSwapchainKHR old, uint32_t serial,
                                  VkCompositeAlphaFlagBitsKHR alpha);
+/* The same with a chain and flags for VkSwapchainCreateInfoKHR. */
+VkResult frame_loop_create_ext(struct frame_loop *fl, struct harness *h, VkSurfaceKHR surface,
+                               VkExtent2D extent, VkPresentModeKHR mode, uint32_t min_images,
+                               VkSwapchainKHR old, uint32_t serial, const void *swapchain_next,
+                               VkSwapchainCreateFlagsKHR flags);
 /* Draws and presents one frame; returns the worst result of acquire and present. */
 VkResult frame_loop_draw(struct frame_loop *fl);
 /* Waits for the app's own frames (not the layer's) and frees everything. */

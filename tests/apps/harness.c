@@ -165,6 +165,26 @@ harness_init(struct harness *h, const struct harness_options *opt)
          f12.pNext = want13.pNext;
    }
 
+   VkPhysicalDeviceSwapchainMaintenance1FeaturesEXT maint_f = {
+      .sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SWAPCHAIN_MAINTENANCE_1_FEATURES_EXT,
+   };
+   if (opt->maintenance1) {
+      VkPhysicalDeviceFeatures2 asked = {
+         .sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_FEATURES_2,
+         .pNext = &maint_f,
+      };
+      vkGetPhysicalDeviceFeatures2(h->pdev, &asked);
+      h->maintenance1 = maint_f.swapchainMaintenance1;
+      if (!h->maintenance1)
+         fprintf(stderr, "swapchainMaintenance1 not reported\n");
+      /* Last in the chain, as the present features are. */
+      VkBaseOutStructure *last = (VkBaseOutStructure *)&f12;
+      while (last->pNext)
+         last = last->pNext;
+      if (h->maintenance1)
+         last->pNext = (VkBaseOutStructure *)&maint_f;
+   }
+
    float prio = 1.0f;
    VkDeviceQueueCreateInfo qci = {
       .sType = VK_STRUCTURE_TYPE_DEVICE_QUEUE_CREATE_INFO,

@@ -22,6 +22,7 @@ struct harness {
    uint32_t failures;            /* failed checks */
    bool has_sync2;
    bool present_wait; /* presentId and presentWait reported and enabled */
+   bool maintenance1; /* swapchainMaintenance1 reported and enabled */
 };
 
 struct harness_options {
@@ -34,6 +35,9 @@ struct harness_options {
    /* Enable the presentId and presentWait features where vkGetPhysicalDeviceFeatures2
     * reports them (the app names VK_KHR_present_id and VK_KHR_present_wait itself). */
    bool present_wait;
+   /* Enable swapchainMaintenance1 where reported (the app names
+    * VK_EXT_swapchain_maintenance1 and VK_EXT_surface_maintenance1 itself). */
+   bool maintenance1;
 };
 
 bool harness_init(struct harness *h, const struct harness_options *opt);

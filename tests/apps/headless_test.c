@@ -11,6 +11,7 @@
 
 #include "frame_loop.h"
 #include "png_read.h"
+#include "maintenance1_check.h"
 #include "present_wait_check.h"
 
 struct options {
@@ -133,10 +134,9 @@ test_surface_queries(struct harness *h, VkSurfaceKHR surface)
    };
    /* The chain: what the layer answers (protected: no; shared present: no usage), and a
     * structure of an extension it does not know, which must stay as the app wrote it. */
-   VkSurfacePresentScalingCapabilitiesEXT unknown = {
-      .sType = VK_STRUCTURE_TYPE_SURFACE_PRESENT_SCALING_CAPABILITIES_EXT,
-      .supportedPresentScaling = 0x5a5a,
-      .minScaledImageExtent = {77, 77},
+   VkSurfaceCapabilitiesPresentBarrierNV unknown = {
+      .sType = VK_STRUCTURE_TYPE_SURFACE_CAPABILITIES_PRESENT_BARRIER_NV,
+      .presentBarrierSupported = 0x5a5a,
    };
    VkSharedPresentSurfaceCapabilitiesKHR shared = {
       .sType = VK_STRUCTURE_TYPE_SHARED_PRESENT_SURFACE_CAPABILITIES_KHR,
@@ -158,7 +158,7 @@ test_surface_queries(struct harness *h, VkSurfaceKHR surface)
    CHECK(h, prot.supportsProtected == VK_FALSE, "protected swapchains claimed");
    CHECK(h, shared.sharedPresentSupportedUsageFlags == 0, "shared present usage 0x%x",
          shared.sharedPresentSupportedUsageFlags);
-   CHECK(h, unknown.supportedPresentScaling == 0x5a5a && unknown.minScaledImageExtent.width == 77,
+   CHECK(h, unknown.presentBarrierSupported == 0x5a5a,
          "a structure the layer does not know was written");
    CHECK(h, caps2.surfaceCapabilities.minImageCount == caps.minImageCount, "caps2 differs");
 
@@ -1046,6 +1046,34 @@ test_present_wait(struct harness *h, VkSurfaceKHR surface, const struct options 
    }
 }
 
+/* VK_EXT_surface_maintenance1 and VK_EXT_swapchain_maintenance1: every mode compatible on
+ * a headless surface; present fences, the mode switched per present (the frames dumped
+ * still show their colours), images released and acquired again. */
+static void
+test_maintenance1(struct harness *h, VkSurfaceKHR surface, const struct options *o)
+{
+   CHECK(h, h->maintenance1, "swapchainMaintenance1 not reported or not enabled");
+   CHECK(h, pw_device_lists(h, VK_EXT_SWAPCHAIN_MAINTENANCE_1_EXTENSION_NAME) &&
+               pw_device_lists(h, VK_KHR_SWAPCHAIN_MAINTENANCE_1_EXTENSION_NAME),
+         "VK_EXT_swapchain_maintenance1 or VK_KHR_swapchain_maintenance1 not listed");
+   if (!h->maintenance1)
+      return;
+   m1_check_surface(h, surface, 4);
+   uint32_t serial = swapchains_created++;
+   remove_dump(serial);
+   struct frame_loop fl;
+   uint64_t frames = m1_check_swapchain(h, surface, &fl, o->extent,
+                                        o->frames < 60 ? o->frames : 60, serial);
+   uint32_t found = 0;
+   uint32_t bad = check_dumps(h, serial, frames, fl.extent, &found);
+   m1_check_deferred(h, surface, o->extent, fl.swapchain);
+   swapchains_created++;
+   frame_loop_destroy(&fl, fl.swapchain != VK_NULL_HANDLE);
+   if (getenv("VENUS_WSI_DUMP_DIR"))
+      CHECK(h, found > 0, "no frame of swapchain %u dumped", serial);
+   printf("dumps: %u checked, %u wrong\n", found, bad);
+}
+
 static void
 test_owner(struct harness *h, const struct options *o)
 {
@@ -1068,7 +1096,7 @@ usage(void)
            "                        [--expect-owner layer|driver] [--app-layers L1,L2]\n"
            "                        [--validation above|below]\n"
            "tests: queries, modes, timeouts, bound, mutable, layers, stuck, fork, extents, nodisplay,\n"
-           "       provoke, owner, presentwait\n");
+           "       provoke, owner, presentwait, maint1, maint1khr\n");
 }
 
 int
@@ -1099,14 +1127,31 @@ main(int argc, char **argv)
       o.tests = o.expect_owner ? "owner" : "queries,modes,timeouts,bound,mutable,layers";
 
    bool owner_only = !strcmp(o.tests, "owner");
+   /* Only the present-wait and maintenance1 runs enable theirs: the other runs show the
+    * layer without. */
+   bool present_wait = wants(&o, "presentwait") && !owner_only;
+   /* maint1khr: the same through VK_KHR_swapchain_maintenance1 and its command's KHR name.
+    * The instance extension stays the EXT one (same structures): Debian 12's loader
+    * (1.3.239) refuses instance extension names it does not know, VK_KHR_surface_maintenance1
+    * among them, whoever offers them; the layer does not check the dependency. */
+   bool maint1_khr = wants(&o, "maint1khr") && !owner_only;
+   bool maint1 = (wants(&o, "maint1") || maint1_khr) && !owner_only;
+   if (maint1_khr)
+      m1_release_command = "vkReleaseSwapchainImagesKHR";
    const char *inst_exts[] = {VK_KHR_SURFACE_EXTENSION_NAME, VK_EXT_HEADLESS_SURFACE_EXTENSION_NAME,
                               VK_KHR_GET_SURFACE_CAPABILITIES_2_EXTENSION_NAME,
-                              VK_KHR_DISPLAY_EXTENSION_NAME};
-   const char *dev_exts[] = {VK_KHR_SWAPCHAIN_EXTENSION_NAME,
-                             VK_KHR_SWAPCHAIN_MUTABLE_FORMAT_EXTENSION_NAME,
-                             VK_KHR_PRESENT_ID_EXTENSION_NAME, VK_KHR_PRESENT_WAIT_EXTENSION_NAME};
-   /* Only the present-wait runs enable them: the other runs show the layer without. */
-   bool present_wait = wants(&o, "presentwait") && !owner_only;
+                              VK_KHR_DISPLAY_EXTENSION_NAME,
+                              VK_EXT_SURFACE_MAINTENANCE_1_EXTENSION_NAME};
+   const char *dev_exts[5] = {VK_KHR_SWAPCHAIN_EXTENSION_NAME,
+                              VK_KHR_SWAPCHAIN_MUTABLE_FORMAT_EXTENSION_NAME};
+   uint32_t ndev_exts = 2;
+   if (present_wait) {
+      dev_exts[ndev_exts++] = VK_KHR_PRESENT_ID_EXTENSION_NAME;
+      dev_exts[ndev_exts++] = VK_KHR_PRESENT_WAIT_EXTENSION_NAME;
+   }
+   if (maint1)
+      dev_exts[ndev_exts++] = maint1_khr ? VK_KHR_SWAPCHAIN_MAINTENANCE_1_EXTENSION_NAME
+                                         : VK_EXT_SWAPCHAIN_MAINTENANCE_1_EXTENSION_NAME;
    const char *layers[4];
    uint32_t nlayers = 0;
    char layer_buf[256] = "";
@@ -1120,10 +1165,11 @@ main(int argc, char **argv)
       .layers = layers,
       .layer_count = nlayers,
       .instance_exts = inst_exts,
-      .instance_ext_count = owner_only ? 0 : 4,
+      .instance_ext_count = owner_only ? 0 : maint1 ? 5 : 4,
       .device_exts = dev_exts,
-      .device_ext_count = present_wait ? 4 : 2,
+      .device_ext_count = ndev_exts,
       .present_wait = present_wait,
+      .maintenance1 = maint1,
    };
    struct harness h = {0};
    if (!harness_init(&h, &ho)) {
@@ -1154,6 +1200,8 @@ main(int argc, char **argv)
          test_bad_extents(&h, surface, &o);
       if (wants(&o, "presentwait"))
          test_present_wait(&h, surface, &o);
+      if (maint1)
+         test_maintenance1(&h, surface, &o);
       if (wants(&o, "provoke") && o.validation)
          provoke_swapchain_misuse(&h, surface, &o);
       vkDestroySurfaceKHR(h.instance, surface, NULL);

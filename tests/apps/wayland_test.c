@@ -23,6 +23,7 @@
 
 #include <wayland-client.h>
 
+#include "maintenance1_check.h"
 #include "png_read.h"
 #include "window_test.h"
 #include "wayland_window.h"
@@ -265,6 +266,27 @@ test_present_wait(struct harness *h, VkSurfaceKHR surface, struct wwin *w, const
                         !o->validation || strcmp(o->validation, "above") != 0);
 }
 
+/* VK_EXT_surface_maintenance1 / VK_EXT_swapchain_maintenance1 on a Wayland window: FIFO
+ * switches with FIFO_RELAXED only (the swapchain throttles on frame callbacks or not from
+ * creation), present fences, images released and acquired again, the last frame shown. */
+static void
+test_maintenance1(struct harness *h, VkSurfaceKHR surface, struct wwin *w, const struct options *o)
+{
+   CHECK(h, h->maintenance1, "swapchainMaintenance1 not reported or not enabled");
+   if (!h->maintenance1)
+      return;
+   m1_check_surface(h, surface, 2);
+   struct frame_loop fl;
+   m1_scene = wt_quad_scene;
+   m1_check_swapchain(h, surface, &fl, w->size, 30, swapchains_created++);
+   if (fl.swapchain) {
+      check_screen(h, fl.frames - 1, fl.extent, "maintenance1", o);
+      m1_check_deferred(h, surface, w->size, fl.swapchain);
+      swapchains_created++;
+   }
+   frame_loop_destroy(&fl, fl.swapchain != VK_NULL_HANDLE);
+}
+
 /* Wayland windows take the size of their buffers: the app remakes its swapchain at the size
  * it wants, and the compositor shows the new one (centred, fullscreen). */
 static void
@@ -398,7 +420,7 @@ usage(void)
 {
    fprintf(stderr,
            "usage: vw-wayland-test [--mode fifo|mailbox|immediate|relaxed] [--frames N]\n"
-           "                       [--tests modes,resize,minimised,compositor-killed,presentwait]\n"
+           "                       [--tests modes,resize,minimised,compositor-killed,presentwait,maint1]\n"
            "                       [--app-layers L1,L2] [--validation above|below]\n"
            "                       [--fifo-range MIN:MAX | --no-rate-check] [--ready-file PATH]\n"
            "                       [--expect-method dmabuf|shm] [--tolerance N]\n"
@@ -473,11 +495,16 @@ main(int argc, char **argv)
    printf("window: fullscreen %ux%u\n", w.size.width, w.size.height);
    pumped = &w;
    wt_between_frames = pump;
-   const char *inst_exts[] = {VK_KHR_SURFACE_EXTENSION_NAME, VK_KHR_WAYLAND_SURFACE_EXTENSION_NAME};
+   const char *inst_exts[] = {VK_KHR_SURFACE_EXTENSION_NAME, VK_KHR_WAYLAND_SURFACE_EXTENSION_NAME,
+                              VK_KHR_GET_SURFACE_CAPABILITIES_2_EXTENSION_NAME,
+                              VK_EXT_SURFACE_MAINTENANCE_1_EXTENSION_NAME};
+   bool maint1 = wt_wants(o.tests, "maint1");
    /* Only the present-wait runs enable them: Mesa's own WSI, the reference, may lack them. */
    bool present_wait = wt_wants(o.tests, "presentwait");
-   const char *dev_exts[3];
+   const char *dev_exts[4];
    uint32_t ndev = wt_device_extensions(present_wait, dev_exts);
+   if (maint1)
+      dev_exts[ndev++] = VK_EXT_SWAPCHAIN_MAINTENANCE_1_EXTENSION_NAME;
    const char *layers[4];
    char layer_buf[256];
    uint32_t nlayers = wt_split_layers(o.app_layers, layer_buf, sizeof(layer_buf), layers);
@@ -485,10 +512,11 @@ main(int argc, char **argv)
       .layers = layers,
       .layer_count = nlayers,
       .instance_exts = inst_exts,
-      .instance_ext_count = 2,
+      .instance_ext_count = maint1 ? 4 : 2,
       .device_exts = dev_exts,
       .device_ext_count = ndev,
       .present_wait = present_wait,
+      .maintenance1 = maint1,
    };
    struct harness h = {0};
    if (!harness_init(&h, &ho)) {
@@ -503,6 +531,8 @@ main(int argc, char **argv)
          test_modes(&h, surface, &w, &o);
       if (present_wait)
          test_present_wait(&h, surface, &w, &o);
+      if (maint1)
+         test_maintenance1(&h, surface, &w, &o);
       if (wt_wants(o.tests, "resize"))
          test_resize(&h, surface, &w, &o);
       if (wt_wants(o.tests, "minimised"))

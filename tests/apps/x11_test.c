@@ -27,6 +27,7 @@
 #include <xcb/xcb.h>
 
 #include "frame_loop.h"
+#include "maintenance1_check.h"
 #include "window_test.h"
 #include "xwd_read.h"
 
@@ -531,6 +532,27 @@ test_present_wait(struct harness *h, VkSurfaceKHR surface, struct xwin *w, const
                         !o->validation || strcmp(o->validation, "above") != 0);
 }
 
+/* VK_EXT_surface_maintenance1 / VK_EXT_swapchain_maintenance1 on an X11 window: each mode
+ * compatible only with itself, present fences, images released and acquired again, the
+ * last frame in the window. */
+static void
+test_maintenance1(struct harness *h, VkSurfaceKHR surface, struct xwin *w, const struct options *o)
+{
+   CHECK(h, h->maintenance1, "swapchainMaintenance1 not reported or not enabled");
+   if (!h->maintenance1)
+      return;
+   m1_check_surface(h, surface, 1);
+   struct frame_loop fl;
+   m1_scene = wt_quad_scene;
+   m1_check_swapchain(h, surface, &fl, w->size, 30, swapchains_created++);
+   if (fl.swapchain) {
+      check_screen(h, w, fl.frames - 1, w->size, "maintenance1", o);
+      m1_check_deferred(h, surface, w->size, fl.swapchain);
+      swapchains_created++;
+   }
+   frame_loop_destroy(&fl, fl.swapchain != VK_NULL_HANDLE);
+}
+
 static bool
 out_of_date_or_suboptimal(VkResult r)
 {
@@ -660,7 +682,7 @@ usage(void)
    fprintf(stderr,
            "usage: vw-x11-test [--xlib [--no-xinitthreads]] [--size WxH] [--depth 24|32]\n"
            "                   [--mode fifo|mailbox|immediate|relaxed] [--frames N]\n"
-           "                   [--tests modes,resize,destroy-window,server-killed,presentwait]\n"
+           "                   [--tests modes,resize,destroy-window,server-killed,presentwait,maint1]\n"
            "                   [--app-layers L1,L2] [--validation above|below]\n"
            "                   [--fifo-range MIN:MAX | --no-rate-check] [--ready-file PATH]\n"
            "                   [--expect-method dri3-present|shm-present|put-image-present|put-image]\n"
@@ -780,11 +802,16 @@ main(int argc, char **argv)
    const char *inst_exts[] = {VK_KHR_SURFACE_EXTENSION_NAME,
                               o.xlib ? VK_KHR_XLIB_SURFACE_EXTENSION_NAME
                                      : VK_KHR_XCB_SURFACE_EXTENSION_NAME,
-                              VK_KHR_GET_SURFACE_CAPABILITIES_2_EXTENSION_NAME};
-   /* Only the present-wait runs enable them: Mesa's own WSI, the reference, may lack them. */
+                              VK_KHR_GET_SURFACE_CAPABILITIES_2_EXTENSION_NAME,
+                              VK_EXT_SURFACE_MAINTENANCE_1_EXTENSION_NAME};
+   /* Only the present-wait and maintenance runs enable them: Mesa's own WSI, the reference,
+    * may lack them. */
    bool present_wait = wt_wants(o.tests, "presentwait");
-   const char *dev_exts[3];
+   bool maint1 = wt_wants(o.tests, "maint1");
+   const char *dev_exts[4];
    uint32_t ndev = wt_device_extensions(present_wait, dev_exts);
+   if (maint1)
+      dev_exts[ndev++] = VK_EXT_SWAPCHAIN_MAINTENANCE_1_EXTENSION_NAME;
    const char *layers[4];
    char layer_buf[256];
    uint32_t nlayers = wt_split_layers(o.app_layers, layer_buf, sizeof(layer_buf), layers);
@@ -792,10 +819,11 @@ main(int argc, char **argv)
       .layers = layers,
       .layer_count = nlayers,
       .instance_exts = inst_exts,
-      .instance_ext_count = 3,
+      .instance_ext_count = maint1 ? 4 : 3,
       .device_exts = dev_exts,
       .device_ext_count = ndev,
       .present_wait = present_wait,
+      .maintenance1 = maint1,
    };
    struct harness h = {0};
    if (!harness_init(&h, &ho)) {
@@ -811,6 +839,8 @@ main(int argc, char **argv)
          test_modes(&h, surface, &w, &o);
       if (present_wait)
          test_present_wait(&h, surface, &w, &o);
+      if (maint1)
+         test_maintenance1(&h, surface, &w, &o);
       if (wt_wants(o.tests, "resize"))
          test_resize(&h, surface, &w, &o);
       if (wt_wants(o.tests, "destroy-window"))

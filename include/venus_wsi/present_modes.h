@@ -1,0 +1,36 @@
+/* Which present modes a swapchain can switch between per present
+ * (VK_EXT_swapchain_maintenance1) without being recreated, per backend kind. Free of
+ * Vulkan calls beyond the types, so the rules are unit-tested. */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <vulkan/vulkan_core.h>
+
+enum vw_mode_switching {
+   /* The present queue applies the mode of each frame and the backend shows every frame
+    * the same way whatever its mode (headless; KMS, where IMMEDIATE only adds the async
+    * flag to the commit of that frame): the four modes switch freely. */
+   VW_MODES_ALL = 0,
+   /* The backend chooses how it waits for the server when the swapchain is made (Wayland:
+    * whether to throttle on frame callbacks), so only modes that agree on that switch:
+    * FIFO with FIFO_RELAXED, MAILBOX with IMMEDIATE. */
+   VW_MODES_FIFO_OR_NOT,
+   /* The backend's method and server options depend on the mode chosen at creation (X11
+    * Present: the method is picked for IMMEDIATE, the options and MSC targets per mode):
+    * each mode is compatible only with itself. */
+   VW_MODES_NONE,
+};
+
+/* Whether 'mode' is one of the four the layer offers. */
+bool vw_present_mode_known(VkPresentModeKHR mode);
+
+/* Writes the modes a swapchain presenting with 'mode' may switch to ('mode' first) and
+ * returns their number (0 for an unknown mode). */
+uint32_t vw_compatible_present_modes(enum vw_mode_switching kind, VkPresentModeKHR mode,
+                                     VkPresentModeKHR out[4]);
+
+/* Whether every mode of 'modes' is compatible with 'modes[0]' (the swapchain's
+ * VkSwapchainPresentModesCreateInfoEXT list, which must contain its presentMode). */
+bool vw_present_modes_compatible(enum vw_mode_switching kind, const VkPresentModeKHR *modes,
+                                 uint32_t count);
