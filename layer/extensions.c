@@ -15,7 +15,9 @@ const VkExtensionProperties vw_instance_extensions[] = {
    {VK_KHR_DISPLAY_EXTENSION_NAME, 23},
    {VK_KHR_GET_DISPLAY_PROPERTIES_2_EXTENSION_NAME, 1},
    {VK_EXT_SURFACE_MAINTENANCE_1_EXTENSION_NAME, 1},
+#ifdef VW_LOADER_KNOWS_KHR_SURFACE_MAINTENANCE1 /* see meson.build */
    {VK_KHR_SURFACE_MAINTENANCE_1_EXTENSION_NAME, 1},
+#endif
 #ifdef VW_HAVE_X11
    {"VK_KHR_xcb_surface", 6},
    {"VK_KHR_xlib_surface", 6},

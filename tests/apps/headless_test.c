@@ -1131,9 +1131,10 @@ main(int argc, char **argv)
     * layer without. */
    bool present_wait = wants(&o, "presentwait") && !owner_only;
    /* maint1khr: the same through VK_KHR_swapchain_maintenance1 and its command's KHR name.
-    * The instance extension stays the EXT one (same structures): Debian 12's loader
-    * (1.3.239) refuses instance extension names it does not know, VK_KHR_surface_maintenance1
-    * among them, whoever offers them; the layer does not check the dependency. */
+    * The instance extension stays the EXT one (same structures): a loader older than
+    * 1.4.321 refuses VK_KHR_surface_maintenance1, a name it does not know, whoever offers it,
+    * so the layer built against one does not list it; the layer does not check the
+    * dependency. */
    bool maint1_khr = wants(&o, "maint1khr") && !owner_only;
    bool maint1 = (wants(&o, "maint1") || maint1_khr) && !owner_only;
    if (maint1_khr)
