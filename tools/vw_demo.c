@@ -3,7 +3,9 @@
  * VENUS_WSI_DUMP_DIR) or on a display through VK_KHR_display (--display). With
  * --present-wait it paces itself as latency-minded apps (DXVK, games) do: every present
  * carries an id (VK_KHR_present_id), and before drawing the next frame it waits until the
- * one before the last is on screen (VK_KHR_present_wait), so at most two are queued. */
+ * one before the last is on screen (VK_KHR_present_wait), so at most two are queued. With
+ * --present-fence every present carries a fence (VK_EXT_swapchain_maintenance1) that the
+ * demo waits for before it hands the same fence to a present again. */
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +13,7 @@
 #include "demo_scene.h"
 #include "display_surface.h"
 #include "frame_loop.h"
+#include "venus_wsi/vk_maintenance1_khr.h"
 
 /* Ctrl-C or a TERM (as the VM harness sends) ends the loop, so the swapchain and surface are
  * destroyed as an app would: the layer gives the display back and writes its statistics. */
@@ -50,11 +53,14 @@ main(int argc, char **argv)
       {"fifo", VK_PRESENT_MODE_FIFO_KHR}, {"mailbox", VK_PRESENT_MODE_MAILBOX_KHR},
       {"immediate", VK_PRESENT_MODE_IMMEDIATE_KHR}, {"relaxed", VK_PRESENT_MODE_FIFO_RELAXED_KHR},
    };
-   bool present_wait = false;
+   bool present_wait = false, present_fence = false;
    for (int i = 1; i < argc; i++) {
       bool known = false;
       if (!strcmp(argv[i], "--present-wait")) {
          present_wait = true;
+         known = true;
+      } else if (!strcmp(argv[i], "--present-fence")) {
+         present_fence = true;
          known = true;
       } else if (!strcmp(argv[i], "--frames") && i + 1 < argc) {
          frames = (uint32_t)atoi(argv[++i]);
@@ -75,7 +81,8 @@ main(int argc, char **argv)
       }
       if (!known) {
          fprintf(stderr, "usage: venus-wsi-demo [--frames N] [--size WxH] [--display] "
-                         "[--mode fifo|mailbox|immediate|relaxed] [--present-wait]\n");
+                         "[--mode fifo|mailbox|immediate|relaxed] [--present-wait] "
+                         "[--present-fence]\n");
          return 2;
       }
    }
@@ -89,15 +96,30 @@ main(int argc, char **argv)
               surface_ext);
       return 1;
    }
-   const char *inst_exts[] = {VK_KHR_SURFACE_EXTENSION_NAME, surface_ext};
-   const char *dev_exts[] = {VK_KHR_SWAPCHAIN_EXTENSION_NAME, VK_KHR_PRESENT_ID_EXTENSION_NAME,
-                             VK_KHR_PRESENT_WAIT_EXTENSION_NAME};
+   const char *inst_exts[4] = {VK_KHR_SURFACE_EXTENSION_NAME, surface_ext};
+   const char *dev_exts[4] = {VK_KHR_SWAPCHAIN_EXTENSION_NAME};
+   uint32_t ninst = 2, ndev = 1;
+   if (present_wait) {
+      dev_exts[ndev++] = VK_KHR_PRESENT_ID_EXTENSION_NAME;
+      dev_exts[ndev++] = VK_KHR_PRESENT_WAIT_EXTENSION_NAME;
+   }
+   if (present_fence) {
+      if (!instance_offers(VK_EXT_SURFACE_MAINTENANCE_1_EXTENSION_NAME)) {
+         fprintf(stderr, "venus-wsi-demo: --present-fence: VK_EXT_surface_maintenance1 is not "
+                         "offered here\n");
+         return 1;
+      }
+      inst_exts[ninst++] = VK_KHR_GET_SURFACE_CAPABILITIES_2_EXTENSION_NAME;
+      inst_exts[ninst++] = VK_EXT_SURFACE_MAINTENANCE_1_EXTENSION_NAME;
+      dev_exts[ndev++] = VK_EXT_SWAPCHAIN_MAINTENANCE_1_EXTENSION_NAME;
+   }
    struct harness_options ho = {
       .instance_exts = inst_exts,
-      .instance_ext_count = 2,
+      .instance_ext_count = ninst,
       .device_exts = dev_exts,
-      .device_ext_count = present_wait ? 3 : 1,
+      .device_ext_count = ndev,
       .present_wait = present_wait,
+      .maintenance1 = present_fence,
    };
    struct harness h = {0};
    if (!harness_init(&h, &ho)) {
@@ -138,6 +160,28 @@ main(int argc, char **argv)
    struct pacing {
       uint64_t waits, timeouts, worst_ns, total_ns;
    } pacing = {0};
+   /* Present fences: a ring, each waited for (1 s at most) before its next present. */
+   enum { FENCES = 4 };
+   VkFence fences[FENCES] = {0};
+   bool fence_used[FENCES] = {0};
+   uint64_t fences_signalled = 0, fences_late = 0;
+   if (present_fence) {
+      VkFenceCreateInfo fci = {.sType = VK_STRUCTURE_TYPE_FENCE_CREATE_INFO};
+      for (uint32_t i = 0; i < FENCES; i++)
+         if (!h.maintenance1 || vkCreateFence(h.device, &fci, NULL, &fences[i]) != VK_SUCCESS) {
+            fprintf(stderr, "venus-wsi-demo: --present-fence: no swapchainMaintenance1 or no "
+                            "fence\n");
+            for (uint32_t j = 0; j < i; j++)
+               vkDestroyFence(h.device, fences[j], NULL);
+            vkDestroySurfaceKHR(h.instance, surface, NULL);
+            harness_finish(&h);
+            return 1;
+         }
+   }
+   VkSwapchainPresentFenceInfoEXT fence_info = {
+      .sType = VK_STRUCTURE_TYPE_SWAPCHAIN_PRESENT_FENCE_INFO_EXT,
+      .swapchainCount = 1,
+   };
    struct frame_loop fl;
    VkResult r = frame_loop_create(&fl, &h, surface, extent, mode, 3, VK_NULL_HANDLE, 0);
    int rc = 0;
@@ -167,6 +211,23 @@ main(int argc, char **argv)
                break;
          }
          fl.present_id = wait_for_present ? fl.frames + 1 : 0;
+         if (present_fence) {
+            uint32_t k = (uint32_t)(fl.frames % FENCES);
+            if (fence_used[k]) {
+               VkResult rf = vkWaitForFences(h.device, 1, &fences[k], VK_TRUE, 1000000000ull);
+               if (rf == VK_SUCCESS)
+                  fences_signalled++;
+               else if (rf == VK_TIMEOUT)
+                  fences_late++;
+               else
+                  r = rf;
+               if (r < 0 || vkResetFences(h.device, 1, &fences[k]) != VK_SUCCESS)
+                  break;
+            }
+            fence_info.pFences = &fences[k];
+            fl.present_next = &fence_info;
+            fence_used[k] = true;
+         }
          r = frame_loop_draw(&fl);
          drawn++;
       }
@@ -175,6 +236,19 @@ main(int argc, char **argv)
              "layer's %s surface%s\n", drawn, fl.extent.width, fl.extent.height, secs,
              drawn / secs, mode, display ? "display" : "headless",
              stop_requested ? " (stopped by a signal)" : "");
+      if (present_fence) {
+         for (uint32_t k = 0; k < FENCES; k++) {
+            if (!fence_used[k])
+               continue;
+            VkResult rf = vkWaitForFences(h.device, 1, &fences[k], VK_TRUE, 1000000000ull);
+            fences_signalled += rf == VK_SUCCESS;
+            fences_late += rf != VK_SUCCESS;
+         }
+         printf("venus-wsi-demo: present fences: %llu signalled, %llu not within a second\n",
+                (unsigned long long)fences_signalled, (unsigned long long)fences_late);
+         if (fences_late)
+            rc = 1;
+      }
       if (wait_for_present) {
          printf("venus-wsi-demo: present wait: %llu waits, %llu timed out, %.2f ms on average, "
                 "%.2f ms at most\n",
@@ -186,6 +260,9 @@ main(int argc, char **argv)
       }
       frame_loop_destroy(&fl, true);
    }
+   for (uint32_t k = 0; k < FENCES; k++)
+      if (fences[k])
+         vkDestroyFence(h.device, fences[k], NULL);
    if (r < 0) {
       fprintf(stderr, "venus-wsi-demo: presenting failed: %d\n", r);
       rc = 1;

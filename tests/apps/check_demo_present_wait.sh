@@ -1,9 +1,10 @@
 #!/bin/sh
-# venus-wsi-demo --present-wait on the mock virtio-gpu display (preloaded, 60 Hz), the layer
+# venus-wsi-demo --present-wait --present-fence on the mock virtio-gpu display (preloaded, 60 Hz), the layer
 # installed (implicit) and forced, the validation layer above it: in FIFO each wait for the
 # frame before the last lasts until a flip (the mock completes one per refresh), so the
 # demo runs at the refresh and waits most of a frame on average; MAILBOX and IMMEDIATE never
-# wait past one; no wait times out, nothing is reported, nothing is left in the mock.
+# wait past one; no wait times out, every present's fence (VK_EXT_swapchain_maintenance1)
+# signals, nothing is reported, nothing is left in the mock.
 #   check_demo_present_wait.sh BUILD_DIR DEMO MOCK_DRM_PRELOAD
 set -u
 build=$1 demo=$2 mock=$3
@@ -18,7 +19,7 @@ preload="${LD_PRELOAD:+$LD_PRELOAD }$mock"
 
 for mode in fifo mailbox immediate; do
    env LD_PRELOAD="$preload" VW_MOCK_DRM_REPORT="$work/$mode.report" \
-      timeout -k 5 120 "$demo" --display --present-wait --mode $mode --frames 120 --size 640x480 \
+      timeout -k 5 120 "$demo" --display --present-wait --present-fence --mode $mode --frames 120 --size 640x480 \
       >"$work/$mode.out" 2>"$work/$mode.err"
    status=$?
    cat "$work/$mode.out" "$work/$mode.err"
@@ -33,6 +34,8 @@ for mode in fifo mailbox immediate; do
    avg=$(echo "$line" | sed -n 's/.*, \([0-9.]*\) ms on average.*/\1/p')
    fps=$(sed -n 's/.*(\([0-9.]*\) frames\/s).*/\1/p' "$work/$mode.out")
    [ "$waits" = 118 ] && [ "$timeouts" = 0 ] || fail "$mode: want 118 waits, none timed out: $line"
+   grep -q '^venus-wsi-demo: present fences: 120 signalled, 0 not within a second$' "$work/$mode.out" ||
+      fail "$mode: want all 120 present fences signalled"
    case $mode in
    # 60 Hz: a frame per 16.7 ms; the wait takes what drawing did not.
    fifo) awk -v a="$avg" -v f="$fps" 'BEGIN { exit !(a >= 4 && f >= 50 && f <= 66) }' ||
