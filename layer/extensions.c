@@ -1,6 +1,7 @@
 #include "extensions.h"
 
 #include "venus_wsi/vk_maintenance1_khr.h"
+#include "venus_wsi/vk_present2.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -37,6 +38,9 @@ const VkExtensionProperties vw_device_extensions[] = {
    {VK_KHR_PRESENT_WAIT_EXTENSION_NAME, 1},
    {VK_EXT_SWAPCHAIN_MAINTENANCE_1_EXTENSION_NAME, 1},
    {VK_KHR_SWAPCHAIN_MAINTENANCE_1_EXTENSION_NAME, 1},
+   {VK_KHR_PRESENT_ID_2_EXTENSION_NAME, 1},
+   {VK_KHR_PRESENT_WAIT_2_EXTENSION_NAME, 1},
+   {VK_EXT_PRESENT_MODE_FIFO_LATEST_READY_EXTENSION_NAME, 1},
 };
 const uint32_t vw_device_extension_count =
    sizeof(vw_device_extensions) / sizeof(vw_device_extensions[0]);

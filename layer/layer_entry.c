@@ -123,6 +123,7 @@ static const struct intercept intercepts[] = {
    {"vkAcquireNextImage2KHR", FN(vw_AcquireNextImage2KHR), APP_SWAPCHAIN, true, false},
    {"vkQueuePresentKHR", FN(vw_QueuePresentKHR), APP_SWAPCHAIN, true, false},
    {"vkWaitForPresentKHR", FN(vw_WaitForPresentKHR), APP_SWAPCHAIN, true, false},
+   {"vkWaitForPresent2KHR", FN(vw_WaitForPresent2KHR), APP_SWAPCHAIN, true, false},
    {"vkReleaseSwapchainImagesEXT", FN(vw_ReleaseSwapchainImagesEXT), APP_SWAPCHAIN, true, false},
    {"vkReleaseSwapchainImagesKHR", FN(vw_ReleaseSwapchainImagesEXT), APP_SWAPCHAIN, true, false},
    {"vkGetDeviceGroupPresentCapabilitiesKHR", FN(vw_GetDeviceGroupPresentCapabilitiesKHR),

@@ -215,7 +215,7 @@ vw_GetPhysicalDeviceSurfacePresentModesKHR(VkPhysicalDevice handle, VkSurfaceKHR
       return pdev->instance->next.GetPhysicalDeviceSurfacePresentModesKHR(handle, surface_handle,
                                                                            count, modes);
    }
-   VkPresentModeKHR all[4];
+   VkPresentModeKHR all[VW_PRESENT_MODE_MAX];
    uint32_t n = surface->backend->get_present_modes(surface, pdev, all);
    return vw_outarray(count, modes, all, n, sizeof(all[0]));
 }

@@ -109,7 +109,7 @@ display_get_formats(struct vw_surface *surface, struct vw_physical_device *pdev,
 
 static uint32_t
 display_get_present_modes(struct vw_surface *surface, struct vw_physical_device *pdev,
-                          VkPresentModeKHR modes[4])
+                          VkPresentModeKHR modes[VW_PRESENT_MODE_MAX])
 {
    /* IMMEDIATE tears where the device flips asynchronously and acts like MAILBOX elsewhere
     * (a frame never waits for the refresh). */
