@@ -54,4 +54,10 @@ VKAPI_ATTR VkResult VKAPI_CALL vw_CreateDisplayPlaneSurfaceKHR(
    VkInstance instance, const VkDisplaySurfaceCreateInfoKHR *ci,
    const VkAllocationCallbacks *alloc, VkSurfaceKHR *surface);
 
+VKAPI_ATTR VkResult VKAPI_CALL vw_ReleaseDisplayEXT(VkPhysicalDevice pdev, VkDisplayKHR display);
+VKAPI_ATTR VkResult VKAPI_CALL vw_AcquireDrmDisplayEXT(VkPhysicalDevice pdev, int32_t drm_fd,
+                                                       VkDisplayKHR display);
+VKAPI_ATTR VkResult VKAPI_CALL vw_GetDrmDisplayEXT(VkPhysicalDevice pdev, int32_t drm_fd,
+                                                   uint32_t connector_id, VkDisplayKHR *display);
+
 extern const struct vw_backend_ops vw_display_backend;

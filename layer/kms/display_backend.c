@@ -43,6 +43,7 @@ struct kms_swapchain {
    bool counted_user;
    bool holds_master;
    bool lost_flip_logged;
+   bool released_logged;
 };
 
 static uint64_t
@@ -181,6 +182,11 @@ display_create_swapchain(struct vw_swapchain *sc)
              ds->mode->info.vdisplay);
       return VK_ERROR_INITIALIZATION_FAILED;
    }
+   if (vw_kms_connector_released(ds->connector)) {
+      vw_err("swapchain: %s was released (vkReleaseDisplayEXT) and not acquired again",
+             ds->connector->name);
+      return VK_ERROR_INITIALIZATION_FAILED;
+   }
    vw_kms_refresh_connectors(kms, false);
    if (!mode_still_valid(ds)) {
       vw_err("swapchain: %s is %s", ds->connector->name,
@@ -302,6 +308,13 @@ display_present(struct vw_swapchain *sc, struct vw_image *img, const struct vw_d
 {
    struct kms_swapchain *ks = sc->backend_data;
    uint32_t index = (uint32_t)(img - sc->images);
+   if (vw_kms_connector_released(ks->ds->connector)) {
+      if (!ks->released_logged)
+         vw_err("swapchain %u: %s was released (vkReleaseDisplayEXT)", sc->serial,
+                ks->ds->connector->name);
+      ks->released_logged = true;
+      return VK_ERROR_SURFACE_LOST_KHR;
+   }
    VkResult status = check_display(sc, ks);
    if (status != VK_SUCCESS)
       return status;
@@ -463,6 +476,8 @@ display_destroy_swapchain(struct vw_swapchain *sc)
    vw_image_paths_free_buffers(&ks->paths);
    if (ks->holds_master)
       vw_kms_release_master(ks->out.dev);
+   if (ks->out.dev)
+      vw_kms_settle_fd(ks->out.dev);
    free(ks);
    sc->backend_data = NULL;
 }

@@ -1234,6 +1234,231 @@ stuck_flip_destroy_at_once(void **state)
    stuck_flip(true);
 }
 
+/* --- VK_EXT_direct_mode_display and VK_EXT_acquire_drm_display --- */
+
+static PFN_vkAcquireDrmDisplayEXT acquire_drm_display;
+static PFN_vkGetDrmDisplayEXT get_drm_display;
+static PFN_vkReleaseDisplayEXT release_display;
+
+static bool
+start_drm(struct harness *h, const struct options *o)
+{
+   static const char *inst_exts[] = {VK_KHR_SURFACE_EXTENSION_NAME, VK_KHR_DISPLAY_EXTENSION_NAME,
+                                     VK_EXT_DIRECT_MODE_DISPLAY_EXTENSION_NAME,
+                                     VK_EXT_ACQUIRE_DRM_DISPLAY_EXTENSION_NAME};
+   static const char *dev_exts[] = {VK_KHR_SWAPCHAIN_EXTENSION_NAME};
+   static const char *layers[4];
+   static char layer_buf[256];
+   uint32_t nlayers = 0;
+   if (o->app_layers) {
+      snprintf(layer_buf, sizeof(layer_buf), "%s", o->app_layers);
+      char *save = NULL;
+      for (char *t = strtok_r(layer_buf, ",", &save); t && nlayers < 4; t = strtok_r(NULL, ",", &save))
+         layers[nlayers++] = t;
+   }
+   struct harness_options ho = {
+      .layers = layers,
+      .layer_count = nlayers,
+      .instance_exts = inst_exts,
+      .instance_ext_count = 4,
+      .device_exts = dev_exts,
+      .device_ext_count = 1,
+   };
+   memset(h, 0, sizeof(*h));
+   if (!harness_init(h, &ho))
+      return false;
+   acquire_drm_display =
+      (PFN_vkAcquireDrmDisplayEXT)vkGetInstanceProcAddr(h->instance, "vkAcquireDrmDisplayEXT");
+   get_drm_display =
+      (PFN_vkGetDrmDisplayEXT)vkGetInstanceProcAddr(h->instance, "vkGetDrmDisplayEXT");
+   release_display =
+      (PFN_vkReleaseDisplayEXT)vkGetInstanceProcAddr(h->instance, "vkReleaseDisplayEXT");
+   return acquire_drm_display && get_drm_display && release_display;
+}
+
+static VkDisplayKHR
+first_display(struct harness *h)
+{
+   VkDisplayPropertiesKHR p[4];
+   uint32_t n = 4;
+   vkGetPhysicalDeviceDisplayPropertiesKHR(h->pdev, &n, p);
+   return n ? p[0].display : VK_NULL_HANDLE;
+}
+
+static uint32_t
+first_connector(int fd)
+{
+   drmModeRes *res = drmModeGetResources(fd);
+   uint32_t id = res && res->count_connectors ? res->connectors[0] : 0;
+   drmModeFreeResources(res);
+   return id;
+}
+
+/* Commits since 'first' that did not come from DRM file 'file' (mock serials). */
+static uint32_t
+commits_not_from(uint64_t first, unsigned file)
+{
+   uint32_t n = 0;
+   struct mock_drm_commit c;
+   for (uint64_t seq = first; seq < mock_drm_commit_count(); seq++)
+      if (mock_drm_commit_get(seq, &c) && c.file != file) {
+         if (!n)
+            fprintf(stderr, "commit %llu from file %u\n", (unsigned long long)seq, c.file);
+         n++;
+      }
+   return n;
+}
+
+static unsigned
+open_files(void)
+{
+   struct mock_drm_stats s;
+   mock_drm_get_stats(&s);
+   return s.files;
+}
+
+/* A compositor (or a lease) hands the app a master fd: vkGetDrmDisplayEXT maps its
+ * connector to the display the layer lists, vkAcquireDrmDisplayEXT refuses files that are
+ * not this card or not master, and after it every commit goes through the app's file (the
+ * layer's own, file 1, stays unused); the layer's dup of the fd goes at release. */
+static void
+acquire_drm_display_second_fd(void **state)
+{
+   const struct options *o = &opts;
+   mock_drm_reset(NULL);
+   struct harness h;
+   assert_true(start_drm(&h, o));
+   VkExtent2D extent;
+   VkSurfaceKHR surface = display_surface_create(&h, &extent, NULL);
+   assert_true(surface != VK_NULL_HANDLE);
+   VkDisplayKHR display = first_display(&h);
+   CHECK(&h, open_files() == 1, "the layer has %u DRM files open", open_files());
+
+   int app_fd = open("/dev/dri/card0", O_RDWR | O_CLOEXEC); /* file 2: master */
+   int other_fd = open("/dev/dri/card0", O_RDWR | O_CLOEXEC); /* file 3: not master */
+   int pipe_fds[2];
+   assert_int_equal(pipe(pipe_fds), 0);
+   CHECK(&h, app_fd >= 0 && drmIsMaster(app_fd) && !drmIsMaster(other_fd),
+         "the app's fd is not master");
+   uint32_t conn = first_connector(app_fd);
+   unsigned app_file = mock_drm_file_serial(app_fd);
+
+   /* The validation layer of 1.3.239 wraps vkGetDrmDisplayEXT's display as a new handle
+    * (another than it gave for the same display from vkGetPhysicalDeviceDisplayProperties)
+    * when it sits above the layer: the mapping is compared where nothing rewrites handles. */
+   bool same_handles = !o->validation || strcmp(o->validation, "above");
+   VkDisplayKHR mapped = VK_NULL_HANDLE;
+   CHECK_VK(&h, get_drm_display(h.pdev, app_fd, conn, &mapped), VK_SUCCESS);
+   CHECK(&h, mapped != VK_NULL_HANDLE && (!same_handles || mapped == display),
+         "vkGetDrmDisplayEXT gave another handle than the listed one");
+   mapped = VK_NULL_HANDLE;
+   CHECK_VK(&h, get_drm_display(h.pdev, other_fd, conn, &mapped), VK_SUCCESS);
+   CHECK(&h, mapped != VK_NULL_HANDLE && (!same_handles || mapped == display),
+         "a file that is not master maps the connector differently");
+   h.quiet_validation = true;
+   CHECK_VK(&h, get_drm_display(h.pdev, app_fd, conn + 1000, &mapped), VK_ERROR_UNKNOWN);
+   CHECK_VK(&h, get_drm_display(h.pdev, pipe_fds[0], conn, &mapped), VK_ERROR_UNKNOWN);
+   CHECK(&h, mapped == VK_NULL_HANDLE, "a failed vkGetDrmDisplayEXT left a handle");
+   CHECK_VK(&h, acquire_drm_display(h.pdev, pipe_fds[0], display), VK_ERROR_UNKNOWN);
+   CHECK_VK(&h, acquire_drm_display(h.pdev, other_fd, display), VK_ERROR_INITIALIZATION_FAILED);
+   h.quiet_validation = false;
+   close(pipe_fds[0]);
+   close(pipe_fds[1]);
+   CHECK(&h, h.validation_messages == 0, "%u validation messages for failed calls",
+         h.validation_messages);
+   h.validation_messages = 0;
+
+   CHECK_VK(&h, acquire_drm_display(h.pdev, app_fd, display), VK_SUCCESS);
+   uint64_t first = mock_drm_commit_count();
+   struct frame_loop fl;
+   VkResult r = frame_loop_create(&fl, &h, surface, extent, VK_PRESENT_MODE_FIFO_KHR, 3,
+                                  VK_NULL_HANDLE, swapchains_created++);
+   CHECK(&h, r == VK_SUCCESS, "a swapchain on the acquired display: %d", r);
+   if (r == VK_SUCCESS) {
+      for (int i = 0; i < 30; i++)
+         CHECK_VK(&h, frame_loop_draw(&fl), VK_SUCCESS);
+      CHECK(&h, screen_shows_frame(29, extent, 2000), "the app's frame is not on screen");
+      frame_loop_destroy(&fl, true);
+   }
+   uint64_t commits = mock_drm_commit_count() - first;
+   uint32_t foreign = commits_not_from(first, app_file);
+   CHECK(&h, commits >= 30 && foreign == 0,
+         "%llu commits, %u not through the app's fd (file %u)", (unsigned long long)commits,
+         foreign, app_file);
+   CHECK(&h, !screen_is_on(), "the CRTC is still on after the swapchain went");
+   CHECK(&h, drmIsMaster(app_fd), "the layer took master from the app's file");
+   CHECK_VK(&h, release_display(h.pdev, display), VK_SUCCESS);
+   close(app_fd);
+   close(other_fd);
+   CHECK(&h, open_files() == 1, "%u DRM files open after release and the app's close, "
+         "expected the layer's own", open_files());
+   printf("acquire-drm: %llu commits, all through the app's fd; its dup closed at release: %s\n",
+          (unsigned long long)commits, h.failures ? "no" : "yes");
+   vkDestroySurfaceKHR(h.instance, surface, NULL);
+   harness_finish(&h);
+   check_nothing_leaked(&h, "acquire-drm");
+   assert_int_equal(h.failures, 0);
+   assert_int_equal(h.validation_messages, 0);
+}
+
+/* vkReleaseDisplayEXT while presenting: the swapchain reports VK_ERROR_SURFACE_LOST_KHR, a
+ * new one is refused, master goes once the old one is destroyed, and the display is usable
+ * again once acquired through the app's fd. */
+static void
+release_then_present(void **state)
+{
+   const struct options *o = &opts;
+   mock_drm_reset(NULL);
+   struct harness h;
+   assert_true(start_drm(&h, o));
+   VkExtent2D extent;
+   VkSurfaceKHR surface = display_surface_create(&h, &extent, NULL);
+   assert_true(surface != VK_NULL_HANDLE);
+   VkDisplayKHR display = first_display(&h);
+   struct frame_loop fl;
+   VkResult r = frame_loop_create(&fl, &h, surface, extent, VK_PRESENT_MODE_FIFO_KHR, 3,
+                                  VK_NULL_HANDLE, swapchains_created++);
+   CHECK(&h, r == VK_SUCCESS, "swapchain: %d", r);
+   if (r == VK_SUCCESS) {
+      for (int i = 0; i < 5; i++)
+         CHECK_VK(&h, frame_loop_draw(&fl), VK_SUCCESS);
+      CHECK_VK(&h, release_display(h.pdev, display), VK_SUCCESS);
+      VkResult fr = VK_SUCCESS;
+      for (int i = 0; i < 10 && fr == VK_SUCCESS; i++)
+         fr = frame_loop_draw(&fl);
+      CHECK(&h, fr == VK_ERROR_SURFACE_LOST_KHR, "presenting after release: %d", fr);
+      frame_loop_destroy(&fl, true);
+   }
+   CHECK(&h, !master_held(), "DRM master still held after release and destroy");
+   CHECK(&h, !screen_is_on(), "the CRTC is still on after release and destroy");
+   r = frame_loop_create(&fl, &h, surface, extent, VK_PRESENT_MODE_FIFO_KHR, 3, VK_NULL_HANDLE,
+                         swapchains_created++);
+   CHECK(&h, r == VK_ERROR_INITIALIZATION_FAILED, "a swapchain on a released display: %d", r);
+   frame_loop_destroy(&fl, r == VK_SUCCESS);
+
+   int app_fd = open("/dev/dri/card0", O_RDWR | O_CLOEXEC);
+   CHECK_VK(&h, acquire_drm_display(h.pdev, app_fd, display), VK_SUCCESS);
+   r = frame_loop_create(&fl, &h, surface, extent, VK_PRESENT_MODE_MAILBOX_KHR, 3,
+                         VK_NULL_HANDLE, swapchains_created++);
+   CHECK(&h, r == VK_SUCCESS, "a swapchain once acquired again: %d", r);
+   if (r == VK_SUCCESS) {
+      for (int i = 0; i < 10; i++)
+         CHECK_VK(&h, frame_loop_draw(&fl), VK_SUCCESS);
+      CHECK(&h, screen_shows_frame(9, extent, 2000), "the frame after re-acquiring is not shown");
+      frame_loop_destroy(&fl, true);
+   }
+   CHECK_VK(&h, release_display(h.pdev, display), VK_SUCCESS);
+   close(app_fd);
+   CHECK(&h, open_files() == 1, "%u DRM files open after release", open_files());
+   printf("release: surface lost while presenting, refused after, usable once acquired: %s\n",
+          h.failures ? "no" : "yes");
+   vkDestroySurfaceKHR(h.instance, surface, NULL);
+   harness_finish(&h);
+   check_nothing_leaked(&h, "release");
+   assert_int_equal(h.failures, 0);
+   assert_int_equal(h.validation_messages, 0);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -1253,7 +1478,7 @@ main(int argc, char **argv)
          return 2;
       }
    }
-   struct CMUnitTest tests[13 + sizeof(fault_cases) / sizeof(fault_cases[0])] = {
+   struct CMUnitTest tests[15 + sizeof(fault_cases) / sizeof(fault_cases[0])] = {
       cmocka_unit_test(present_modes),
       cmocka_unit_test(restore_console),
       cmocka_unit_test(incremental_present),
@@ -1267,8 +1492,10 @@ main(int argc, char **argv)
       cmocka_unit_test(present_wait_surface_lost),
       cmocka_unit_test(present_wait_out_of_date),
       cmocka_unit_test(maintenance1_on_display),
+      cmocka_unit_test(acquire_drm_display_second_fd),
+      cmocka_unit_test(release_then_present),
    };
-   size_t n = 13;
+   size_t n = 15;
    for (size_t i = 0; i < sizeof(fault_cases) / sizeof(fault_cases[0]); i++, n++)
       tests[n] = (struct CMUnitTest){fault_cases[i].name, run_fault, NULL, NULL,
                                      (void *)&fault_cases[i]};
