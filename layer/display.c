@@ -52,6 +52,12 @@ mode_of(struct vw_kms_device *dev, VkDisplayModeKHR handle)
    return NULL;
 }
 
+struct vw_kms_connector *
+vw_display_connector(struct vw_kms_device *dev, VkDisplayKHR display)
+{
+   return connector_of(dev, display);
+}
+
 static VkDisplayKHR
 display_handle(struct vw_kms_connector *c)
 {

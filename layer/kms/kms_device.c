@@ -13,6 +13,7 @@
 #include "../log.h"
 #include "scanout.h"
 #include "venus_wsi/config.h"
+#include "venus_wsi/display_logic.h"
 
 static uint32_t
 find_prop(int fd, uint32_t object, uint32_t type, const char *name, uint64_t *value)
@@ -450,39 +451,19 @@ vw_kms_settle_fd(struct vw_kms_device *dev)
 VkResult
 vw_kms_acquire_fd(struct vw_kms_device *dev, struct vw_kms_connector *c, int app_fd)
 {
-   if (!vw_kms_same_card(dev, app_fd)) {
-      vw_err("vkAcquireDrmDisplayEXT: fd %d is not a file of %s", app_fd, dev->path);
-      return VK_ERROR_UNKNOWN;
+   struct vw_acquire_facts f = {.same_card = vw_kms_same_card(dev, app_fd)};
+   if (f.same_card && !dev->gone) {
+      f.master = drmIsMaster(app_fd);
+      /* A lease shows its lessee only the leased objects. */
+      drmModeConnector *conn = drmModeGetConnectorCurrent(app_fd, c->id);
+      f.sees_connector = conn != NULL;
+      drmModeFreeConnector(conn);
    }
-   if (dev->gone)
-      return VK_ERROR_INITIALIZATION_FAILED;
-   if (!drmIsMaster(app_fd)) {
-      vw_err("vkAcquireDrmDisplayEXT: fd %d is not DRM master (nor a lease)", app_fd);
-      return VK_ERROR_INITIALIZATION_FAILED;
-   }
-   /* A lease shows its lessee only the leased objects: the connector must be among them. */
-   drmModeConnector *conn = drmModeGetConnectorCurrent(app_fd, c->id);
-   if (!conn) {
-      vw_err("vkAcquireDrmDisplayEXT: connector %u (%s) is not reachable through fd %d", c->id,
-             c->name, app_fd);
-      return VK_ERROR_INITIALIZATION_FAILED;
-   }
-   drmModeFreeConnector(conn);
-
    pthread_mutex_lock(&dev->lock);
-   VkResult r = VK_SUCCESS;
-   if (dev->borrowed_fd >= 0) {
-      /* One borrowed file at a time: buffers and framebuffers live in one file. */
-      if (app_fd != dev->borrowed_from) {
-         r = VK_ERROR_INITIALIZATION_FAILED;
-         vw_err("vkAcquireDrmDisplayEXT: %s is already driven through another fd of the app's",
-                dev->path);
-      }
-   } else if (!device_idle(dev)) {
-      r = VK_ERROR_INITIALIZATION_FAILED;
-      vw_err("vkAcquireDrmDisplayEXT: a swapchain still presents on %s through the layer's "
-             "own file", dev->path);
-   } else {
+   f.borrowed_from = dev->borrowed_from;
+   f.device_idle = device_idle(dev);
+   VkResult r = vw_acquire_verdict(&f, app_fd);
+   if (r == VK_SUCCESS && dev->borrowed_fd < 0) {
       int dup_fd = fcntl(app_fd, F_DUPFD_CLOEXEC, 3);
       /* Client caps are per file: the commits need the ones the layer's own file has. */
       if (dup_fd < 0 || drmSetClientCap(dup_fd, DRM_CLIENT_CAP_UNIVERSAL_PLANES, 1) ||
@@ -501,9 +482,25 @@ vw_kms_acquire_fd(struct vw_kms_device *dev, struct vw_kms_connector *c, int app
    if (r == VK_SUCCESS) {
       c->borrowed = true;
       __atomic_store_n(&c->released, false, __ATOMIC_RELEASE);
-      vw_info("kms: %s is driven through the app's fd %d", c->name, app_fd);
    }
    pthread_mutex_unlock(&dev->lock);
+   if (r == VK_SUCCESS)
+      vw_info("kms: %s is driven through the app's fd %d", c->name, app_fd);
+   else if (!f.same_card)
+      vw_err("vkAcquireDrmDisplayEXT: fd %d is not a file of %s", app_fd, dev->path);
+   else if (dev->gone)
+      vw_err("vkAcquireDrmDisplayEXT: %s is gone", dev->path);
+   else if (!f.master)
+      vw_err("vkAcquireDrmDisplayEXT: fd %d is not DRM master (nor a lease)", app_fd);
+   else if (!f.sees_connector)
+      vw_err("vkAcquireDrmDisplayEXT: connector %u (%s) is not reachable through fd %d", c->id,
+             c->name, app_fd);
+   else if (f.borrowed_from >= 0 && f.borrowed_from != app_fd)
+      vw_err("vkAcquireDrmDisplayEXT: %s is already driven through another fd of the app's",
+             dev->path);
+   else if (!f.device_idle)
+      vw_err("vkAcquireDrmDisplayEXT: a swapchain still presents on %s through the layer's "
+             "own file", dev->path);
    return r;
 }
 
@@ -579,6 +576,28 @@ vw_kms_refresh_connectors(struct vw_kms_device *dev, bool probe)
    }
    pthread_mutex_unlock(&dev->lock);
    return changed;
+}
+
+uint64_t
+vw_kms_connectors_generation(struct vw_kms_device *dev)
+{
+   uint64_t sum = 0;
+   pthread_mutex_lock(&dev->lock);
+   for (uint32_t i = 0; i < dev->connector_count; i++)
+      sum += dev->connectors[i].generation;
+   pthread_mutex_unlock(&dev->lock);
+   return sum;
+}
+
+int
+vw_kms_set_dpms(struct vw_kms_device *dev, struct vw_kms_connector *c, uint64_t value)
+{
+   if (!vw_kms_hold_master(dev))
+      return -EACCES;
+   uint32_t prop = find_prop(dev->fd, c->id, DRM_MODE_OBJECT_CONNECTOR, "DPMS", NULL);
+   int r = prop ? drmModeConnectorSetProperty(dev->fd, c->id, prop, value) : -ENOENT;
+   vw_kms_release_master(dev);
+   return r < 0 ? r : 0;
 }
 
 struct vw_kms_connector *

@@ -166,6 +166,13 @@ vw_kms_connector_released(const struct vw_kms_connector *c)
    return __atomic_load_n(&c->released, __ATOMIC_ACQUIRE);
 }
 
+/* Sum of the connectors' generations: changes whenever a connector comes, goes or changes
+ * modes (as seen by the last vw_kms_refresh_connectors). */
+uint64_t vw_kms_connectors_generation(struct vw_kms_device *dev);
+/* Writes the connector's DPMS property (DRM_MODE_DPMS_*), taking master for the write if no
+ * swapchain holds it. 0 or a negative errno. */
+int vw_kms_set_dpms(struct vw_kms_device *dev, struct vw_kms_connector *c, uint64_t value);
+
 /* Whether the device was opened by another process (this is a fork() child): the DRM file,
  * its framebuffers and handles are shared with the parent, which still uses them. */
 bool vw_kms_opened_elsewhere(const struct vw_kms_device *dev);

@@ -182,6 +182,8 @@ struct mock_drm_stats {
 	uint64_t screen_updates;
 	uint64_t unknown_ioctls;
 	uint64_t hotplugs;     /* connector changes (no uevent is sent) */
+	uint64_t dpms_sets;    /* DPMS property writes that succeeded */
+	unsigned dpms;         /* the last value written (DRM_MODE_DPMS_*), 0 before any */
 	uint32_t last_unknown_ioctl;
 };
 

@@ -658,6 +658,12 @@ static void test_legacy(void **state)
 	assert_int_equal(drmModeConnectorSetProperty(k.fd, k.conn, prop_id(k.fd, k.conn, DRM_MODE_OBJECT_CONNECTOR, "DPMS"),
 						     DRM_MODE_DPMS_OFF), 0);
 	assert_false(mock_drm_screen_pixel(0, 0, &(uint32_t){ 0 }));
+	{
+		struct mock_drm_stats st;
+		mock_drm_get_stats(&st);
+		assert_int_equal(st.dpms_sets, 1);
+		assert_int_equal(st.dpms, DRM_MODE_DPMS_OFF);
+	}
 	assert_int_equal(drmModeConnectorSetProperty(k.fd, k.conn, prop_id(k.fd, k.conn, DRM_MODE_OBJECT_CONNECTOR, "DPMS"),
 						     DRM_MODE_DPMS_ON), 0);
 	assert_int_equal(pixel(20, 20), 0xabcdef);
