@@ -386,6 +386,7 @@ vw_DisplayPowerControlEXT(VkDevice device, VkDisplayKHR display, const VkDisplay
              strerror(-e));
       return VK_ERROR_INITIALIZATION_FAILED;
    }
+   __atomic_store_n(&c->powered_off, dpms != DRM_MODE_DPMS_ON, __ATOMIC_RELEASE);
    vw_dbg("display control: %s DPMS %u", c->name, (unsigned)dpms);
    return VK_SUCCESS;
 }

@@ -343,6 +343,12 @@ display_present(struct vw_swapchain *sc, struct vw_image *img, const struct vw_d
    VkResult status = check_display(sc, ks);
    if (status != VK_SUCCESS)
       return status;
+   if (__atomic_load_n(&ks->ds->connector->powered_off, __ATOMIC_ACQUIRE)) {
+      /* KMS refuses flips on a CRTC that DPMS turned off: the frame is taken and not shown
+       * (no FIRST_PIXEL_OUT), and the display comes back with the picture it had. */
+      *shown = true;
+      return VK_SUCCESS;
+   }
 
    uint32_t target = index;
    if (sc->scanout_in_place && ks->front >= 0) {

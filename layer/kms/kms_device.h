@@ -64,6 +64,9 @@ struct vw_kms_connector {
     * until it is acquired again. Read by the present thread: atomic. */
    bool released;
    bool borrowed; /* acquired through the app's fd (vkAcquireDrmDisplayEXT) */
+   /* vkDisplayPowerControlEXT turned it off or to suspend. Read by the present thread:
+    * atomic. */
+   bool powered_off;
 };
 
 struct vw_kms_crtc {

@@ -1507,7 +1507,8 @@ release_then_present(void **state)
    assert_int_equal(h.validation_messages, 0);
 }
 
-/* VK_EXT_display_control: DPMS written to the connector (the mock records it), a
+/* VK_EXT_display_control: DPMS written to the connector (the mock records it; frames
+ * presented while off are taken without a commit), a
  * FIRST_PIXEL_OUT fence signalled by the first flip after it, a fence destroyed before its
  * event never touched again, the VBLANK counter growing while frames flip and
  * VK_ERROR_OUT_OF_DATE_KHR once the swapchain is, and a DISPLAY_HOTPLUG fence signalled
@@ -1600,6 +1601,20 @@ display_control_events(void **state)
       CHECK(&h, c1 >= c0 + flips / 2 && c1 - c0 <= most,
             "VBLANK counter %llu -> %llu over %llu flips in %.2f s",
             (unsigned long long)c0, (unsigned long long)c1, (unsigned long long)flips, secs);
+      /* Powered off while presenting: frames are taken, nothing is committed, and the
+       * display shows frames again once it is on. */
+      CHECK_VK(&h, power(h.device, display, &off), VK_SUCCESS);
+      uint64_t commits_off = mock_drm_commit_count();
+      for (int i = 0; i < 10; i++)
+         CHECK_VK(&h, frame_loop_draw(&fl), VK_SUCCESS);
+      CHECK(&h, !screen_is_on(), "the display is on after DPMS off");
+      CHECK(&h, mock_drm_commit_count() == commits_off, "%llu commits while the display was off",
+            (unsigned long long)(mock_drm_commit_count() - commits_off));
+      CHECK_VK(&h, power(h.device, display, &on), VK_SUCCESS);
+      for (int i = 0; i < 5; i++)
+         CHECK_VK(&h, frame_loop_draw(&fl), VK_SUCCESS);
+      CHECK(&h, screen_shows_frame(fl.frames - 1, extent, 2000),
+            "frames are not shown after DPMS on");
       /* Out of date: the mode goes from the connector's list. */
       drop_mode();
       VkResult fr = VK_SUCCESS;
@@ -1634,7 +1649,8 @@ display_control_events(void **state)
    double plug_ms = (harness_now_ns() - t_plug) / 1e6;
    mock_drm_set_connected(true);
    vkDestroyFence(h.device, plug_fence, NULL);
-   printf("display control: DPMS recorded, first pixel out fence signalled, VBLANK counter "
+   printf("display control: DPMS recorded, frames taken while off, first pixel out fence "
+          "signalled, VBLANK counter "
           "%llu -> %llu over %llu flips in %.2f s, hotplug fence after %.0f ms: %s\n",
           (unsigned long long)c0, (unsigned long long)c1, (unsigned long long)flips, secs,
           plug_ms, h.failures ? "no" : "yes");
