@@ -1,4 +1,5 @@
 #include "device.h"
+#include "display.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -365,6 +366,7 @@ vw_DestroyDevice(VkDevice device, const VkAllocationCallbacks *alloc)
    if (!dev)
       return;
    PFN_vkDestroyDevice destroy = dev->next.DestroyDevice;
+   vw_display_events_forget_device(dev);
    free_device_record(dev);
    destroy(device, alloc);
 }

@@ -52,6 +52,12 @@ mode_of(struct vw_kms_device *dev, VkDisplayModeKHR handle)
    return NULL;
 }
 
+struct vw_kms_connector *
+vw_display_connector(struct vw_kms_device *dev, VkDisplayKHR display)
+{
+   return connector_of(dev, display);
+}
+
 static VkDisplayKHR
 display_handle(struct vw_kms_connector *c)
 {
@@ -411,5 +417,60 @@ vw_CreateDisplayPlaneSurfaceKHR(VkInstance instance, const VkDisplaySurfaceCreat
    vw_info("display surface: %s %ux%u@%u.%03u Hz on CRTC %u", m->connector->name,
            m->info.hdisplay, m->info.vdisplay, m->refresh_mhz / 1000, m->refresh_mhz % 1000,
            crtc->id);
+   return VK_SUCCESS;
+}
+
+/* --- VK_EXT_direct_mode_display, VK_EXT_acquire_drm_display ---
+ * Every display starts out acquired by the instance: the layer opens the card itself and
+ * is DRM master while a swapchain presents (what VK_KHR_display alone promises).
+ * vkReleaseDisplayEXT ends that: the display's swapchains get VK_ERROR_SURFACE_LOST_KHR
+ * and new ones VK_ERROR_INITIALIZATION_FAILED until vkAcquireDrmDisplayEXT hands it back
+ * through an fd of the app's. */
+
+VKAPI_ATTR VkResult VKAPI_CALL
+vw_ReleaseDisplayEXT(VkPhysicalDevice pdev, VkDisplayKHR display)
+{
+   struct vw_kms_device *dev = kms_of(pdev);
+   struct vw_kms_connector *c = connector_of(dev, display);
+   if (!c) {
+      vw_err("vkReleaseDisplayEXT: unknown display");
+      return VK_SUCCESS; /* the command has no failure to report */
+   }
+   vw_kms_release_display(dev, c);
+   return VK_SUCCESS;
+}
+
+VKAPI_ATTR VkResult VKAPI_CALL
+vw_AcquireDrmDisplayEXT(VkPhysicalDevice pdev, int32_t drm_fd, VkDisplayKHR display)
+{
+   struct vw_kms_device *dev = kms_of(pdev);
+   struct vw_kms_connector *c = connector_of(dev, display);
+   if (!c) {
+      vw_err("vkAcquireDrmDisplayEXT: unknown display");
+      return VK_ERROR_INITIALIZATION_FAILED;
+   }
+   return vw_kms_acquire_fd(dev, c, drm_fd);
+}
+
+VKAPI_ATTR VkResult VKAPI_CALL
+vw_GetDrmDisplayEXT(VkPhysicalDevice pdev, int32_t drm_fd, uint32_t connector_id,
+                    VkDisplayKHR *display)
+{
+   *display = VK_NULL_HANDLE;
+   struct vw_kms_device *dev = kms_of(pdev);
+   if (!dev || !vw_kms_same_card(dev, drm_fd)) {
+      vw_err("vkGetDrmDisplayEXT: fd %d is not a file of this physical device's card", drm_fd);
+      return VK_ERROR_UNKNOWN;
+   }
+   /* The connector must be one the fd sees (a lessee sees only its lease). */
+   drmModeConnector *conn = drmModeGetConnectorCurrent(drm_fd, connector_id);
+   if (!conn) {
+      vw_err("vkGetDrmDisplayEXT: fd %d has no connector %u", drm_fd, connector_id);
+      return VK_ERROR_UNKNOWN;
+   }
+   drmModeFreeConnector(conn);
+   struct vw_kms_connector *c = vw_kms_find_connector(dev, connector_id);
+   if (c)
+      *display = display_handle(c);
    return VK_SUCCESS;
 }

@@ -267,6 +267,9 @@ vw_CreateSwapchainKHR(VkDevice device, const VkSwapchainCreateInfoKHR *ci,
    sc->modes[0] = ci->presentMode;
    sc->mode_count = 1;
    for (const VkBaseInStructure *s = ci->pNext; s; s = s->pNext) {
+      /* VK_EXT_display_control: only display surfaces offer a counter (VBLANK). */
+      if (s->sType == VK_STRUCTURE_TYPE_SWAPCHAIN_COUNTER_CREATE_INFO_EXT)
+         sc->counters = ((const VkSwapchainCounterCreateInfoEXT *)s)->surfaceCounters;
       if (s->sType != VK_STRUCTURE_TYPE_SWAPCHAIN_PRESENT_MODES_CREATE_INFO_EXT)
          continue;
       const VkSwapchainPresentModesCreateInfoEXT *m = (const VkSwapchainPresentModesCreateInfoEXT *)s;

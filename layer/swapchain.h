@@ -71,6 +71,7 @@ struct vw_swapchain {
    uint32_t mode_count;
    VkSwapchainCreateFlagsKHR flags;
    VkCompositeAlphaFlagBitsKHR composite_alpha;
+   VkSurfaceCounterFlagsEXT counters; /* VkSwapchainCounterCreateInfoEXT */
    /* How every image is created: also used for app images bound to swapchain memory
     * (VkImageSwapchainCreateInfoKHR). */
    VkImageCreateInfo image_ci;
