@@ -8,7 +8,7 @@
 #   check_gl_window.sh x11|wayland CHECK_GEARS [--xwd-tool T] [--check-args "ARGS"]
 #                      [--renderer PATTERN] [--seconds S] -- CMD [ARG]...
 # x11: the server's only window is dumped with xwd (converted by --xwd-tool's 'png');
-# wayland: weston-screenshooter, the window found on weston's black background.
+# wayland: weston-screenshooter, the window where weston's scene graph says it is.
 # --renderer: CMD's output must name a GL renderer matching PATTERN (glxgears -info).
 # CMD runs S seconds (default 7: glxgears prints its rate every 5 s), then gets SIGINT, on
 # which weston's demos destroy their window and end (0 expected); glxgears dies of it.
@@ -84,6 +84,7 @@ else
    # same (3.9 teeth on); 0.4 s is 1.6 teeth, 2.0 ahead for the smaller gears.
    sleep 0.4
    shoot b && shots=$((shots + 1))
+   [ "$server" = wayland ] && window=$(weston_window)
    [ $shots -eq 2 ] || bad "could not shoot the window twice while the app ran ($shots shots)"
 fi
 # The rest of its time, for its own frame rate line.
@@ -113,10 +114,11 @@ grep -q "swapchain 0: .*$server backend" "$tmp/out" || bad "no swapchain of the 
 grep -E "frames in [0-9.]+ seconds" "$tmp/out" | tail -n 1 | sed 's/^/app: /'
 
 if [ $shots -eq 2 ]; then
-   find=
-   [ "$server" = wayland ] && find=--find-window
+   where=
+   if [ -n "${window:-}" ]; then where="--window $window"
+   elif [ "$server" = wayland ]; then where=--find-window; fi
    # shellcheck disable=SC2086 # the check's options, as words
-   "$check" $find $check_args "$tmp/a.png" "$tmp/b.png" || bad "the window does not show the app's drawing moving"
+   "$check" $where $check_args "$tmp/a.png" "$tmp/b.png" || bad "the window does not show the app's drawing moving"
 fi
 if [ $fail -ne 0 ]; then
    if [ "$server" = x11 ]; then xvfb_log_tail; else weston_log_tail; fi

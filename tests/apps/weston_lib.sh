@@ -5,6 +5,8 @@
 #   weston_stop                   stops it (bounded), idempotent
 #   weston_log_tail               the end of its log, for failures
 #   weston_shoot NAME             a screenshot (weston-screenshooter) as $tmp/NAME.png
+#   weston_window                 prints X,Y,W,H,SW,SH of the first app window (check-vkcube's
+#                                 --window), from weston's scene graph
 # The caller must have set $tmp (a private directory) and call weston_stop from its EXIT trap.
 
 # As for Xvfb: the sanitizer runtime in LD_PRELOAD is for the program under test only.
@@ -79,4 +81,17 @@ weston_shoot() {
    mkdir -p "$tmp/shot-$1"
    (cd "$tmp/shot-$1" && timeout 15 weston-screenshooter >/dev/null 2>&1) &&
       mv "$tmp/shot-$1"/*.png "$tmp/$1.png" 2>/dev/null
+}
+
+# Where weston put the window, from its own scene graph (the debug protocol, on with --debug):
+# finding it by its pixels fails when the window shows the background, as weston-simple-egl's
+# cleared-to-transparent one does with its triangle edge-on.
+weston_window() {
+   timeout 5 weston-debug scene-graph 2>/dev/null | awk '
+      /^Output 0/ { out = 1 }
+      out && /position:/ && !sw { gsub(/[(),]/, " "); sw = $5 - $2; sh = $6 - $3 }
+      /role xdg_toplevel/ { view = 1; next }
+      view && /position:/ {
+         gsub(/[(),]/, " "); printf "%d,%d,%d,%d,%d,%d\n", $2, $3, $5 - $2, $6 - $3, sw, sh; exit
+      }'
 }
