@@ -51,8 +51,8 @@ for faults, retries, want_status, want_kept in (
         ([None], 2, 0, 0),
         (["'stall' in out/001.log", None], 2, 0, 1),
         (["'abort' in qemu.log", "'stall' in out/001.log", None], 2, 0, 2),
-        (["'stall' in out/001.log"] * 3, 2, vm.EXIT_HARNESS, 2),
-        (["'stall' in out/001.log"] * 2, 0, vm.EXIT_HARNESS, 0)):
+        (["'stall' in out/001.log"] * 3, 2, vm.EXIT_HOST_FAULT, 2),
+        (["'stall' in out/001.log"] * 2, 0, vm.EXIT_HOST_FAULT, 0)):
     with tempfile.TemporaryDirectory() as top:
         job = os.path.join(top, "job")
         boots = []
@@ -64,7 +64,7 @@ for faults, retries, want_status, want_kept in (
             os.makedirs(os.path.join(job, "out"), exist_ok=True)
             fault = faults[n]
             write(os.path.join(job, "out", "001.log"), "boot %d\n" % n, "w")
-            status = vm.EXIT_HARNESS if fault else 0
+            status = vm.EXIT_HOST_FAULT if fault else 0
             write(os.path.join(job, "result.json"), json.dumps({"status": status}), "w")
             return status, fault
 
