@@ -70,7 +70,7 @@ preferred_mode(const struct vw_kms_connector *c)
    const struct vw_kms_mode *first = NULL;
    for (const struct vw_kms_mode *m = vw_kms_mode_next(&c->modes); m;
         m = vw_kms_mode_next(&m->next)) {
-      if (!m->listed)
+      if (!vw_kms_mode_listed(m))
          continue;
       if (m->info.type & DRM_MODE_TYPE_PREFERRED)
          return m;
@@ -86,7 +86,7 @@ connected_displays(struct vw_kms_device *dev, struct vw_kms_connector **out, uin
 {
    uint32_t n = 0;
    for (uint32_t i = 0; dev && i < dev->connector_count && n < max; i++)
-      if (dev->connectors[i].connected && preferred_mode(&dev->connectors[i]))
+      if (vw_kms_connector_connected(&dev->connectors[i]) && preferred_mode(&dev->connectors[i]))
          out[n++] = &dev->connectors[i];
    return n;
 }
@@ -158,7 +158,7 @@ fill_plane_props(struct vw_kms_device *dev, uint32_t index, VkDisplayPlaneProper
       if (dev->connectors[i].current_crtc == crtc->id)
          current = dev->connectors[i].id;
    struct vw_kms_connector *c = vw_kms_find_connector(dev, current);
-   p->currentDisplay = c && c->connected ? display_handle(c) : VK_NULL_HANDLE;
+   p->currentDisplay = c && vw_kms_connector_connected(c) ? display_handle(c) : VK_NULL_HANDLE;
    p->currentStackIndex = 0;
 }
 
@@ -221,7 +221,7 @@ listed_modes(struct vw_kms_connector *c, VkDisplayModePropertiesKHR *out)
    uint32_t n = 0;
    for (struct vw_kms_mode *m = vw_kms_mode_next(&c->modes); m && n < MAX_MODES;
         m = vw_kms_mode_next(&m->next)) {
-      if (!m->listed)
+      if (!vw_kms_mode_listed(m))
          continue;
       out[n++] = (VkDisplayModePropertiesKHR){
          .displayMode = (VkDisplayModeKHR)(uintptr_t)m,
@@ -299,7 +299,7 @@ vw_CreateDisplayModeKHR(VkPhysicalDevice pdev, VkDisplayKHR display,
    for (struct vw_kms_mode *m = vw_kms_mode_next(&c->modes); m;
         m = vw_kms_mode_next(&m->next)) {
       int32_t diff = (int32_t)m->refresh_mhz - (int32_t)p->refreshRate;
-      if (m->listed && m->info.hdisplay == p->visibleRegion.width &&
+      if (vw_kms_mode_listed(m) && m->info.hdisplay == p->visibleRegion.width &&
           m->info.vdisplay == p->visibleRegion.height && diff > -500 && diff < 500) {
          *out = (VkDisplayModeKHR)(uintptr_t)m;
          return VK_SUCCESS;
@@ -317,7 +317,7 @@ vw_CreateDisplayModeKHR(VkPhysicalDevice pdev, VkDisplayKHR display,
    m->connector = c;
    m->info = synthesize_mode(p->visibleRegion.width, p->visibleRegion.height, p->refreshRate);
    m->refresh_mhz = vw_kms_mode_refresh_mhz(&m->info);
-   m->listed = false; /* the kernel never listed it; it stays valid on a virtual display */
+   vw_kms_mode_set_listed(m, false); /* the kernel never listed it; it stays valid on a virtual display */
    m->user_created = true;
    pthread_mutex_lock(&dev->lock);
    struct vw_kms_mode **tail = &c->modes;

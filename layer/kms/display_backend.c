@@ -139,8 +139,8 @@ static bool
 mode_still_valid(struct vw_display_surface *ds)
 {
    /* A mode the app made itself was never listed; it stays good on a virtual display. */
-   return ds->connector->connected &&
-          (ds->mode->listed || (ds->mode->user_created && ds->dev->virtual_connectors));
+   return vw_kms_connector_connected(ds->connector) &&
+          (vw_kms_mode_listed(ds->mode) || (ds->mode->user_created && ds->dev->virtual_connectors));
 }
 
 /* Path D's frames are copied by the CPU anyway: into the buffer on screen, the display
@@ -193,7 +193,7 @@ display_create_swapchain(struct vw_swapchain *sc)
    vw_kms_refresh_connectors(kms, false);
    if (!mode_still_valid(ds)) {
       vw_err("swapchain: %s is %s", ds->connector->name,
-             ds->connector->connected ? "no longer offering this mode" : "disconnected");
+             vw_kms_connector_connected(ds->connector) ? "no longer offering this mode" : "disconnected");
       return VK_ERROR_SURFACE_LOST_KHR;
    }
 
@@ -316,7 +316,7 @@ check_display(struct vw_swapchain *sc, struct kms_swapchain *ks)
    vw_kms_refresh_connectors(ks->out.dev, false);
    if (ks->out.dev->gone)
       return VK_ERROR_SURFACE_LOST_KHR;
-   if (!ks->ds->connector->connected) {
+   if (!vw_kms_connector_connected(ks->ds->connector)) {
       vw_err("swapchain %u: %s disconnected", sc->serial, ks->ds->connector->name);
       return VK_ERROR_SURFACE_LOST_KHR;
    }

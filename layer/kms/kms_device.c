@@ -81,8 +81,8 @@ update_modes(struct vw_kms_connector *c, const drmModeConnector *conn)
       bool listed = false;
       for (int i = 0; i < conn->count_modes && !listed; i++)
          listed = !memcmp(&m->info, &conn->modes[i], sizeof(m->info));
-      changed |= listed != m->listed;
-      m->listed = listed;
+      changed |= listed != vw_kms_mode_listed(m);
+      vw_kms_mode_set_listed(m, listed);
    }
    struct vw_kms_mode **tail = &c->modes;
    while (*tail)
@@ -99,7 +99,7 @@ update_modes(struct vw_kms_connector *c, const drmModeConnector *conn)
       m->connector = c;
       m->info = conn->modes[i];
       m->refresh_mhz = vw_kms_mode_refresh_mhz(&m->info);
-      m->listed = true;
+      vw_kms_mode_set_listed(m, true);
       vw_kms_mode_link(tail, m);
       tail = &m->next;
       changed = true;
@@ -115,7 +115,7 @@ read_connector(struct vw_kms_device *dev, struct vw_kms_connector *c, drmModeCon
             conn->connector_type_id);
    c->mm_width = conn->mmWidth;
    c->mm_height = conn->mmHeight;
-   c->connected = conn->connection == DRM_MODE_CONNECTED;
+   vw_kms_connector_set_connected(c, conn->connection == DRM_MODE_CONNECTED);
    c->possible_crtcs = 0;
    for (int i = 0; i < conn->count_encoders; i++) {
       drmModeEncoder *enc = drmModeGetEncoder(dev->fd, conn->encoders[i]);
@@ -243,7 +243,7 @@ static bool
 any_connected(const struct vw_kms_device *dev)
 {
    for (uint32_t i = 0; i < dev->connector_count; i++)
-      if (dev->connectors[i].connected)
+      if (vw_kms_connector_connected(&dev->connectors[i]))
          return true;
    return false;
 }
@@ -567,8 +567,8 @@ vw_kms_refresh_connectors(struct vw_kms_device *dev, bool probe)
       }
       bool connected = conn->connection == DRM_MODE_CONNECTED;
       bool modes_changed = update_modes(c, conn);
-      if (connected != c->connected || modes_changed) {
-         c->connected = connected;
+      if (connected != vw_kms_connector_connected(c) || modes_changed) {
+         vw_kms_connector_set_connected(c, connected);
          c->generation++;
          changed = true;
       }

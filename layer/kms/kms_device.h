@@ -50,6 +50,21 @@ vw_kms_mode_link(struct vw_kms_mode **link, struct vw_kms_mode *m)
    __atomic_store_n(link, m, __ATOMIC_RELEASE);
 }
 
+/* A refresh (the app's thread, a present thread, the hotplug watcher) rewrites whether a
+ * mode is listed and a connector connected, under the device lock; display queries and
+ * present threads read them without it, where an answer one refresh late does no harm. */
+static inline bool
+vw_kms_mode_listed(const struct vw_kms_mode *m)
+{
+   return __atomic_load_n(&m->listed, __ATOMIC_RELAXED);
+}
+
+static inline void
+vw_kms_mode_set_listed(struct vw_kms_mode *m, bool listed)
+{
+   __atomic_store_n(&m->listed, listed, __ATOMIC_RELAXED);
+}
+
 struct vw_kms_connector {
    uint32_t id;
    char name[32];
@@ -68,6 +83,19 @@ struct vw_kms_connector {
     * atomic. */
    bool powered_off;
 };
+
+static inline bool
+vw_kms_connector_connected(const struct vw_kms_connector *c)
+{
+   return __atomic_load_n(&c->connected, __ATOMIC_RELAXED);
+}
+
+static inline void
+vw_kms_connector_set_connected(struct vw_kms_connector *c, bool connected)
+{
+   __atomic_store_n(&c->connected, connected, __ATOMIC_RELAXED);
+}
+
 
 struct vw_kms_crtc {
    uint32_t id;
