@@ -1,10 +1,12 @@
 #include "device.h"
+#include "display.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 #include "device_chain.h"
 #include "venus_wsi/vk_maintenance1_khr.h"
+#include "venus_wsi/vk_present2.h"
 #include "extensions.h"
 #include "handle_map.h"
 #include "log.h"
@@ -70,6 +72,12 @@ static const struct {
     VK_KHR_PRESENT_WAIT_EXTENSION_NAME, NULL},
    {VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SWAPCHAIN_MAINTENANCE_1_FEATURES_EXT,
     VK_EXT_SWAPCHAIN_MAINTENANCE_1_EXTENSION_NAME, VK_KHR_SWAPCHAIN_MAINTENANCE_1_EXTENSION_NAME},
+   {VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_PRESENT_ID_2_FEATURES_KHR,
+    VK_KHR_PRESENT_ID_2_EXTENSION_NAME, NULL},
+   {VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_PRESENT_WAIT_2_FEATURES_KHR,
+    VK_KHR_PRESENT_WAIT_2_EXTENSION_NAME, NULL},
+   {VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_PRESENT_MODE_FIFO_LATEST_READY_FEATURES_EXT,
+    VK_EXT_PRESENT_MODE_FIFO_LATEST_READY_EXTENSION_NAME, "VK_KHR_present_mode_fifo_latest_ready"},
 };
 #define LAYER_FEATURE_COUNT (sizeof(layer_features) / sizeof(layer_features[0]))
 
@@ -122,6 +130,14 @@ vw_GetPhysicalDeviceFeatures2(VkPhysicalDevice handle, VkPhysicalDeviceFeatures2
          ((VkPhysicalDevicePresentWaitFeaturesKHR *)s)->presentWait = VK_TRUE;
       else if (s->sType == VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SWAPCHAIN_MAINTENANCE_1_FEATURES_EXT)
          ((VkPhysicalDeviceSwapchainMaintenance1FeaturesEXT *)s)->swapchainMaintenance1 = VK_TRUE;
+      else if (s->sType == VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_PRESENT_ID_2_FEATURES_KHR)
+         ((VkPhysicalDevicePresentId2FeaturesKHR *)s)->presentId2 = VK_TRUE;
+      else if (s->sType == VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_PRESENT_WAIT_2_FEATURES_KHR)
+         ((VkPhysicalDevicePresentWait2FeaturesKHR *)s)->presentWait2 = VK_TRUE;
+      else if (s->sType ==
+               VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_PRESENT_MODE_FIFO_LATEST_READY_FEATURES_EXT)
+         ((VkPhysicalDevicePresentModeFifoLatestReadyFeaturesEXT *)s)->presentModeFifoLatestReady =
+            VK_TRUE;
    }
 }
 
@@ -144,6 +160,17 @@ note_layer_features(struct vw_device *dev, const VkDeviceCreateInfo *ci,
       else if (s->sType == VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SWAPCHAIN_MAINTENANCE_1_FEATURES_EXT)
          dev->app_features.swapchain_maintenance1 =
             ((const VkPhysicalDeviceSwapchainMaintenance1FeaturesEXT *)s)->swapchainMaintenance1;
+      else if (s->sType == VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_PRESENT_ID_2_FEATURES_KHR)
+         dev->app_features.present_id2 =
+            ((const VkPhysicalDevicePresentId2FeaturesKHR *)s)->presentId2;
+      else if (s->sType == VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_PRESENT_WAIT_2_FEATURES_KHR)
+         dev->app_features.present_wait2 =
+            ((const VkPhysicalDevicePresentWait2FeaturesKHR *)s)->presentWait2;
+      else if (s->sType ==
+               VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_PRESENT_MODE_FIFO_LATEST_READY_FEATURES_EXT)
+         dev->app_features.fifo_latest_ready =
+            ((const VkPhysicalDevicePresentModeFifoLatestReadyFeaturesEXT *)s)
+               ->presentModeFifoLatestReady;
    }
    return n;
 }
@@ -339,6 +366,7 @@ vw_DestroyDevice(VkDevice device, const VkAllocationCallbacks *alloc)
    if (!dev)
       return;
    PFN_vkDestroyDevice destroy = dev->next.DestroyDevice;
+   vw_display_events_forget_device(dev);
    free_device_record(dev);
    destroy(device, alloc);
 }

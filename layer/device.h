@@ -32,10 +32,12 @@ struct vw_device {
    struct {
       bool swapchain, mutable_format;
    } app_ext;
-   /* VK_KHR_present_id / VK_KHR_present_wait / VK_EXT_swapchain_maintenance1 features the
-    * app enabled: the layer's own, whatever the driver has. */
+   /* Features of the layer's device extensions (present id and wait, their second versions,
+    * swapchain maintenance, FIFO_LATEST_READY) the app enabled: the layer's own, whatever the
+    * driver has. */
    struct {
       bool present_id, present_wait, swapchain_maintenance1;
+      bool present_id2, present_wait2, fifo_latest_ready;
    } app_features;
    struct vw_driver_features enabled; /* driver extensions enabled below the layer */
    /* The layout the app's PRESENT_SRC_KHR means below the layer: itself where the driver

@@ -4,6 +4,26 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "venus_wsi/vk_present2.h"
+
+/* The generated table knows the structures of the headers the layer builds against; the
+ * layer's own feature structures that those headers may lack (vk_present2.h) are added
+ * here, so a chain holding them can still be copied. */
+static size_t
+struct_size(VkStructureType type)
+{
+   switch ((int)type) {
+   case VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_PRESENT_ID_2_FEATURES_KHR:
+      return sizeof(VkPhysicalDevicePresentId2FeaturesKHR);
+   case VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_PRESENT_WAIT_2_FEATURES_KHR:
+      return sizeof(VkPhysicalDevicePresentWait2FeaturesKHR);
+   case VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_PRESENT_MODE_FIFO_LATEST_READY_FEATURES_EXT:
+      return sizeof(VkPhysicalDevicePresentModeFifoLatestReadyFeaturesEXT);
+   default:
+      return vw_device_chain_struct_size(type);
+   }
+}
+
 static bool
 dropped(const VkBaseInStructure *s, const VkStructureType *drop, uint32_t drop_count)
 {
@@ -38,7 +58,7 @@ vw_chain_without(const void *pnext, const VkStructureType *drop, uint32_t drop_c
          pending = 0;
          continue;
       }
-      size_t size = vw_device_chain_struct_size(s->sType);
+      size_t size = struct_size(s->sType);
       unknown_pending |= !size;
       pending += padded(size);
    }
@@ -62,7 +82,7 @@ vw_chain_without(const void *pnext, const VkStructureType *drop, uint32_t drop_c
    for (const VkBaseInStructure *s = pnext; s != last_dropped; s = s->pNext) {
       if (dropped(s, drop, drop_count))
          continue;
-      size_t size = vw_device_chain_struct_size(s->sType);
+      size_t size = struct_size(s->sType);
       VkBaseOutStructure *copy = (VkBaseOutStructure *)at;
       memcpy(copy, s, size);
       at += padded(size);

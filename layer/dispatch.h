@@ -5,6 +5,8 @@
 
 #include <vulkan/vulkan.h>
 
+#include "venus_wsi/vk_present2.h"
+
 #define VW_INSTANCE_COMMANDS(X)                                                                  \
    X(DestroyInstance)                                                                            \
    X(EnumeratePhysicalDevices)                                                                   \
@@ -85,6 +87,7 @@
    X(AcquireNextImage2KHR)                                                                       \
    X(QueuePresentKHR)                                                                            \
    X(WaitForPresentKHR)                                                                          \
+   X(WaitForPresent2KHR)                                                                         \
    X(ReleaseSwapchainImagesEXT)                                                                  \
    X(GetDeviceGroupPresentCapabilitiesKHR)                                                       \
    X(GetDeviceGroupSurfacePresentModesKHR)

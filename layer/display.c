@@ -52,6 +52,12 @@ mode_of(struct vw_kms_device *dev, VkDisplayModeKHR handle)
    return NULL;
 }
 
+struct vw_kms_connector *
+vw_display_connector(struct vw_kms_device *dev, VkDisplayKHR display)
+{
+   return connector_of(dev, display);
+}
+
 static VkDisplayKHR
 display_handle(struct vw_kms_connector *c)
 {
@@ -64,7 +70,7 @@ preferred_mode(const struct vw_kms_connector *c)
    const struct vw_kms_mode *first = NULL;
    for (const struct vw_kms_mode *m = vw_kms_mode_next(&c->modes); m;
         m = vw_kms_mode_next(&m->next)) {
-      if (!m->listed)
+      if (!vw_kms_mode_listed(m))
          continue;
       if (m->info.type & DRM_MODE_TYPE_PREFERRED)
          return m;
@@ -80,7 +86,7 @@ connected_displays(struct vw_kms_device *dev, struct vw_kms_connector **out, uin
 {
    uint32_t n = 0;
    for (uint32_t i = 0; dev && i < dev->connector_count && n < max; i++)
-      if (dev->connectors[i].connected && preferred_mode(&dev->connectors[i]))
+      if (vw_kms_connector_connected(&dev->connectors[i]) && preferred_mode(&dev->connectors[i]))
          out[n++] = &dev->connectors[i];
    return n;
 }
@@ -152,7 +158,7 @@ fill_plane_props(struct vw_kms_device *dev, uint32_t index, VkDisplayPlaneProper
       if (dev->connectors[i].current_crtc == crtc->id)
          current = dev->connectors[i].id;
    struct vw_kms_connector *c = vw_kms_find_connector(dev, current);
-   p->currentDisplay = c && c->connected ? display_handle(c) : VK_NULL_HANDLE;
+   p->currentDisplay = c && vw_kms_connector_connected(c) ? display_handle(c) : VK_NULL_HANDLE;
    p->currentStackIndex = 0;
 }
 
@@ -215,7 +221,7 @@ listed_modes(struct vw_kms_connector *c, VkDisplayModePropertiesKHR *out)
    uint32_t n = 0;
    for (struct vw_kms_mode *m = vw_kms_mode_next(&c->modes); m && n < MAX_MODES;
         m = vw_kms_mode_next(&m->next)) {
-      if (!m->listed)
+      if (!vw_kms_mode_listed(m))
          continue;
       out[n++] = (VkDisplayModePropertiesKHR){
          .displayMode = (VkDisplayModeKHR)(uintptr_t)m,
@@ -293,7 +299,7 @@ vw_CreateDisplayModeKHR(VkPhysicalDevice pdev, VkDisplayKHR display,
    for (struct vw_kms_mode *m = vw_kms_mode_next(&c->modes); m;
         m = vw_kms_mode_next(&m->next)) {
       int32_t diff = (int32_t)m->refresh_mhz - (int32_t)p->refreshRate;
-      if (m->listed && m->info.hdisplay == p->visibleRegion.width &&
+      if (vw_kms_mode_listed(m) && m->info.hdisplay == p->visibleRegion.width &&
           m->info.vdisplay == p->visibleRegion.height && diff > -500 && diff < 500) {
          *out = (VkDisplayModeKHR)(uintptr_t)m;
          return VK_SUCCESS;
@@ -311,7 +317,7 @@ vw_CreateDisplayModeKHR(VkPhysicalDevice pdev, VkDisplayKHR display,
    m->connector = c;
    m->info = synthesize_mode(p->visibleRegion.width, p->visibleRegion.height, p->refreshRate);
    m->refresh_mhz = vw_kms_mode_refresh_mhz(&m->info);
-   m->listed = false; /* the kernel never listed it; it stays valid on a virtual display */
+   vw_kms_mode_set_listed(m, false); /* the kernel never listed it; it stays valid on a virtual display */
    m->user_created = true;
    pthread_mutex_lock(&dev->lock);
    struct vw_kms_mode **tail = &c->modes;
@@ -411,5 +417,60 @@ vw_CreateDisplayPlaneSurfaceKHR(VkInstance instance, const VkDisplaySurfaceCreat
    vw_info("display surface: %s %ux%u@%u.%03u Hz on CRTC %u", m->connector->name,
            m->info.hdisplay, m->info.vdisplay, m->refresh_mhz / 1000, m->refresh_mhz % 1000,
            crtc->id);
+   return VK_SUCCESS;
+}
+
+/* --- VK_EXT_direct_mode_display, VK_EXT_acquire_drm_display ---
+ * Every display starts out acquired by the instance: the layer opens the card itself and
+ * is DRM master while a swapchain presents (what VK_KHR_display alone promises).
+ * vkReleaseDisplayEXT ends that: the display's swapchains get VK_ERROR_SURFACE_LOST_KHR
+ * and new ones VK_ERROR_INITIALIZATION_FAILED until vkAcquireDrmDisplayEXT hands it back
+ * through an fd of the app's. */
+
+VKAPI_ATTR VkResult VKAPI_CALL
+vw_ReleaseDisplayEXT(VkPhysicalDevice pdev, VkDisplayKHR display)
+{
+   struct vw_kms_device *dev = kms_of(pdev);
+   struct vw_kms_connector *c = connector_of(dev, display);
+   if (!c) {
+      vw_err("vkReleaseDisplayEXT: unknown display");
+      return VK_SUCCESS; /* the command has no failure to report */
+   }
+   vw_kms_release_display(dev, c);
+   return VK_SUCCESS;
+}
+
+VKAPI_ATTR VkResult VKAPI_CALL
+vw_AcquireDrmDisplayEXT(VkPhysicalDevice pdev, int32_t drm_fd, VkDisplayKHR display)
+{
+   struct vw_kms_device *dev = kms_of(pdev);
+   struct vw_kms_connector *c = connector_of(dev, display);
+   if (!c) {
+      vw_err("vkAcquireDrmDisplayEXT: unknown display");
+      return VK_ERROR_INITIALIZATION_FAILED;
+   }
+   return vw_kms_acquire_fd(dev, c, drm_fd);
+}
+
+VKAPI_ATTR VkResult VKAPI_CALL
+vw_GetDrmDisplayEXT(VkPhysicalDevice pdev, int32_t drm_fd, uint32_t connector_id,
+                    VkDisplayKHR *display)
+{
+   *display = VK_NULL_HANDLE;
+   struct vw_kms_device *dev = kms_of(pdev);
+   if (!dev || !vw_kms_same_card(dev, drm_fd)) {
+      vw_err("vkGetDrmDisplayEXT: fd %d is not a file of this physical device's card", drm_fd);
+      return VK_ERROR_UNKNOWN;
+   }
+   /* The connector must be one the fd sees (a lessee sees only its lease). */
+   drmModeConnector *conn = drmModeGetConnectorCurrent(drm_fd, connector_id);
+   if (!conn) {
+      vw_err("vkGetDrmDisplayEXT: fd %d has no connector %u", drm_fd, connector_id);
+      return VK_ERROR_UNKNOWN;
+   }
+   drmModeFreeConnector(conn);
+   struct vw_kms_connector *c = vw_kms_find_connector(dev, connector_id);
+   if (c)
+      *display = display_handle(c);
    return VK_SUCCESS;
 }

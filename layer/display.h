@@ -54,4 +54,43 @@ VKAPI_ATTR VkResult VKAPI_CALL vw_CreateDisplayPlaneSurfaceKHR(
    VkInstance instance, const VkDisplaySurfaceCreateInfoKHR *ci,
    const VkAllocationCallbacks *alloc, VkSurfaceKHR *surface);
 
+VKAPI_ATTR VkResult VKAPI_CALL vw_ReleaseDisplayEXT(VkPhysicalDevice pdev, VkDisplayKHR display);
+VKAPI_ATTR VkResult VKAPI_CALL vw_AcquireDrmDisplayEXT(VkPhysicalDevice pdev, int32_t drm_fd,
+                                                       VkDisplayKHR display);
+VKAPI_ATTR VkResult VKAPI_CALL vw_GetDrmDisplayEXT(VkPhysicalDevice pdev, int32_t drm_fd,
+                                                   uint32_t connector_id, VkDisplayKHR *display);
+
+/* The connector behind a display handle of 'dev', or NULL. */
+struct vw_kms_connector *vw_display_connector(struct vw_kms_device *dev, VkDisplayKHR display);
+
+/* VK_EXT_display_control (display_control.c). */
+struct vw_device;
+struct vw_swapchain;
+VKAPI_ATTR VkResult VKAPI_CALL vw_DisplayPowerControlEXT(VkDevice device, VkDisplayKHR display,
+                                                         const VkDisplayPowerInfoEXT *info);
+VKAPI_ATTR VkResult VKAPI_CALL vw_RegisterDeviceEventEXT(VkDevice device,
+                                                         const VkDeviceEventInfoEXT *info,
+                                                         const VkAllocationCallbacks *alloc,
+                                                         VkFence *fence);
+VKAPI_ATTR VkResult VKAPI_CALL vw_RegisterDisplayEventEXT(VkDevice device, VkDisplayKHR display,
+                                                          const VkDisplayEventInfoEXT *info,
+                                                          const VkAllocationCallbacks *alloc,
+                                                          VkFence *fence);
+VKAPI_ATTR VkResult VKAPI_CALL vw_GetSwapchainCounterEXT(VkDevice device,
+                                                         VkSwapchainKHR swapchain,
+                                                         VkSurfaceCounterFlagBitsEXT counter,
+                                                         uint64_t *value);
+VKAPI_ATTR VkResult VKAPI_CALL vw_WaitForFences(VkDevice device, uint32_t count,
+                                                const VkFence *fences, VkBool32 wait_all,
+                                                uint64_t timeout);
+VKAPI_ATTR VkResult VKAPI_CALL vw_GetFenceStatus(VkDevice device, VkFence fence);
+VKAPI_ATTR void VKAPI_CALL vw_DestroyFence(VkDevice device, VkFence fence,
+                                           const VkAllocationCallbacks *alloc);
+/* A frame reached the screen on 'c' (flip completed): FIRST_PIXEL_OUT fences fire. */
+void vw_display_events_flip(struct vw_kms_connector *c);
+/* The device goes: its registrations are dropped (their fences go with it). */
+void vw_display_events_forget_device(struct vw_device *dev);
+/* Vertical blanks since the display swapchain was created. */
+uint64_t vw_display_vblank_count(struct vw_swapchain *sc);
+
 extern const struct vw_backend_ops vw_display_backend;

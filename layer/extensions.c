@@ -1,6 +1,7 @@
 #include "extensions.h"
 
 #include "venus_wsi/vk_maintenance1_khr.h"
+#include "venus_wsi/vk_present2.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,9 @@ const VkExtensionProperties vw_instance_extensions[] = {
    {VK_KHR_GET_SURFACE_CAPABILITIES_2_EXTENSION_NAME, 1},
    {VK_KHR_DISPLAY_EXTENSION_NAME, 23},
    {VK_KHR_GET_DISPLAY_PROPERTIES_2_EXTENSION_NAME, 1},
+   {VK_EXT_DIRECT_MODE_DISPLAY_EXTENSION_NAME, 1},
+   {VK_EXT_ACQUIRE_DRM_DISPLAY_EXTENSION_NAME, 1},
+   {VK_EXT_DISPLAY_SURFACE_COUNTER_EXTENSION_NAME, 1},
    {VK_EXT_SURFACE_MAINTENANCE_1_EXTENSION_NAME, 1},
 #ifdef VW_LOADER_KNOWS_KHR_SURFACE_MAINTENANCE1 /* see meson.build */
    {VK_KHR_SURFACE_MAINTENANCE_1_EXTENSION_NAME, 1},
@@ -37,6 +41,10 @@ const VkExtensionProperties vw_device_extensions[] = {
    {VK_KHR_PRESENT_WAIT_EXTENSION_NAME, 1},
    {VK_EXT_SWAPCHAIN_MAINTENANCE_1_EXTENSION_NAME, 1},
    {VK_KHR_SWAPCHAIN_MAINTENANCE_1_EXTENSION_NAME, 1},
+   {VK_KHR_PRESENT_ID_2_EXTENSION_NAME, 1},
+   {VK_KHR_PRESENT_WAIT_2_EXTENSION_NAME, 1},
+   {VK_EXT_PRESENT_MODE_FIFO_LATEST_READY_EXTENSION_NAME, 1},
+   {VK_EXT_DISPLAY_CONTROL_EXTENSION_NAME, 1},
 };
 const uint32_t vw_device_extension_count =
    sizeof(vw_device_extensions) / sizeof(vw_device_extensions[0]);

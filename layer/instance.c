@@ -221,6 +221,9 @@ strip_instance_extensions(struct vw_name_list *list)
    vw_name_list_remove(list, VK_EXT_HEADLESS_SURFACE_EXTENSION_NAME);
    vw_name_list_remove(list, VK_KHR_DISPLAY_EXTENSION_NAME);
    vw_name_list_remove(list, VK_KHR_GET_DISPLAY_PROPERTIES_2_EXTENSION_NAME);
+   vw_name_list_remove(list, VK_EXT_DIRECT_MODE_DISPLAY_EXTENSION_NAME);
+   vw_name_list_remove(list, VK_EXT_ACQUIRE_DRM_DISPLAY_EXTENSION_NAME);
+   vw_name_list_remove(list, VK_EXT_DISPLAY_SURFACE_COUNTER_EXTENSION_NAME);
 }
 
 static bool

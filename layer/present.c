@@ -292,6 +292,7 @@ vw_QueuePresentKHR(VkQueue queue, const VkPresentInfoKHR *info)
 
    const VkPresentRegionsKHR *regions = NULL;
    const VkPresentIdKHR *ids = NULL;
+   const VkPresentId2KHR *ids2 = NULL;
    const VkSwapchainPresentFenceInfoEXT *fences = NULL;
    const VkSwapchainPresentModeInfoEXT *modes = NULL;
    bool maint1 = dev->app_features.swapchain_maintenance1;
@@ -300,6 +301,8 @@ vw_QueuePresentKHR(VkQueue queue, const VkPresentInfoKHR *info)
          regions = (const VkPresentRegionsKHR *)s;
       else if (s->sType == VK_STRUCTURE_TYPE_PRESENT_ID_KHR && dev->app_features.present_id)
          ids = (const VkPresentIdKHR *)s;
+      else if (s->sType == VK_STRUCTURE_TYPE_PRESENT_ID_2_KHR && dev->app_features.present_id2)
+         ids2 = (const VkPresentId2KHR *)s;
       else if (s->sType == VK_STRUCTURE_TYPE_SWAPCHAIN_PRESENT_FENCE_INFO_EXT && maint1)
          fences = (const VkSwapchainPresentFenceInfoEXT *)s;
       else if (s->sType == VK_STRUCTURE_TYPE_SWAPCHAIN_PRESENT_MODE_INFO_EXT && maint1)
@@ -473,6 +476,11 @@ vw_QueuePresentKHR(VkQueue queue, const VkPresentInfoKHR *info)
             uint64_t id = ids && ids->pPresentIds && i < ids->swapchainCount
                              ? ids->pPresentIds[i]
                              : 0;
+            /* Both versions name the same presented id of a swapchain (the second only
+             * adds the per-surface capability and the create flags), so either feeds it. */
+            if (!id && ids2 && ids2->pPresentIds && i < ids2->swapchainCount &&
+                (sc->flags & VK_SWAPCHAIN_CREATE_PRESENT_ID_2_BIT_KHR))
+               id = ids2->pPresentIds[i];
             if (!vw_present_ids_queue(&sc->pres.ids, idx, id, discard))
                vw_dbg("vkQueuePresentKHR: present id %llu of swapchain %u is not above the "
                       "previous %llu", (unsigned long long)id, sc->serial,

@@ -1,22 +1,22 @@
 #include "venus_wsi/present_modes.h"
 
-static const VkPresentModeKHR all_modes[4] = {
-   VK_PRESENT_MODE_FIFO_KHR,
-   VK_PRESENT_MODE_FIFO_RELAXED_KHR,
-   VK_PRESENT_MODE_MAILBOX_KHR,
-   VK_PRESENT_MODE_IMMEDIATE_KHR,
+static const VkPresentModeKHR all_modes[VW_PRESENT_MODE_MAX] = {
+   VK_PRESENT_MODE_FIFO_KHR,      VK_PRESENT_MODE_FIFO_RELAXED_KHR,
+   VK_PRESENT_MODE_MAILBOX_KHR,   VK_PRESENT_MODE_IMMEDIATE_KHR,
+   VK_PRESENT_MODE_FIFO_LATEST_READY_EXT,
 };
 
 static bool
 throttled(VkPresentModeKHR mode)
 {
-   return mode == VK_PRESENT_MODE_FIFO_KHR || mode == VK_PRESENT_MODE_FIFO_RELAXED_KHR;
+   return mode == VK_PRESENT_MODE_FIFO_KHR || mode == VK_PRESENT_MODE_FIFO_RELAXED_KHR ||
+          mode == VK_PRESENT_MODE_FIFO_LATEST_READY_EXT;
 }
 
 bool
 vw_present_mode_known(VkPresentModeKHR mode)
 {
-   for (uint32_t i = 0; i < 4; i++)
+   for (uint32_t i = 0; i < VW_PRESENT_MODE_MAX; i++)
       if (all_modes[i] == mode)
          return true;
    return false;
@@ -40,13 +40,13 @@ compatible(enum vw_mode_switching kind, VkPresentModeKHR a, VkPresentModeKHR b)
 
 uint32_t
 vw_compatible_present_modes(enum vw_mode_switching kind, VkPresentModeKHR mode,
-                            VkPresentModeKHR out[4])
+                            VkPresentModeKHR out[VW_PRESENT_MODE_MAX])
 {
    if (!vw_present_mode_known(mode))
       return 0;
    uint32_t n = 0;
    out[n++] = mode;
-   for (uint32_t i = 0; i < 4; i++)
+   for (uint32_t i = 0; i < VW_PRESENT_MODE_MAX; i++)
       if (all_modes[i] != mode && compatible(kind, mode, all_modes[i]))
          out[n++] = all_modes[i];
    return n;

@@ -175,8 +175,20 @@ vw_pq_pick(const struct vw_present_queue *pq, uint64_t now_ns, uint64_t *wait_un
          break;
       }
    }
-   if (pick < 0 && pq->state[pq->order[0]] == VW_IMAGE_READY)
+   if (pick < 0 && pq->state[pq->order[0]] == VW_IMAGE_READY) {
       pick = (int32_t)pq->order[0];
+      /* Only the finished frames at the head: one still rendering keeps its place, and
+       * the frames behind it wait, as FIFO's would. */
+      for (uint32_t i = 1; i < pq->order_len &&
+                           pq->frame_mode[pick] == VK_PRESENT_MODE_FIFO_LATEST_READY_EXT;
+           i++) {
+         uint32_t idx = pq->order[i];
+         if (pq->state[idx] != VW_IMAGE_READY ||
+             pq->frame_mode[idx] != VK_PRESENT_MODE_FIFO_LATEST_READY_EXT)
+            break;
+         pick = (int32_t)idx;
+      }
+   }
    if (pick < 0)
       return -1;
 
@@ -185,7 +197,10 @@ vw_pq_pick(const struct vw_present_queue *pq, uint64_t now_ns, uint64_t *wait_un
       return pick;
 
    uint64_t due = pq->last_flip_ns + pq->period_ns;
-   uint64_t ready = pq->ready_ns[pick];
+   /* FIFO_LATEST_READY: the queue has had a frame to show since its head was ready, so the
+    * refresh after that is the one due, whichever frame it shows. */
+   uint64_t ready = mode == VK_PRESENT_MODE_FIFO_LATEST_READY_EXT ? pq->ready_ns[pq->order[0]]
+                                                                  : pq->ready_ns[pick];
    if (mode == VK_PRESENT_MODE_FIFO_RELAXED_KHR && ready >= due)
       return pick; /* it missed its refresh: show it now rather than wait another */
    uint64_t at = next_refresh(pq, ready);
@@ -193,6 +208,23 @@ vw_pq_pick(const struct vw_present_queue *pq, uint64_t now_ns, uint64_t *wait_un
       return pick;
    *wait_until_ns = at;
    return -1;
+}
+
+uint32_t
+vw_pq_drop_passed_over(struct vw_present_queue *pq, uint32_t index,
+                       uint32_t released[VW_MAX_IMAGES])
+{
+   uint32_t n = 0;
+   if (index >= pq->image_count || pq->frame_mode[index] != VK_PRESENT_MODE_FIFO_LATEST_READY_EXT)
+      return 0;
+   while (pq->order_len > 0 && pq->order[0] != index &&
+          pq->state[pq->order[0]] == VW_IMAGE_READY) {
+      uint32_t older = pq->order[0];
+      remove_from_order(pq, 0);
+      pq->skipped++;
+      push_free(pq, older, released, &n);
+   }
+   return n;
 }
 
 void

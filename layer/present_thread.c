@@ -198,6 +198,9 @@ present_thread_main(void *arg)
       int32_t pick = vw_pq_pick(pq, vw_now_ns(), &wait_until);
       if (pick >= 0) {
          struct vw_image *img = &sc->images[pick];
+         uint32_t passed[VW_MAX_IMAGES];
+         vw_presentation_released_locked(
+            &sc->pres, vw_pq_drop_passed_over(pq, (uint32_t)pick, passed));
          vw_pq_flip_started(pq, (uint32_t)pick, vw_now_ns());
          /* The scanout buffer last went on screen some presents ago: all their damage. */
          struct vw_damage scanout;

@@ -154,6 +154,32 @@ vw_GetPhysicalDeviceSurfaceCapabilities2KHR(VkPhysicalDevice handle,
    return VK_SUCCESS;
 }
 
+/* VK_EXT_display_surface_counter: a display surface counts vertical blanks (flips on real
+ * hardware, the layer's pacing clock on virtual displays); no other surface has a counter. */
+VKAPI_ATTR VkResult VKAPI_CALL
+vw_GetPhysicalDeviceSurfaceCapabilities2EXT(VkPhysicalDevice handle, VkSurfaceKHR surface_handle,
+                                            VkSurfaceCapabilities2EXT *caps)
+{
+   VkSurfaceCapabilitiesKHR k;
+   VkResult r = vw_GetPhysicalDeviceSurfaceCapabilitiesKHR(handle, surface_handle, &k);
+   if (r != VK_SUCCESS)
+      return r;
+   struct vw_surface *surface = vw_surface_from_handle(surface_handle);
+   caps->minImageCount = k.minImageCount;
+   caps->maxImageCount = k.maxImageCount;
+   caps->currentExtent = k.currentExtent;
+   caps->minImageExtent = k.minImageExtent;
+   caps->maxImageExtent = k.maxImageExtent;
+   caps->maxImageArrayLayers = k.maxImageArrayLayers;
+   caps->supportedTransforms = k.supportedTransforms;
+   caps->currentTransform = k.currentTransform;
+   caps->supportedCompositeAlpha = k.supportedCompositeAlpha;
+   caps->supportedUsageFlags = k.supportedUsageFlags;
+   caps->supportedSurfaceCounters =
+      surface && surface->kind == VW_SURFACE_DISPLAY ? VK_SURFACE_COUNTER_VBLANK_BIT_EXT : 0;
+   return VK_SUCCESS;
+}
+
 VKAPI_ATTR VkResult VKAPI_CALL
 vw_GetPhysicalDeviceSurfaceFormatsKHR(VkPhysicalDevice handle, VkSurfaceKHR surface_handle,
                                       uint32_t *count, VkSurfaceFormatKHR *formats)
@@ -215,7 +241,7 @@ vw_GetPhysicalDeviceSurfacePresentModesKHR(VkPhysicalDevice handle, VkSurfaceKHR
       return pdev->instance->next.GetPhysicalDeviceSurfacePresentModesKHR(handle, surface_handle,
                                                                            count, modes);
    }
-   VkPresentModeKHR all[4];
+   VkPresentModeKHR all[VW_PRESENT_MODE_MAX];
    uint32_t n = surface->backend->get_present_modes(surface, pdev, all);
    return vw_outarray(count, modes, all, n, sizeof(all[0]));
 }

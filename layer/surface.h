@@ -47,6 +47,8 @@ VKAPI_ATTR VkResult VKAPI_CALL vw_GetPhysicalDeviceSurfaceSupportKHR(VkPhysicalD
                                                                      VkBool32 *supported);
 VKAPI_ATTR VkResult VKAPI_CALL vw_GetPhysicalDeviceSurfaceCapabilitiesKHR(
    VkPhysicalDevice pdev, VkSurfaceKHR surface, VkSurfaceCapabilitiesKHR *caps);
+VKAPI_ATTR VkResult VKAPI_CALL vw_GetPhysicalDeviceSurfaceCapabilities2EXT(
+   VkPhysicalDevice pdev, VkSurfaceKHR surface, VkSurfaceCapabilities2EXT *caps);
 VKAPI_ATTR VkResult VKAPI_CALL vw_GetPhysicalDeviceSurfaceCapabilities2KHR(
    VkPhysicalDevice pdev, const VkPhysicalDeviceSurfaceInfo2KHR *info,
    VkSurfaceCapabilities2KHR *caps);

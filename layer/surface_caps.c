@@ -44,25 +44,36 @@ vw_surface_formats(struct vw_physical_device *pdev,
 }
 
 uint32_t
-vw_surface_present_modes(VkPresentModeKHR modes[4])
+vw_surface_present_modes(VkPresentModeKHR modes[VW_PRESENT_MODE_MAX])
 {
    modes[0] = VK_PRESENT_MODE_FIFO_KHR;
    modes[1] = VK_PRESENT_MODE_FIFO_RELAXED_KHR;
    modes[2] = VK_PRESENT_MODE_MAILBOX_KHR;
    modes[3] = VK_PRESENT_MODE_IMMEDIATE_KHR;
-   return 4;
+   /* Listed wherever the extension is (the query knows no device): the present queue paces
+    * it for every backend. */
+   modes[4] = VK_PRESENT_MODE_FIFO_LATEST_READY_EXT;
+   return 5;
 }
 
 void
 vw_surface_caps2_common(VkSurfaceCapabilities2KHR *caps)
 {
    for (VkBaseOutStructure *s = caps->pNext; s; s = s->pNext) {
-      switch (s->sType) {
+      switch ((int)s->sType) {
       case VK_STRUCTURE_TYPE_SURFACE_PROTECTED_CAPABILITIES_KHR:
          ((VkSurfaceProtectedCapabilitiesKHR *)s)->supportsProtected = VK_FALSE;
          break;
       case VK_STRUCTURE_TYPE_SHARED_PRESENT_SURFACE_CAPABILITIES_KHR:
          ((VkSharedPresentSurfaceCapabilitiesKHR *)s)->sharedPresentSupportedUsageFlags = 0;
+         break;
+      /* Every backend reports when a frame reaches the screen (flip_finished), which is all
+       * present ids and waits need. */
+      case VK_STRUCTURE_TYPE_SURFACE_CAPABILITIES_PRESENT_ID_2_KHR:
+         ((VkSurfaceCapabilitiesPresentId2KHR *)s)->presentId2Supported = VK_TRUE;
+         break;
+      case VK_STRUCTURE_TYPE_SURFACE_CAPABILITIES_PRESENT_WAIT_2_KHR:
+         ((VkSurfaceCapabilitiesPresentWait2KHR *)s)->presentWait2Supported = VK_TRUE;
          break;
       default:
          break;
@@ -81,7 +92,7 @@ vw_surface_caps2_present_mode(struct vw_surface *surface, struct vw_physical_dev
          asked = (const VkSurfacePresentModeEXT *)s;
    bool offered = false;
    if (asked) {
-      VkPresentModeKHR modes[4];
+      VkPresentModeKHR modes[VW_PRESENT_MODE_MAX];
       uint32_t n = surface->backend->get_present_modes(surface, pdev, modes);
       for (uint32_t i = 0; i < n; i++)
          offered |= modes[i] == asked->presentMode;
@@ -99,7 +110,7 @@ vw_surface_caps2_present_mode(struct vw_surface *surface, struct vw_physical_dev
             compat->presentModeCount = 0;
             continue;
          }
-         VkPresentModeKHR modes[4];
+         VkPresentModeKHR modes[VW_PRESENT_MODE_MAX];
          uint32_t n = vw_compatible_present_modes(surface->backend->mode_switching,
                                                   asked->presentMode, modes);
          if (!compat->pPresentModes) {

@@ -19,7 +19,7 @@ uint32_t vw_surface_formats(struct vw_physical_device *pdev,
                             const void *data, VkSurfaceFormatKHR out[VW_MAX_SURFACE_FORMATS]);
 
 /* FIFO, FIFO_RELAXED, MAILBOX, IMMEDIATE: the present thread does all four everywhere. */
-uint32_t vw_surface_present_modes(VkPresentModeKHR modes[4]);
+uint32_t vw_surface_present_modes(VkPresentModeKHR modes[VW_PRESENT_MODE_MAX]);
 
 /* vkGetPhysicalDeviceSurfaceCapabilities2KHR's chained structures that every backend answers
  * alike: no shared-present usage (no shared present modes are offered) and no protected

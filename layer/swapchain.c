@@ -41,9 +41,10 @@ check_maintenance1(struct vw_surface *surface, const VkSwapchainCreateInfoKHR *c
       if (s->sType == VK_STRUCTURE_TYPE_SWAPCHAIN_PRESENT_MODES_CREATE_INFO_EXT) {
          const VkSwapchainPresentModesCreateInfoEXT *m =
             (const VkSwapchainPresentModesCreateInfoEXT *)s;
-         if (!m->presentModeCount || !m->pPresentModes || m->presentModeCount > 4) {
-            vw_err("vkCreateSwapchainKHR: %u present modes to switch between, 1..4 allowed",
-                   m->presentModeCount);
+         if (!m->presentModeCount || !m->pPresentModes ||
+             m->presentModeCount > VW_PRESENT_MODE_MAX) {
+            vw_err("vkCreateSwapchainKHR: %u present modes to switch between, 1..%u allowed",
+                   m->presentModeCount, VW_PRESENT_MODE_MAX);
             return VK_ERROR_INITIALIZATION_FAILED;
          }
          bool has_own = false;
@@ -117,7 +118,7 @@ check_create_info(struct vw_device *dev, struct vw_surface *surface,
              caps.minImageExtent.height, caps.maxImageExtent.width, caps.maxImageExtent.height);
       return VK_ERROR_INITIALIZATION_FAILED;
    }
-   VkPresentModeKHR modes[4];
+   VkPresentModeKHR modes[VW_PRESENT_MODE_MAX];
    uint32_t nmodes = surface->backend->get_present_modes(surface, dev->pdev, modes);
    bool offered = false;
    for (uint32_t i = 0; i < nmodes; i++)
@@ -266,11 +267,14 @@ vw_CreateSwapchainKHR(VkDevice device, const VkSwapchainCreateInfoKHR *ci,
    sc->modes[0] = ci->presentMode;
    sc->mode_count = 1;
    for (const VkBaseInStructure *s = ci->pNext; s; s = s->pNext) {
+      /* VK_EXT_display_control: only display surfaces offer a counter (VBLANK). */
+      if (s->sType == VK_STRUCTURE_TYPE_SWAPCHAIN_COUNTER_CREATE_INFO_EXT)
+         sc->counters = ((const VkSwapchainCounterCreateInfoEXT *)s)->surfaceCounters;
       if (s->sType != VK_STRUCTURE_TYPE_SWAPCHAIN_PRESENT_MODES_CREATE_INFO_EXT)
          continue;
       const VkSwapchainPresentModesCreateInfoEXT *m = (const VkSwapchainPresentModesCreateInfoEXT *)s;
       for (uint32_t i = 0; i < m->presentModeCount; i++)
-         if (m->pPresentModes[i] != ci->presentMode && sc->mode_count < 4)
+         if (m->pPresentModes[i] != ci->presentMode && sc->mode_count < VW_PRESENT_MODE_MAX)
             sc->modes[sc->mode_count++] = m->pPresentModes[i];
    }
    /* DEFERRED_MEMORY_ALLOCATION only allows the images' memory to wait for their first
@@ -486,6 +490,28 @@ vw_WaitForPresentKHR(VkDevice device, VkSwapchainKHR handle, uint64_t present_id
    if (vw_swapchain_refused_in_child(sc, "vkWaitForPresentKHR"))
       return VK_ERROR_DEVICE_LOST;
    return vw_present_wait(&sc->pres, present_id, timeout);
+}
+
+VKAPI_ATTR VkResult VKAPI_CALL
+vw_WaitForPresent2KHR(VkDevice device, VkSwapchainKHR handle, const VkPresentWait2InfoKHR *info)
+{
+   struct vw_swapchain *sc = vw_swapchain_from_handle(handle);
+   if (!sc) {
+      struct vw_device *dev = vw_device_from_handle(device);
+      if (!dev || !dev->next.WaitForPresent2KHR)
+         return VK_ERROR_SURFACE_LOST_KHR;
+      return dev->next.WaitForPresent2KHR(device, handle, info);
+   }
+   if (!info) {
+      /* Invalid usage; of the results the command has, this one tells the app to stop. */
+      vw_err("vkWaitForPresent2KHR: no VkPresentWait2InfoKHR");
+      return VK_ERROR_OUT_OF_DATE_KHR;
+   }
+   /* The same presented id as vkWaitForPresentKHR's, with the same rules; the second version
+    * only moves the arguments into a structure. */
+   if (vw_swapchain_refused_in_child(sc, "vkWaitForPresent2KHR"))
+      return VK_ERROR_DEVICE_LOST;
+   return vw_present_wait(&sc->pres, info->presentId, info->timeout);
 }
 
 /* Acquired images go back to the free list as if never acquired. The spec makes the app

@@ -67,10 +67,11 @@ struct vw_swapchain {
    VkPresentModeKHR present_mode; /* the one it was created with */
    /* What presents may switch to (VkSwapchainPresentModesCreateInfoEXT), present_mode
     * first; compatible with each other on the backend (present_modes.h). */
-   VkPresentModeKHR modes[4];
+   VkPresentModeKHR modes[VW_PRESENT_MODE_MAX];
    uint32_t mode_count;
    VkSwapchainCreateFlagsKHR flags;
    VkCompositeAlphaFlagBitsKHR composite_alpha;
+   VkSurfaceCounterFlagsEXT counters; /* VkSwapchainCounterCreateInfoEXT */
    /* How every image is created: also used for app images bound to swapchain memory
     * (VkImageSwapchainCreateInfoKHR). */
    VkImageCreateInfo image_ci;
@@ -145,6 +146,8 @@ VKAPI_ATTR VkResult VKAPI_CALL vw_AcquireNextImage2KHR(VkDevice device,
 VKAPI_ATTR VkResult VKAPI_CALL vw_QueuePresentKHR(VkQueue queue, const VkPresentInfoKHR *info);
 VKAPI_ATTR VkResult VKAPI_CALL vw_WaitForPresentKHR(VkDevice device, VkSwapchainKHR swapchain,
                                                     uint64_t present_id, uint64_t timeout);
+VKAPI_ATTR VkResult VKAPI_CALL vw_WaitForPresent2KHR(VkDevice device, VkSwapchainKHR swapchain,
+                                                     const VkPresentWait2InfoKHR *info);
 VKAPI_ATTR VkResult VKAPI_CALL vw_ReleaseSwapchainImagesEXT(
    VkDevice device, const VkReleaseSwapchainImagesInfoEXT *info);
 VKAPI_ATTR VkResult VKAPI_CALL vw_GetDeviceGroupPresentCapabilitiesKHR(

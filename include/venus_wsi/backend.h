@@ -63,7 +63,7 @@ struct vw_backend_ops {
     * vkCreateSwapchainKHR accepts. The present thread implements all four; a backend lists
     * fewer where its display cannot do one. */
    uint32_t (*get_present_modes)(struct vw_surface *surface, struct vw_physical_device *pdev,
-                                 VkPresentModeKHR modes[4]);
+                                 VkPresentModeKHR modes[VW_PRESENT_MODE_MAX]);
    VkResult (*get_present_rectangle)(struct vw_surface *surface, struct vw_physical_device *pdev,
                                      VkRect2D *rect);
    void (*destroy_surface)(struct vw_surface *surface);

@@ -7,12 +7,17 @@
  * is done with it. FIFO shows every READY frame in order, at most one per refresh;
  * MAILBOX keeps only the newest READY frame and releases the ones it replaces at once;
  * IMMEDIATE shows the newest frame without waiting for a refresh; FIFO_RELAXED is FIFO
- * that shows a late frame at once instead of waiting for the next refresh. */
+ * that shows a late frame at once instead of waiting for the next refresh;
+ * FIFO_LATEST_READY is FIFO that, at each refresh, shows the newest of the READY frames at
+ * the head of the queue and drops the older ones (a frame still rendering stops the run:
+ * frames behind it wait for it, as in FIFO). */
 #pragma once
 
 #include <stdbool.h>
 #include <stdint.h>
 #include <vulkan/vulkan_core.h>
+
+#include "venus_wsi/vk_present2.h"
 
 #define VW_MAX_IMAGES 16
 
@@ -93,11 +98,18 @@ uint32_t vw_pq_mark_ready(struct vw_present_queue *pq, uint32_t index, uint64_t 
                           uint32_t released[VW_MAX_IMAGES]);
 
 /* Chooses the frame to put on screen at time 'now_ns', or -1: the newest READY frame where
- * that one replaces older frames, else the oldest frame once READY; the chosen frame's own
+ * that one replaces older frames, else the oldest frame once READY (in FIFO_LATEST_READY
+ * the last of the READY frames in that mode that follow it); the chosen frame's own
  * mode decides whether it waits for a refresh. When the choice waits for a
  * refresh, *wait_until_ns is set to that time (else 0). Nothing is chosen while a flip is
  * pending. The caller then calls vw_pq_flip_started(). */
 int32_t vw_pq_pick(const struct vw_present_queue *pq, uint64_t now_ns, uint64_t *wait_until_ns);
+
+/* Frees the READY frames presented before 'index' (the pick), which FIFO_LATEST_READY
+ * passes over; call it before vw_pq_flip_started. Returns how many went to 'released'
+ * (none unless 'index' was presented in that mode). */
+uint32_t vw_pq_drop_passed_over(struct vw_present_queue *pq, uint32_t index,
+                                uint32_t released[VW_MAX_IMAGES]);
 
 /* 'index' (READY, from vw_pq_pick) was handed to the display at 'now_ns'. */
 void vw_pq_flip_started(struct vw_present_queue *pq, uint32_t index, uint64_t now_ns);

@@ -15,6 +15,7 @@
 #include "kms_buffers.h"
 #include "kms_commit.h"
 #include "scanout.h"
+#include "venus_wsi/display_logic.h"
 #include "venus_wsi/format_table.h"
 
 /* A flip whose event has not come after this long is taken as done (events get lost). */
@@ -43,6 +44,9 @@ struct kms_swapchain {
    bool counted_user;
    bool holds_master;
    bool lost_flip_logged;
+   bool released_logged;
+   uint64_t created_ns;
+   uint64_t flips_shown; /* written by the present thread, read by the app's: atomic */
 };
 
 static uint64_t
@@ -109,7 +113,7 @@ display_get_formats(struct vw_surface *surface, struct vw_physical_device *pdev,
 
 static uint32_t
 display_get_present_modes(struct vw_surface *surface, struct vw_physical_device *pdev,
-                          VkPresentModeKHR modes[4])
+                          VkPresentModeKHR modes[VW_PRESENT_MODE_MAX])
 {
    /* IMMEDIATE tears where the device flips asynchronously and acts like MAILBOX elsewhere
     * (a frame never waits for the refresh). */
@@ -135,8 +139,8 @@ static bool
 mode_still_valid(struct vw_display_surface *ds)
 {
    /* A mode the app made itself was never listed; it stays good on a virtual display. */
-   return ds->connector->connected &&
-          (ds->mode->listed || (ds->mode->user_created && ds->dev->virtual_connectors));
+   return vw_kms_connector_connected(ds->connector) &&
+          (vw_kms_mode_listed(ds->mode) || (ds->mode->user_created && ds->dev->virtual_connectors));
 }
 
 /* Path D's frames are copied by the CPU anyway: into the buffer on screen, the display
@@ -181,10 +185,15 @@ display_create_swapchain(struct vw_swapchain *sc)
              ds->mode->info.vdisplay);
       return VK_ERROR_INITIALIZATION_FAILED;
    }
+   if (vw_kms_connector_released(ds->connector)) {
+      vw_err("swapchain: %s was released (vkReleaseDisplayEXT) and not acquired again",
+             ds->connector->name);
+      return VK_ERROR_INITIALIZATION_FAILED;
+   }
    vw_kms_refresh_connectors(kms, false);
    if (!mode_still_valid(ds)) {
       vw_err("swapchain: %s is %s", ds->connector->name,
-             ds->connector->connected ? "no longer offering this mode" : "disconnected");
+             vw_kms_connector_connected(ds->connector) ? "no longer offering this mode" : "disconnected");
       return VK_ERROR_SURFACE_LOST_KHR;
    }
 
@@ -239,7 +248,29 @@ display_create_swapchain(struct vw_swapchain *sc)
                               ? 1000000000000ull / ds->mode->refresh_mhz
                               : 0;
    ks->last_check_ns = now_ns();
+   ks->created_ns = ks->last_check_ns;
    return VK_SUCCESS;
+}
+
+/* A frame is on screen: counted, and the display's FIRST_PIXEL_OUT fences fire. */
+static void
+frame_out(struct kms_swapchain *ks)
+{
+   __atomic_add_fetch(&ks->flips_shown, 1, __ATOMIC_RELAXED);
+   vw_display_events_flip(ks->ds->connector);
+}
+
+/* Virtual displays have no vblank: their refreshes are the pacing clock's periods since the
+ * swapchain was made. Elsewhere each completed flip stands for the refresh it waited for
+ * (the refreshes between flips are not seen: the layer asks for no vblank events). */
+uint64_t
+vw_display_vblank_count(struct vw_swapchain *sc)
+{
+   struct kms_swapchain *ks = sc->backend_data;
+   if (!ks)
+      return 0;
+   return vw_vblank_counter(ks->created_ns, now_ns(), sc->refresh_period_ns,
+                            __atomic_load_n(&ks->flips_shown, __ATOMIC_RELAXED));
 }
 
 static bool
@@ -285,7 +316,7 @@ check_display(struct vw_swapchain *sc, struct kms_swapchain *ks)
    vw_kms_refresh_connectors(ks->out.dev, false);
    if (ks->out.dev->gone)
       return VK_ERROR_SURFACE_LOST_KHR;
-   if (!ks->ds->connector->connected) {
+   if (!vw_kms_connector_connected(ks->ds->connector)) {
       vw_err("swapchain %u: %s disconnected", sc->serial, ks->ds->connector->name);
       return VK_ERROR_SURFACE_LOST_KHR;
    }
@@ -302,9 +333,22 @@ display_present(struct vw_swapchain *sc, struct vw_image *img, const struct vw_d
 {
    struct kms_swapchain *ks = sc->backend_data;
    uint32_t index = (uint32_t)(img - sc->images);
+   if (vw_kms_connector_released(ks->ds->connector)) {
+      if (!ks->released_logged)
+         vw_err("swapchain %u: %s was released (vkReleaseDisplayEXT)", sc->serial,
+                ks->ds->connector->name);
+      ks->released_logged = true;
+      return VK_ERROR_SURFACE_LOST_KHR;
+   }
    VkResult status = check_display(sc, ks);
    if (status != VK_SUCCESS)
       return status;
+   if (__atomic_load_n(&ks->ds->connector->powered_off, __ATOMIC_ACQUIRE)) {
+      /* KMS refuses flips on a CRTC that DPMS turned off: the frame is taken and not shown
+       * (no FIRST_PIXEL_OUT), and the display comes back with the picture it had. */
+      *shown = true;
+      return VK_SUCCESS;
+   }
 
    uint32_t target = index;
    if (sc->scanout_in_place && ks->front >= 0) {
@@ -313,6 +357,7 @@ display_present(struct vw_swapchain *sc, struct vw_image *img, const struct vw_d
       int e = vw_kms_dirty(&ks->out, vw_kms_buffer(&ks->paths.bufs[target])->fb_id, damage);
       if (e == 0) {
          free_orphans(ks->out.dev, ks->out.crtc);
+         frame_out(ks);
          *shown = true;
          return VK_SUCCESS;
       }
@@ -352,6 +397,7 @@ display_present(struct vw_swapchain *sc, struct vw_image *img, const struct vw_d
       ks->front = (int32_t)target;
    if (result == VW_FLIP_SHOWN) {
       free_orphans(ks->out.dev, ks->out.crtc);
+      frame_out(ks);
       *shown = true;
       return VK_SUCCESS;
    }
@@ -377,6 +423,7 @@ display_wait_flip(struct vw_swapchain *sc, int wake_fd, uint64_t timeout_ns, boo
    }
    if (r == 1) {
       free_orphans(ks->out.dev, ks->out.crtc);
+      frame_out(ks);
       *shown = true;
    }
    return VK_SUCCESS;
@@ -463,6 +510,8 @@ display_destroy_swapchain(struct vw_swapchain *sc)
    vw_image_paths_free_buffers(&ks->paths);
    if (ks->holds_master)
       vw_kms_release_master(ks->out.dev);
+   if (ks->out.dev)
+      vw_kms_settle_fd(ks->out.dev);
    free(ks);
    sc->backend_data = NULL;
 }

@@ -13,6 +13,7 @@
 #include "../log.h"
 #include "scanout.h"
 #include "venus_wsi/config.h"
+#include "venus_wsi/display_logic.h"
 
 static uint32_t
 find_prop(int fd, uint32_t object, uint32_t type, const char *name, uint64_t *value)
@@ -80,8 +81,8 @@ update_modes(struct vw_kms_connector *c, const drmModeConnector *conn)
       bool listed = false;
       for (int i = 0; i < conn->count_modes && !listed; i++)
          listed = !memcmp(&m->info, &conn->modes[i], sizeof(m->info));
-      changed |= listed != m->listed;
-      m->listed = listed;
+      changed |= listed != vw_kms_mode_listed(m);
+      vw_kms_mode_set_listed(m, listed);
    }
    struct vw_kms_mode **tail = &c->modes;
    while (*tail)
@@ -98,7 +99,7 @@ update_modes(struct vw_kms_connector *c, const drmModeConnector *conn)
       m->connector = c;
       m->info = conn->modes[i];
       m->refresh_mhz = vw_kms_mode_refresh_mhz(&m->info);
-      m->listed = true;
+      vw_kms_mode_set_listed(m, true);
       vw_kms_mode_link(tail, m);
       tail = &m->next;
       changed = true;
@@ -114,7 +115,7 @@ read_connector(struct vw_kms_device *dev, struct vw_kms_connector *c, drmModeCon
             conn->connector_type_id);
    c->mm_width = conn->mmWidth;
    c->mm_height = conn->mmHeight;
-   c->connected = conn->connection == DRM_MODE_CONNECTED;
+   vw_kms_connector_set_connected(c, conn->connection == DRM_MODE_CONNECTED);
    c->possible_crtcs = 0;
    for (int i = 0; i < conn->count_encoders; i++) {
       drmModeEncoder *enc = drmModeGetEncoder(dev->fd, conn->encoders[i]);
@@ -242,7 +243,7 @@ static bool
 any_connected(const struct vw_kms_device *dev)
 {
    for (uint32_t i = 0; i < dev->connector_count; i++)
-      if (dev->connectors[i].connected)
+      if (vw_kms_connector_connected(&dev->connectors[i]))
          return true;
    return false;
 }
@@ -281,8 +282,10 @@ free_device(struct vw_kms_device *dev)
    free(dev->connectors);
    free(dev->crtcs);
    free(dev->planes);
-   if (dev->fd >= 0)
-      close(dev->fd);
+   if (dev->borrowed_fd >= 0)
+      close(dev->borrowed_fd); /* the layer's dup: the app's own number stays open */
+   if (dev->own_fd >= 0)
+      close(dev->own_fd);
    pthread_mutex_destroy(&dev->lock);
    free(dev);
 }
@@ -306,6 +309,9 @@ try_open(const char *path)
       return NULL;
    }
    dev->fd = fd;
+   dev->own_fd = fd;
+   dev->borrowed_fd = -1;
+   dev->borrowed_from = -1;
    dev->pid = getpid();
    pthread_mutex_init(&dev->lock, NULL);
    snprintf(dev->path, sizeof(dev->path), "%s", path);
@@ -393,6 +399,122 @@ vw_kms_close(struct vw_kms_device *dev)
 }
 
 bool
+vw_kms_same_card(const struct vw_kms_device *dev, int fd)
+{
+   struct stat st;
+   return fd >= 0 && fstat(fd, &st) == 0 && S_ISCHR(st.st_mode) && dev->rdev &&
+          st.st_rdev == dev->rdev;
+}
+
+/* Nothing of the layer's is on, or bound to, the current file: no swapchain, no buffer
+ * left on screen. Device lock held. */
+static bool
+device_idle(const struct vw_kms_device *dev)
+{
+   if (dev->master_holds)
+      return false;
+   for (uint32_t i = 0; i < dev->crtc_count; i++)
+      if (dev->crtcs[i].users || dev->crtcs[i].orphans || dev->crtcs[i].mode_set ||
+          dev->crtcs[i].fb)
+         return false;
+   return true;
+}
+
+/* Device lock held: the borrowed file goes once no connector is acquired through it and
+ * nothing of the layer's lives on it (framebuffers and GEM handles belong to one file). */
+static void
+settle_fd_locked(struct vw_kms_device *dev)
+{
+   if (dev->borrowed_fd < 0 || !device_idle(dev))
+      return;
+   for (uint32_t i = 0; i < dev->connector_count; i++)
+      if (dev->connectors[i].borrowed && !vw_kms_connector_released(&dev->connectors[i]))
+         return;
+   for (uint32_t i = 0; i < dev->connector_count; i++)
+      dev->connectors[i].borrowed = false;
+   close(dev->borrowed_fd);
+   dev->borrowed_fd = -1;
+   dev->borrowed_from = -1;
+   dev->fd = dev->own_fd;
+   dev->master = false;
+   vw_dbg("kms: %s: the app's DRM file is no longer used; back to the layer's own", dev->path);
+}
+
+void
+vw_kms_settle_fd(struct vw_kms_device *dev)
+{
+   pthread_mutex_lock(&dev->lock);
+   settle_fd_locked(dev);
+   pthread_mutex_unlock(&dev->lock);
+}
+
+VkResult
+vw_kms_acquire_fd(struct vw_kms_device *dev, struct vw_kms_connector *c, int app_fd)
+{
+   struct vw_acquire_facts f = {.same_card = vw_kms_same_card(dev, app_fd)};
+   if (f.same_card && !dev->gone) {
+      f.master = drmIsMaster(app_fd);
+      /* A lease shows its lessee only the leased objects. */
+      drmModeConnector *conn = drmModeGetConnectorCurrent(app_fd, c->id);
+      f.sees_connector = conn != NULL;
+      drmModeFreeConnector(conn);
+   }
+   pthread_mutex_lock(&dev->lock);
+   f.borrowed_from = dev->borrowed_from;
+   f.device_idle = device_idle(dev);
+   VkResult r = vw_acquire_verdict(&f, app_fd);
+   if (r == VK_SUCCESS && dev->borrowed_fd < 0) {
+      int dup_fd = fcntl(app_fd, F_DUPFD_CLOEXEC, 3);
+      /* Client caps are per file: the commits need the ones the layer's own file has. */
+      if (dup_fd < 0 || drmSetClientCap(dup_fd, DRM_CLIENT_CAP_UNIVERSAL_PLANES, 1) ||
+          (dev->atomic && drmSetClientCap(dup_fd, DRM_CLIENT_CAP_ATOMIC, 1))) {
+         vw_err("vkAcquireDrmDisplayEXT: fd %d cannot be used: %s", app_fd,
+                dup_fd < 0 ? strerror(errno) : "client capabilities refused");
+         if (dup_fd >= 0)
+            close(dup_fd);
+         r = VK_ERROR_INITIALIZATION_FAILED;
+      } else {
+         dev->borrowed_fd = dup_fd;
+         dev->borrowed_from = app_fd;
+         dev->fd = dup_fd;
+      }
+   }
+   if (r == VK_SUCCESS) {
+      c->borrowed = true;
+      __atomic_store_n(&c->released, false, __ATOMIC_RELEASE);
+   }
+   pthread_mutex_unlock(&dev->lock);
+   if (r == VK_SUCCESS)
+      vw_info("kms: %s is driven through the app's fd %d", c->name, app_fd);
+   else if (!f.same_card)
+      vw_err("vkAcquireDrmDisplayEXT: fd %d is not a file of %s", app_fd, dev->path);
+   else if (dev->gone)
+      vw_err("vkAcquireDrmDisplayEXT: %s is gone", dev->path);
+   else if (!f.master)
+      vw_err("vkAcquireDrmDisplayEXT: fd %d is not DRM master (nor a lease)", app_fd);
+   else if (!f.sees_connector)
+      vw_err("vkAcquireDrmDisplayEXT: connector %u (%s) is not reachable through fd %d", c->id,
+             c->name, app_fd);
+   else if (f.borrowed_from >= 0 && f.borrowed_from != app_fd)
+      vw_err("vkAcquireDrmDisplayEXT: %s is already driven through another fd of the app's",
+             dev->path);
+   else if (!f.device_idle)
+      vw_err("vkAcquireDrmDisplayEXT: a swapchain still presents on %s through the layer's "
+             "own file", dev->path);
+   return r;
+}
+
+void
+vw_kms_release_display(struct vw_kms_device *dev, struct vw_kms_connector *c)
+{
+   pthread_mutex_lock(&dev->lock);
+   __atomic_store_n(&c->released, true, __ATOMIC_RELEASE);
+   settle_fd_locked(dev);
+   pthread_mutex_unlock(&dev->lock);
+   vw_dbg("kms: %s released by the app", c->name);
+}
+
+bool
 vw_kms_opened_elsewhere(const struct vw_kms_device *dev)
 {
    return dev->pid != getpid();
@@ -402,7 +524,8 @@ bool
 vw_kms_hold_master(struct vw_kms_device *dev)
 {
    pthread_mutex_lock(&dev->lock);
-   if (!dev->gone && !drmIsMaster(dev->fd))
+   /* The app's file is master (or lessee) by the app's doing: never set or dropped here. */
+   if (!dev->gone && dev->borrowed_fd < 0 && !drmIsMaster(dev->fd))
       drmSetMaster(dev->fd); /* succeeds only when nobody holds master */
    dev->master = !dev->gone && drmIsMaster(dev->fd);
    bool master = dev->master;
@@ -419,7 +542,7 @@ void
 vw_kms_release_master(struct vw_kms_device *dev)
 {
    pthread_mutex_lock(&dev->lock);
-   if (dev->master_holds && --dev->master_holds == 0 && !dev->gone) {
+   if (dev->master_holds && --dev->master_holds == 0 && !dev->gone && dev->borrowed_fd < 0) {
       /* Fails harmlessly when master was revoked meanwhile (a VT switch). */
       drmDropMaster(dev->fd);
       dev->master = false;
@@ -444,8 +567,8 @@ vw_kms_refresh_connectors(struct vw_kms_device *dev, bool probe)
       }
       bool connected = conn->connection == DRM_MODE_CONNECTED;
       bool modes_changed = update_modes(c, conn);
-      if (connected != c->connected || modes_changed) {
-         c->connected = connected;
+      if (connected != vw_kms_connector_connected(c) || modes_changed) {
+         vw_kms_connector_set_connected(c, connected);
          c->generation++;
          changed = true;
       }
@@ -453,6 +576,28 @@ vw_kms_refresh_connectors(struct vw_kms_device *dev, bool probe)
    }
    pthread_mutex_unlock(&dev->lock);
    return changed;
+}
+
+uint64_t
+vw_kms_connectors_generation(struct vw_kms_device *dev)
+{
+   uint64_t sum = 0;
+   pthread_mutex_lock(&dev->lock);
+   for (uint32_t i = 0; i < dev->connector_count; i++)
+      sum += dev->connectors[i].generation;
+   pthread_mutex_unlock(&dev->lock);
+   return sum;
+}
+
+int
+vw_kms_set_dpms(struct vw_kms_device *dev, struct vw_kms_connector *c, uint64_t value)
+{
+   if (!vw_kms_hold_master(dev))
+      return -EACCES;
+   uint32_t prop = find_prop(dev->fd, c->id, DRM_MODE_OBJECT_CONNECTOR, "DPMS", NULL);
+   int r = prop ? drmModeConnectorSetProperty(dev->fd, c->id, prop, value) : -ENOENT;
+   vw_kms_release_master(dev);
+   return r < 0 ? r : 0;
 }
 
 struct vw_kms_connector *

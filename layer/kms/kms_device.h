@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
+#include <vulkan/vulkan.h>
 #include <xf86drmMode.h>
 
 #define VW_KMS_MAX_FORMATS 32
@@ -49,6 +50,21 @@ vw_kms_mode_link(struct vw_kms_mode **link, struct vw_kms_mode *m)
    __atomic_store_n(link, m, __ATOMIC_RELEASE);
 }
 
+/* A refresh (the app's thread, a present thread, the hotplug watcher) rewrites whether a
+ * mode is listed and a connector connected, under the device lock; display queries and
+ * present threads read them without it, where an answer one refresh late does no harm. */
+static inline bool
+vw_kms_mode_listed(const struct vw_kms_mode *m)
+{
+   return __atomic_load_n(&m->listed, __ATOMIC_RELAXED);
+}
+
+static inline void
+vw_kms_mode_set_listed(struct vw_kms_mode *m, bool listed)
+{
+   __atomic_store_n(&m->listed, listed, __ATOMIC_RELAXED);
+}
+
 struct vw_kms_connector {
    uint32_t id;
    char name[32];
@@ -59,7 +75,27 @@ struct vw_kms_connector {
    struct vw_kms_mode *modes; /* every mode ever seen, in list order first */
    uint32_t prop_crtc_id;
    uint64_t generation; /* bumped whenever its state or mode list changes */
+   /* VK_EXT_direct_mode_display: given back by the app; no new swapchain and no present
+    * until it is acquired again. Read by the present thread: atomic. */
+   bool released;
+   bool borrowed; /* acquired through the app's fd (vkAcquireDrmDisplayEXT) */
+   /* vkDisplayPowerControlEXT turned it off or to suspend. Read by the present thread:
+    * atomic. */
+   bool powered_off;
 };
+
+static inline bool
+vw_kms_connector_connected(const struct vw_kms_connector *c)
+{
+   return __atomic_load_n(&c->connected, __ATOMIC_RELAXED);
+}
+
+static inline void
+vw_kms_connector_set_connected(struct vw_kms_connector *c, bool connected)
+{
+   __atomic_store_n(&c->connected, connected, __ATOMIC_RELAXED);
+}
+
 
 struct vw_kms_crtc {
    uint32_t id;
@@ -100,7 +136,10 @@ struct vw_kms_crtc {
 };
 
 struct vw_kms_device {
-   int fd;
+   int fd;          /* the file every KMS call uses: own_fd, or borrowed_fd while set */
+   int own_fd;      /* the card as the layer opened it */
+   int borrowed_fd; /* a dup of the app's fd from vkAcquireDrmDisplayEXT, or -1 */
+   int borrowed_from; /* the app's fd number, to recognise a second acquire through it */
    char path[64];
    char driver[32];
    dev_t rdev;
@@ -138,6 +177,32 @@ bool vw_kms_refresh_connectors(struct vw_kms_device *dev, bool probe);
 bool vw_kms_hold_master(struct vw_kms_device *dev);
 /* Drops master once no swapchain holds it, so a display server started later can have it. */
 void vw_kms_release_master(struct vw_kms_device *dev);
+
+/* vkAcquireDrmDisplayEXT: 'app_fd' (a DRM master or lessee of this card) drives the
+ * connector from now on. The layer keeps a dup of it, since the app may close its own
+ * number after release while a swapchain is still being torn down. VK_SUCCESS,
+ * VK_ERROR_UNKNOWN when the fd is not this card, VK_ERROR_INITIALIZATION_FAILED otherwise,
+ * with one log line. */
+VkResult vw_kms_acquire_fd(struct vw_kms_device *dev, struct vw_kms_connector *c, int app_fd);
+/* vkReleaseDisplayEXT: the connector stops taking swapchains and frames; an fd borrowed for
+ * it goes back to the app once nothing of the layer's uses it any more. */
+void vw_kms_release_display(struct vw_kms_device *dev, struct vw_kms_connector *c);
+/* Whether 'fd' is a file of this card (the same character device). */
+bool vw_kms_same_card(const struct vw_kms_device *dev, int fd);
+/* Called when a swapchain goes: a release that came while it presented finishes now. */
+void vw_kms_settle_fd(struct vw_kms_device *dev);
+static inline bool
+vw_kms_connector_released(const struct vw_kms_connector *c)
+{
+   return __atomic_load_n(&c->released, __ATOMIC_ACQUIRE);
+}
+
+/* Sum of the connectors' generations: changes whenever a connector comes, goes or changes
+ * modes (as seen by the last vw_kms_refresh_connectors). */
+uint64_t vw_kms_connectors_generation(struct vw_kms_device *dev);
+/* Writes the connector's DPMS property (DRM_MODE_DPMS_*), taking master for the write if no
+ * swapchain holds it. 0 or a negative errno. */
+int vw_kms_set_dpms(struct vw_kms_device *dev, struct vw_kms_connector *c, uint64_t value);
 
 /* Whether the device was opened by another process (this is a fork() child): the DRM file,
  * its framebuffers and handles are shared with the parent, which still uses them. */

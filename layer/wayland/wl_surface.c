@@ -158,7 +158,7 @@ wl_get_formats(struct vw_surface *surface, struct vw_physical_device *pdev,
 
 static uint32_t
 wl_get_present_modes(struct vw_surface *surface, struct vw_physical_device *pdev,
-                     VkPresentModeKHR modes[4])
+                     VkPresentModeKHR modes[VW_PRESENT_MODE_MAX])
 {
    /* FIFO by frame callbacks; MAILBOX and IMMEDIATE commit each frame as it is ready (a
     * compositor shows the newest at its next repaint: without the tearing protocol,

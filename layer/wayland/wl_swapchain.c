@@ -139,7 +139,8 @@ vw_wl_create_swapchain(struct vw_swapchain *sc)
       return VK_ERROR_OUT_OF_HOST_MEMORY;
    wl_proxy_set_queue((struct wl_proxy *)wsc->surface, wsc->g.queue);
    wsc->fifo = sc->present_mode == VK_PRESENT_MODE_FIFO_KHR ||
-               sc->present_mode == VK_PRESENT_MODE_FIFO_RELAXED_KHR;
+               sc->present_mode == VK_PRESENT_MODE_FIFO_RELAXED_KHR ||
+               sc->present_mode == VK_PRESENT_MODE_FIFO_LATEST_READY_EXT;
 
    struct vw_buffer_provider provider = vw_memfd_provider("the Wayland backend");
    r = vw_image_paths_create(&wsc->paths, sc, &provider);

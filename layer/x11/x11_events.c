@@ -83,7 +83,8 @@ watch_pacing(struct vw_x11_swapchain *xsc, const xcb_present_complete_notify_eve
 {
    struct vw_swapchain *sc = xsc->sc;
    if (sc->present_mode != VK_PRESENT_MODE_FIFO_KHR &&
-       sc->present_mode != VK_PRESENT_MODE_FIFO_RELAXED_KHR)
+       sc->present_mode != VK_PRESENT_MODE_FIFO_RELAXED_KHR &&
+       sc->present_mode != VK_PRESENT_MODE_FIFO_LATEST_READY_EXT)
       return;
    if (ev->mode == XCB_PRESENT_COMPLETE_MODE_SKIP)
       return;

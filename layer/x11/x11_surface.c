@@ -227,7 +227,7 @@ x11_get_formats(struct vw_surface *surface, struct vw_physical_device *pdev,
 
 static uint32_t
 x11_get_present_modes(struct vw_surface *surface, struct vw_physical_device *pdev,
-                      VkPresentModeKHR modes[4])
+                      VkPresentModeKHR modes[VW_PRESENT_MODE_MAX])
 {
    return vw_surface_present_modes(modes);
 }

@@ -36,6 +36,7 @@ echo "without the layer: create with VK_EXT_headless_surface -> $none_headless"
 layer_only=""
 # (VK_KHR_surface_maintenance1 only where the loader knows the name: not Debian 12's.)
 for e in VK_EXT_headless_surface VK_KHR_display VK_KHR_get_display_properties2 VK_EXT_surface_maintenance1 \
+         VK_EXT_direct_mode_display VK_EXT_acquire_drm_display VK_EXT_display_surface_counter \
          VK_KHR_get_surface_capabilities2 VK_KHR_surface; do
    case " $none_exts " in *" $e "*) ;; *) layer_only="$layer_only $e" ;; esac
 done

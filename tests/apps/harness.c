@@ -1,5 +1,7 @@
 #include "harness.h"
 
+#include "venus_wsi/vk_present2.h"
+
 #include <dlfcn.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -185,6 +187,34 @@ harness_init(struct harness *h, const struct harness_options *opt)
          last->pNext = (VkBaseOutStructure *)&maint_f;
    }
 
+   VkPhysicalDevicePresentModeFifoLatestReadyFeaturesEXT latest_f = {
+      .sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_PRESENT_MODE_FIFO_LATEST_READY_FEATURES_EXT,
+   };
+   VkPhysicalDevicePresentWait2FeaturesKHR wait2_f = {
+      .sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_PRESENT_WAIT_2_FEATURES_KHR,
+      .pNext = &latest_f,
+   };
+   VkPhysicalDevicePresentId2FeaturesKHR id2_f = {
+      .sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_PRESENT_ID_2_FEATURES_KHR,
+      .pNext = &wait2_f,
+   };
+   if (opt->present2) {
+      VkPhysicalDeviceFeatures2 asked = {
+         .sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_FEATURES_2,
+         .pNext = &id2_f,
+      };
+      vkGetPhysicalDeviceFeatures2(h->pdev, &asked);
+      h->present2 = id2_f.presentId2 && wait2_f.presentWait2 && latest_f.presentModeFifoLatestReady;
+      if (!h->present2)
+         fprintf(stderr, "presentId2 %u, presentWait2 %u, presentModeFifoLatestReady %u reported\n",
+                 id2_f.presentId2, wait2_f.presentWait2, latest_f.presentModeFifoLatestReady);
+      VkBaseOutStructure *last = (VkBaseOutStructure *)&f12;
+      while (last->pNext)
+         last = last->pNext;
+      if (h->present2)
+         last->pNext = (VkBaseOutStructure *)&id2_f;
+   }
+
    float prio = 1.0f;
    VkDeviceQueueCreateInfo qci = {
       .sType = VK_STRUCTURE_TYPE_DEVICE_QUEUE_CREATE_INFO,
@@ -223,11 +253,12 @@ harness_finish(struct harness *h)
 const char *
 harness_mode_name(VkPresentModeKHR mode)
 {
-   switch (mode) {
+   switch ((int)mode) {
    case VK_PRESENT_MODE_FIFO_KHR: return "FIFO";
    case VK_PRESENT_MODE_FIFO_RELAXED_KHR: return "FIFO_RELAXED";
    case VK_PRESENT_MODE_MAILBOX_KHR: return "MAILBOX";
    case VK_PRESENT_MODE_IMMEDIATE_KHR: return "IMMEDIATE";
+   case VK_PRESENT_MODE_FIFO_LATEST_READY_EXT: return "FIFO_LATEST_RDY";
    default: return "?";
    }
 }

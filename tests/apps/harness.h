@@ -23,6 +23,8 @@ struct harness {
    bool has_sync2;
    bool present_wait; /* presentId and presentWait reported and enabled */
    bool maintenance1; /* swapchainMaintenance1 reported and enabled */
+   /* presentId2, presentWait2 and presentModeFifoLatestReady reported and enabled */
+   bool present2;
 };
 
 struct harness_options {
@@ -38,6 +40,10 @@ struct harness_options {
    /* Enable swapchainMaintenance1 where reported (the app names
     * VK_EXT_swapchain_maintenance1 and VK_EXT_surface_maintenance1 itself). */
    bool maintenance1;
+   /* Enable presentId2, presentWait2 and presentModeFifoLatestReady where reported (the app
+    * names VK_KHR_present_id2, VK_KHR_present_wait2 and
+    * VK_EXT_present_mode_fifo_latest_ready itself). */
+   bool present2;
 };
 
 bool harness_init(struct harness *h, const struct harness_options *opt);

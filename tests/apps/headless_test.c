@@ -180,7 +180,9 @@ test_surface_queries(struct harness *h, VkSurfaceKHR surface)
    VkPresentModeKHR modes[8];
    uint32_t nm = 8;
    CHECK_VK(h, vkGetPhysicalDeviceSurfacePresentModesKHR(h->pdev, surface, &nm, modes), VK_SUCCESS);
-   CHECK(h, nm == 4, "%u present modes, expected FIFO, FIFO_RELAXED, MAILBOX, IMMEDIATE", nm);
+   CHECK(h, nm == 5,
+         "%u present modes, expected FIFO, FIFO_RELAXED, MAILBOX, IMMEDIATE, FIFO_LATEST_READY",
+         nm);
 
    VkRect2D rects[2];
    uint32_t nr = 2;
@@ -1058,7 +1060,7 @@ test_maintenance1(struct harness *h, VkSurfaceKHR surface, const struct options 
          "VK_EXT_swapchain_maintenance1 or VK_KHR_swapchain_maintenance1 not listed");
    if (!h->maintenance1)
       return;
-   m1_check_surface(h, surface, 4);
+   m1_check_surface(h, surface, 5);
    uint32_t serial = swapchains_created++;
    remove_dump(serial);
    struct frame_loop fl;
@@ -1096,7 +1098,7 @@ usage(void)
            "                        [--expect-owner layer|driver] [--app-layers L1,L2]\n"
            "                        [--validation above|below]\n"
            "tests: queries, modes, timeouts, bound, mutable, layers, stuck, fork, extents, nodisplay,\n"
-           "       provoke, owner, presentwait, maint1, maint1khr\n");
+           "       provoke, owner, presentwait, maint1, maint1khr, present2\n");
 }
 
 int
@@ -1139,16 +1141,26 @@ main(int argc, char **argv)
    bool maint1 = (wants(&o, "maint1") || maint1_khr) && !owner_only;
    if (maint1_khr)
       m1_release_command = "vkReleaseSwapchainImagesKHR";
+   /* present2: VK_KHR_present_id2, VK_KHR_present_wait2, VK_EXT_present_mode_fifo_latest_ready
+    * (surface maintenance too, for FIFO_LATEST_READY's compatible modes). */
+   bool present2 = wants(&o, "present2") && !owner_only;
+   /* Only then is the mode's value known to every layer above and its feature enabled. */
+   m1_latest_ready_known = present2;
    const char *inst_exts[] = {VK_KHR_SURFACE_EXTENSION_NAME, VK_EXT_HEADLESS_SURFACE_EXTENSION_NAME,
                               VK_KHR_GET_SURFACE_CAPABILITIES_2_EXTENSION_NAME,
                               VK_KHR_DISPLAY_EXTENSION_NAME,
                               VK_EXT_SURFACE_MAINTENANCE_1_EXTENSION_NAME};
-   const char *dev_exts[5] = {VK_KHR_SWAPCHAIN_EXTENSION_NAME,
+   const char *dev_exts[8] = {VK_KHR_SWAPCHAIN_EXTENSION_NAME,
                               VK_KHR_SWAPCHAIN_MUTABLE_FORMAT_EXTENSION_NAME};
    uint32_t ndev_exts = 2;
    if (present_wait) {
       dev_exts[ndev_exts++] = VK_KHR_PRESENT_ID_EXTENSION_NAME;
       dev_exts[ndev_exts++] = VK_KHR_PRESENT_WAIT_EXTENSION_NAME;
+   }
+   if (present2) {
+      dev_exts[ndev_exts++] = VK_KHR_PRESENT_ID_2_EXTENSION_NAME;
+      dev_exts[ndev_exts++] = VK_KHR_PRESENT_WAIT_2_EXTENSION_NAME;
+      dev_exts[ndev_exts++] = VK_EXT_PRESENT_MODE_FIFO_LATEST_READY_EXTENSION_NAME;
    }
    if (maint1)
       dev_exts[ndev_exts++] = maint1_khr ? VK_KHR_SWAPCHAIN_MAINTENANCE_1_EXTENSION_NAME
@@ -1166,11 +1178,12 @@ main(int argc, char **argv)
       .layers = layers,
       .layer_count = nlayers,
       .instance_exts = inst_exts,
-      .instance_ext_count = owner_only ? 0 : maint1 ? 5 : 4,
+      .instance_ext_count = owner_only ? 0 : maint1 || present2 ? 5 : 4,
       .device_exts = dev_exts,
       .device_ext_count = ndev_exts,
       .present_wait = present_wait,
       .maintenance1 = maint1,
+      .present2 = present2,
    };
    struct harness h = {0};
    if (!harness_init(&h, &ho)) {
@@ -1203,6 +1216,11 @@ main(int argc, char **argv)
          test_present_wait(&h, surface, &o);
       if (maint1)
          test_maintenance1(&h, surface, &o);
+      if (present2) {
+         swapchains_created += pw2_check(&h, surface, o.extent, o.frames < 60 ? o.frames : 60,
+                                         swapchains_created, !o.validation ||
+                                            strcmp(o.validation, "above") != 0, 5, 0);
+      }
       if (wants(&o, "provoke") && o.validation)
          provoke_swapchain_misuse(&h, surface, &o);
       vkDestroySurfaceKHR(h.instance, surface, NULL);

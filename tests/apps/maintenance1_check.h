@@ -5,9 +5,15 @@
 
 #include "frame_loop.h"
 #include "venus_wsi/vk_maintenance1_khr.h"
+#include "venus_wsi/vk_present2.h"
 
 /* The release command's name: the EXT one unless a test runs with the KHR promotions. */
 extern const char *m1_release_command;
+/* Whether every layer above the WSI layer knows VK_PRESENT_MODE_FIFO_LATEST_READY_EXT: only
+ * then are its surface queries asked too. */
+extern bool m1_latest_ready_known;
+/* FIFO, FIFO_RELAXED, MAILBOX, IMMEDIATE, FIFO_LATEST_READY, and room for more. */
+#define M1_MAX_MODES 8
 /* When set, what m1_check_swapchain's frames draw (frame_loop.scene). */
 extern frame_scene_fn m1_scene;
 

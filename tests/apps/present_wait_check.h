@@ -17,3 +17,15 @@ PFN_vkWaitForPresentKHR pw_setup(struct harness *h, bool layer_on_top);
  * id never presented times out: at once for a zero timeout, after 50 ms for 50 ms. */
 void pw_check_swapchain(struct harness *h, PFN_vkWaitForPresentKHR wait, struct frame_loop *fl,
                         uint32_t frames);
+
+/* VK_KHR_present_id2, VK_KHR_present_wait2 and VK_EXT_present_mode_fifo_latest_ready on
+ * 'surface' (the harness started with present2): the three listed and their features
+ * enabled, vkWaitForPresent2KHR found (the layer's own where 'layer_on_top'), both surface
+ * capabilities true, FIFO_LATEST_READY offered (and, where 'expect_compat', compatible with
+ * that many modes: surface maintenance enabled). Then a FIFO_LATEST_READY swapchain with
+ * both create flags: 'frames' frames with VkPresentId2KHR each waited for (at most one per
+ * refresh where 'hz' is set), as many again presented without waiting, the last waited for,
+ * earlier ids complete at once, an id never presented timing out. Returns the swapchains
+ * made (for serials). */
+uint32_t pw2_check(struct harness *h, VkSurfaceKHR surface, VkExtent2D extent, uint32_t frames,
+                   uint32_t serial, bool layer_on_top, uint32_t expect_compat, double hz);

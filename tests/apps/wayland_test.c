@@ -24,6 +24,7 @@
 #include <wayland-client.h>
 
 #include "maintenance1_check.h"
+#include "present_wait_check.h"
 #include "png_read.h"
 #include "window_test.h"
 #include "wayland_window.h"
@@ -275,7 +276,7 @@ test_maintenance1(struct harness *h, VkSurfaceKHR surface, struct wwin *w, const
    CHECK(h, h->maintenance1, "swapchainMaintenance1 not reported or not enabled");
    if (!h->maintenance1)
       return;
-   m1_check_surface(h, surface, 2);
+   m1_check_surface(h, surface, 3);
    struct frame_loop fl;
    m1_scene = wt_quad_scene;
    m1_check_swapchain(h, surface, &fl, w->size, 30, swapchains_created++);
@@ -285,6 +286,16 @@ test_maintenance1(struct harness *h, VkSurfaceKHR surface, struct wwin *w, const
       swapchains_created++;
    }
    frame_loop_destroy(&fl, fl.swapchain != VK_NULL_HANDLE);
+}
+
+/* VK_KHR_present_id2 / VK_KHR_present_wait2 / FIFO_LATEST_READY on a Wayland window
+ * (throttled on frame callbacks, so compatible with FIFO and FIFO_RELAXED). */
+static void
+test_present2(struct harness *h, VkSurfaceKHR surface, struct wwin *w, const struct options *o)
+{
+   uint32_t serial = swapchains_created;
+   swapchains_created += pw2_check(h, surface, w->size, 60, serial,
+                                   !o->validation || strcmp(o->validation, "above") != 0, 3, 0);
 }
 
 /* Wayland windows take the size of their buffers: the app remakes its swapchain at the size
@@ -420,7 +431,7 @@ usage(void)
 {
    fprintf(stderr,
            "usage: vw-wayland-test [--mode fifo|mailbox|immediate|relaxed] [--frames N]\n"
-           "                       [--tests modes,resize,minimised,compositor-killed,presentwait,maint1]\n"
+           "                       [--tests modes,resize,minimised,compositor-killed,presentwait,maint1,present2]\n"
            "                       [--app-layers L1,L2] [--validation above|below]\n"
            "                       [--fifo-range MIN:MAX | --no-rate-check] [--ready-file PATH]\n"
            "                       [--expect-method dmabuf|shm] [--tolerance N]\n"
@@ -501,10 +512,19 @@ main(int argc, char **argv)
    bool maint1 = wt_wants(o.tests, "maint1");
    /* Only the present-wait runs enable them: Mesa's own WSI, the reference, may lack them. */
    bool present_wait = wt_wants(o.tests, "presentwait");
-   const char *dev_exts[4];
+   /* present2: VK_KHR_present_id2, VK_KHR_present_wait2 and
+    * VK_EXT_present_mode_fifo_latest_ready, the layer's alone. */
+   bool present2 = wt_wants(o.tests, "present2");
+   m1_latest_ready_known = present2;
+   const char *dev_exts[8];
    uint32_t ndev = wt_device_extensions(present_wait, dev_exts);
    if (maint1)
       dev_exts[ndev++] = VK_EXT_SWAPCHAIN_MAINTENANCE_1_EXTENSION_NAME;
+   if (present2) {
+      dev_exts[ndev++] = VK_KHR_PRESENT_ID_2_EXTENSION_NAME;
+      dev_exts[ndev++] = VK_KHR_PRESENT_WAIT_2_EXTENSION_NAME;
+      dev_exts[ndev++] = VK_EXT_PRESENT_MODE_FIFO_LATEST_READY_EXTENSION_NAME;
+   }
    const char *layers[4];
    char layer_buf[256];
    uint32_t nlayers = wt_split_layers(o.app_layers, layer_buf, sizeof(layer_buf), layers);
@@ -512,11 +532,12 @@ main(int argc, char **argv)
       .layers = layers,
       .layer_count = nlayers,
       .instance_exts = inst_exts,
-      .instance_ext_count = maint1 ? 4 : 2,
+      .instance_ext_count = maint1 || present2 ? 4 : 2,
       .device_exts = dev_exts,
       .device_ext_count = ndev,
       .present_wait = present_wait,
       .maintenance1 = maint1,
+      .present2 = present2,
    };
    struct harness h = {0};
    if (!harness_init(&h, &ho)) {
@@ -533,6 +554,8 @@ main(int argc, char **argv)
          test_present_wait(&h, surface, &w, &o);
       if (maint1)
          test_maintenance1(&h, surface, &w, &o);
+      if (present2)
+         test_present2(&h, surface, &w, &o);
       if (wt_wants(o.tests, "resize"))
          test_resize(&h, surface, &w, &o);
       if (wt_wants(o.tests, "minimised"))

@@ -743,7 +743,12 @@ static int setproperty(struct md_file *f, uint32_t obj_id, uint32_t obj_type, ui
 			r.s.crtc.active = v == DRM_MODE_DPMS_ON;
 			r.touched_crtc = true;
 		}
-		return do_commit(&r);
+		ret = do_commit(&r);
+		if (!ret) {
+			md.st.dpms_sets++;
+			md.st.dpms = (unsigned)v;
+		}
+		return ret;
 	}
 	ret = set_prop(&r, obj_id, prop_id, v);
 	if (ret) {

@@ -570,3 +570,12 @@ bool mock_drm_is_mock_fd(int fd)
 	md_unlock();
 	return r;
 }
+
+unsigned mock_drm_file_serial(int fd)
+{
+	md_lock();
+	struct md_file *f = md_fd_lookup(fd);
+	unsigned serial = f ? f->serial : 0;
+	md_unlock();
+	return serial;
+}

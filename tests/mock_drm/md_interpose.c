@@ -106,6 +106,35 @@ NEXT(fstat64_fn, fstat64)
 NEXT(stat64_fn, stat64)
 #endif
 
+/* Every next definition looked up at load rather than on first use: a sanitizer reporting
+ * a bug opens files as it symbolizes, and a dlsym() from inside its report frees dlerror's
+ * buffer with the wrong allocator (ThreadSanitizer: "CHECK failed: ... IsAligned(p,
+ * page_size_)", which hid the report itself). */
+__attribute__((constructor)) static void resolve_next_definitions(void)
+{
+	next_open();
+	next_openat();
+	next_close();
+	next_ioctl();
+	next_mmap();
+	next_munmap();
+	next_dup();
+	next_dup2();
+	next_dup3();
+	next_fcntl();
+	next_close_range();
+	next_fstat();
+	next_stat();
+#ifdef __GLIBC__
+	next_open64();
+	next_openat64();
+	next_mmap64();
+	next_fcntl64();
+	next_fstat64();
+	next_stat64();
+#endif
+}
+
 int md_real_close(int fd)
 {
 	close_fn f = next_close();

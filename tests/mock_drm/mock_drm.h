@@ -80,6 +80,9 @@ int mock_drm_reset(const struct mock_drm_config *cfg);
 void mock_drm_get_config(struct mock_drm_config *cfg);
 /* Is fd a mock DRM file? */
 bool mock_drm_is_mock_fd(int fd);
+/* The serial of fd's DRM file (struct mock_drm_commit.file), shared by its dups; 0 if fd
+ * is no mock file. Serials count opens since the process started. */
+unsigned mock_drm_file_serial(int fd);
 
 /*
  * Faults. spec is a comma-separated list of NAME[:VALUE] items (the syntax of
@@ -179,6 +182,8 @@ struct mock_drm_stats {
 	uint64_t screen_updates;
 	uint64_t unknown_ioctls;
 	uint64_t hotplugs;     /* connector changes (no uevent is sent) */
+	uint64_t dpms_sets;    /* DPMS property writes that succeeded */
+	unsigned dpms;         /* the last value written (DRM_MODE_DPMS_*), 0 before any */
 	uint32_t last_unknown_ioctl;
 };
 

@@ -658,6 +658,12 @@ static void test_legacy(void **state)
 	assert_int_equal(drmModeConnectorSetProperty(k.fd, k.conn, prop_id(k.fd, k.conn, DRM_MODE_OBJECT_CONNECTOR, "DPMS"),
 						     DRM_MODE_DPMS_OFF), 0);
 	assert_false(mock_drm_screen_pixel(0, 0, &(uint32_t){ 0 }));
+	{
+		struct mock_drm_stats st;
+		mock_drm_get_stats(&st);
+		assert_int_equal(st.dpms_sets, 1);
+		assert_int_equal(st.dpms, DRM_MODE_DPMS_OFF);
+	}
 	assert_int_equal(drmModeConnectorSetProperty(k.fd, k.conn, prop_id(k.fd, k.conn, DRM_MODE_OBJECT_CONNECTOR, "DPMS"),
 						     DRM_MODE_DPMS_ON), 0);
 	assert_int_equal(pixel(20, 20), 0xabcdef);
@@ -884,6 +890,49 @@ static void test_close_releases(void **state)
 	assert_int_equal(s.closes, 1);
 	assert_false(s.master_held);
 	assert_false(mock_drm_screen_pixel(0, 0, &(uint32_t){ 0 }));
+}
+
+/* A second open of the card is another DRM file (as a compositor's or a lease's fd next to
+ * the layer's): its own serial, not master while the first holds it, master once that one
+ * drops it, and its commits recorded under its serial; a dup is the same file. */
+static void test_second_file(void **state)
+{
+	struct kms k;
+	struct dumb a;
+	struct mock_drm_commit c;
+	(void)state;
+	kms_init(&k, true);
+	int second = open_card();
+	assert_true(second >= 0);
+	unsigned s1 = mock_drm_file_serial(k.fd), s2 = mock_drm_file_serial(second);
+	assert_true(s1 != 0 && s2 != 0 && s1 != s2);
+	int dupfd = dup(second);
+	assert_int_equal(mock_drm_file_serial(dupfd), s2);
+	assert_int_equal(mock_drm_file_serial(0), 0);
+	assert_true(drmIsMaster(k.fd));
+	assert_false(drmIsMaster(second));
+	assert_int_equal(drmDropMaster(k.fd), 0);
+	assert_int_equal(drmSetMaster(second), 0);
+	assert_true(drmIsMaster(dupfd));
+	assert_false(drmIsMaster(k.fd));
+	assert_int_equal(drmSetClientCap(dupfd, DRM_CLIENT_CAP_UNIVERSAL_PLANES, 1), 0);
+	assert_int_equal(drmSetClientCap(dupfd, DRM_CLIENT_CAP_ATOMIC, 1), 0);
+	assert_int_equal(dumb_create(dupfd, k.mode.hdisplay, k.mode.vdisplay, DRM_FORMAT_XRGB8888, &a), 0);
+	int fd = k.fd;
+	k.fd = dupfd; /* the same object ids on every file of the card */
+	assert_int_equal(atomic_modeset(&k, a.fb, DRM_MODE_ATOMIC_ALLOW_MODESET, NULL), 0);
+	last_commit(&c);
+	assert_int_equal(c.result, 0);
+	assert_int_equal(c.file, s2);
+	assert_int_equal(atomic_off(&k), 0);
+	dumb_destroy(dupfd, &a);
+	if (k.mode_blob)
+		drmModeDestroyPropertyBlob(dupfd, k.mode_blob);
+	k.mode_blob = 0;
+	k.fd = fd;
+	close(dupfd);
+	close(second);
+	kms_fini(&k);
 }
 
 static void test_faults_commit(void **state)
@@ -1181,6 +1230,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_close_releases, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_faults_commit, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_faults_flips, setup_short_timeout, teardown),
+		cmocka_unit_test_setup_teardown(test_second_file, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_faults_master, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_faults_hotplug, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_vblank_paced, setup, teardown),

@@ -16,6 +16,7 @@ static const VkPresentModeKHR FIFO = VK_PRESENT_MODE_FIFO_KHR;
 static const VkPresentModeKHR RELAXED = VK_PRESENT_MODE_FIFO_RELAXED_KHR;
 static const VkPresentModeKHR MAILBOX = VK_PRESENT_MODE_MAILBOX_KHR;
 static const VkPresentModeKHR IMMEDIATE = VK_PRESENT_MODE_IMMEDIATE_KHR;
+static const VkPresentModeKHR LATEST = VK_PRESENT_MODE_FIFO_LATEST_READY_EXT;
 
 static bool
 contains(const VkPresentModeKHR *modes, uint32_t n, VkPresentModeKHR mode)
@@ -29,26 +30,33 @@ contains(const VkPresentModeKHR *modes, uint32_t n, VkPresentModeKHR mode)
 static void
 all_switch_freely(void **state)
 {
-   VkPresentModeKHR out[4];
-   const VkPresentModeKHR modes[] = {FIFO, RELAXED, MAILBOX, IMMEDIATE};
-   for (int m = 0; m < 4; m++) {
+   VkPresentModeKHR out[VW_PRESENT_MODE_MAX];
+   const VkPresentModeKHR modes[] = {FIFO, RELAXED, MAILBOX, IMMEDIATE, LATEST};
+   for (int m = 0; m < 5; m++) {
       uint32_t n = vw_compatible_present_modes(VW_MODES_ALL, modes[m], out);
-      assert_int_equal(n, 4);
+      assert_int_equal(n, 5);
       assert_int_equal(out[0], modes[m]); /* the asked mode first */
-      for (int k = 0; k < 4; k++)
+      for (int k = 0; k < 5; k++)
          assert_true(contains(out, n, modes[k]));
    }
-   assert_true(vw_present_modes_compatible(VW_MODES_ALL, modes, 4));
+   assert_true(vw_present_modes_compatible(VW_MODES_ALL, modes, 5));
 }
 
 static void
 fifo_or_not_pairs(void **state)
 {
-   VkPresentModeKHR out[4];
+   VkPresentModeKHR out[VW_PRESENT_MODE_MAX];
    uint32_t n = vw_compatible_present_modes(VW_MODES_FIFO_OR_NOT, FIFO, out);
-   assert_int_equal(n, 2);
+   assert_int_equal(n, 3);
    assert_int_equal(out[0], FIFO);
    assert_int_equal(out[1], RELAXED);
+   assert_int_equal(out[2], LATEST);
+   /* FIFO_LATEST_READY waits for the display like FIFO does. */
+   n = vw_compatible_present_modes(VW_MODES_FIFO_OR_NOT, LATEST, out);
+   assert_int_equal(n, 3);
+   assert_int_equal(out[0], LATEST);
+   assert_true(contains(out, n, FIFO) && contains(out, n, RELAXED));
+   assert_false(contains(out, n, MAILBOX) || contains(out, n, IMMEDIATE));
    n = vw_compatible_present_modes(VW_MODES_FIFO_OR_NOT, IMMEDIATE, out);
    assert_int_equal(n, 2);
    assert_int_equal(out[0], IMMEDIATE);
@@ -62,9 +70,11 @@ fifo_or_not_pairs(void **state)
 static void
 none_only_itself(void **state)
 {
-   VkPresentModeKHR out[4];
+   VkPresentModeKHR out[VW_PRESENT_MODE_MAX];
    assert_int_equal(vw_compatible_present_modes(VW_MODES_NONE, MAILBOX, out), 1);
    assert_int_equal(out[0], MAILBOX);
+   assert_int_equal(vw_compatible_present_modes(VW_MODES_NONE, LATEST, out), 1);
+   assert_int_equal(out[0], LATEST);
    const VkPresentModeKHR same[] = {FIFO, FIFO};
    const VkPresentModeKHR two[] = {FIFO, RELAXED};
    assert_true(vw_present_modes_compatible(VW_MODES_NONE, same, 2));
@@ -74,7 +84,7 @@ none_only_itself(void **state)
 static void
 unknown_modes_are_compatible_with_nothing(void **state)
 {
-   VkPresentModeKHR out[4];
+   VkPresentModeKHR out[VW_PRESENT_MODE_MAX];
    VkPresentModeKHR shared = VK_PRESENT_MODE_SHARED_DEMAND_REFRESH_KHR;
    assert_false(vw_present_mode_known(shared));
    assert_int_equal(vw_compatible_present_modes(VW_MODES_ALL, shared, out), 0);

@@ -423,6 +423,105 @@ release_is_refused_where_the_flip_frees_images(void **state)
    assert_int_equal(pq.state[0], VW_IMAGE_DISPLAYED);
 }
 
+/* FIFO_LATEST_READY, one flip per refresh on a fake clock: at each refresh the newest of
+ * the finished frames at the head goes, the older ones are freed unshown. */
+static void
+latest_ready_shows_the_newest_finished_frame_per_refresh(void **state)
+{
+   struct vw_present_queue pq;
+   vw_pq_init(&pq, VK_PRESENT_MODE_FIFO_LATEST_READY_EXT, 4, true, 16 * MS);
+   for (uint32_t i = 0; i < 4; i++)
+      assert_int_equal(vw_pq_acquire(&pq), (int32_t)i);
+   present(&pq, 0);
+   ready_at(&pq, 0, 0, NULL);
+   show(&pq, 0, 0); /* the first frame: nothing to pace against */
+
+   present(&pq, 1);
+   present(&pq, 2);
+   present(&pq, 3);
+   uint32_t released = 99;
+   /* Unlike MAILBOX, finishing frees nothing yet: the choice is made at the refresh. */
+   assert_int_equal(ready_at(&pq, 1, 2 * MS, &released), -1);
+   assert_int_equal(released, 0);
+   assert_int_equal(ready_at(&pq, 2, 5 * MS, &released), -1);
+   assert_int_equal(released, 0);
+
+   uint64_t wait;
+   assert_int_equal(vw_pq_pick(&pq, 5 * MS, &wait), -1);
+   assert_int_equal(wait, 16 * MS); /* the refresh after the head (1) was ready */
+   /* By the refresh, 2 is the newest finished one; 3 is still rendering. */
+   assert_int_equal(vw_pq_pick(&pq, 16 * MS, &wait), 2);
+   assert_int_equal(wait, 0);
+   uint32_t rel[VW_MAX_IMAGES];
+   assert_int_equal(vw_pq_drop_passed_over(&pq, 2, rel), 1);
+   assert_int_equal(rel[0], 1);
+   assert_int_equal(pq.state[1], VW_IMAGE_FREE);
+   vw_pq_flip_started(&pq, 2, 16 * MS);
+   assert_int_equal(vw_pq_flip_done(&pq, 16 * MS, rel), 1); /* 0 leaves the screen */
+   assert_int_equal(pq.skipped, 1);
+   assert_int_equal(pq.shown, 2);
+
+   /* 3 finishes late: it waits for the next refresh, as FIFO's frame would. */
+   ready_at(&pq, 3, 40 * MS, NULL);
+   assert_int_equal(vw_pq_pick(&pq, 40 * MS, &wait), -1);
+   assert_int_equal(wait, 48 * MS);
+   assert_int_equal(vw_pq_pick(&pq, 48 * MS, &wait), 3);
+   assert_int_equal(vw_pq_drop_passed_over(&pq, 3, rel), 0);
+}
+
+/* A frame still rendering at the head holds back the finished ones behind it (the run of
+ * finished frames starts at the head), and nothing is dropped past it. */
+static void
+latest_ready_waits_for_an_unfinished_head(void **state)
+{
+   struct vw_present_queue pq;
+   vw_pq_init(&pq, VK_PRESENT_MODE_FIFO_LATEST_READY_EXT, 4, false, 16 * MS);
+   for (uint32_t i = 0; i < 3; i++)
+      assert_int_equal(vw_pq_acquire(&pq), (int32_t)i);
+   present(&pq, 0);
+   present(&pq, 1);
+   present(&pq, 2);
+   ready_at(&pq, 1, 1 * MS, NULL);
+   ready_at(&pq, 2, 2 * MS, NULL);
+   uint64_t wait;
+   assert_int_equal(vw_pq_pick(&pq, 100 * MS, &wait), -1);
+   assert_int_equal(wait, 0);
+   ready_at(&pq, 0, 3 * MS, NULL);
+   assert_int_equal(vw_pq_pick(&pq, 100 * MS, &wait), 2);
+   uint32_t rel[VW_MAX_IMAGES];
+   assert_int_equal(vw_pq_drop_passed_over(&pq, 2, rel), 2);
+   assert_int_equal(rel[0], 0);
+   assert_int_equal(rel[1], 1);
+   assert_int_equal(pq.order_len, 1);
+}
+
+/* Frames in other modes are not dropped by a FIFO_LATEST_READY frame behind them: a FIFO
+ * frame at the head is shown on its own, and a picked FIFO frame drops nothing. */
+static void
+latest_ready_passes_over_only_its_own_mode(void **state)
+{
+   struct vw_present_queue pq;
+   vw_pq_init(&pq, VK_PRESENT_MODE_FIFO_KHR, 4, false, 16 * MS);
+   for (uint32_t i = 0; i < 3; i++)
+      assert_int_equal(vw_pq_acquire(&pq), (int32_t)i);
+   present(&pq, 0); /* FIFO */
+   pq.mode = VK_PRESENT_MODE_FIFO_LATEST_READY_EXT;
+   present(&pq, 1);
+   present(&pq, 2);
+   ready_at(&pq, 0, 0, NULL);
+   ready_at(&pq, 1, 0, NULL);
+   ready_at(&pq, 2, 0, NULL);
+   uint64_t wait;
+   assert_int_equal(vw_pq_pick(&pq, 0, &wait), 0);
+   uint32_t rel[VW_MAX_IMAGES];
+   assert_int_equal(vw_pq_drop_passed_over(&pq, 0, rel), 0);
+   vw_pq_flip_started(&pq, 0, 0);
+   vw_pq_flip_done(&pq, 0, rel);
+   assert_int_equal(vw_pq_pick(&pq, 16 * MS, &wait), 2);
+   assert_int_equal(vw_pq_drop_passed_over(&pq, 2, rel), 1);
+   assert_int_equal(rel[0], 1);
+}
+
 int
 main(void)
 {
@@ -445,6 +544,9 @@ main(void)
       cmocka_unit_test(backend_releases_held_images_in_any_order),
       cmocka_unit_test(release_before_the_flip_completes_frees_it_then),
       cmocka_unit_test(release_is_refused_where_the_flip_frees_images),
+      cmocka_unit_test(latest_ready_shows_the_newest_finished_frame_per_refresh),
+      cmocka_unit_test(latest_ready_waits_for_an_unfinished_head),
+      cmocka_unit_test(latest_ready_passes_over_only_its_own_mode),
    };
    return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -52,6 +52,39 @@ replaced_frame_completes_with_the_next_shown(void **state)
    assert_int_equal(vw_present_ids_check(&ids, 11, false, false), VW_PRESENT_ID_DONE);
 }
 
+/* FIFO_LATEST_READY with VK_KHR_present_id2's ids: the frames its refresh passes over
+ * complete with the one shown, which the present queue picked; a frame still queued behind
+ * it keeps its id pending. */
+static void
+latest_ready_passed_over_ids_complete_with_the_shown_frame(void **state)
+{
+   struct vw_present_queue pq;
+   struct vw_present_ids ids;
+   vw_pq_init(&pq, VK_PRESENT_MODE_FIFO_LATEST_READY_EXT, 4, false, 16 * 1000000ull);
+   vw_present_ids_init(&ids);
+   for (uint32_t i = 0; i < 4; i++) {
+      assert_int_equal(vw_pq_acquire(&pq), (int32_t)i);
+      assert_true(vw_pq_queue(&pq, i, false));
+      assert_true(vw_present_ids_queue(&ids, i, 100 + i, false));
+   }
+   uint32_t rel[VW_MAX_IMAGES];
+   for (uint32_t i = 0; i < 3; i++)
+      vw_pq_mark_ready(&pq, i, 0, rel);
+   uint64_t wait;
+   int32_t pick = vw_pq_pick(&pq, 0, &wait);
+   assert_int_equal(pick, 2);
+   assert_int_equal(vw_pq_drop_passed_over(&pq, 2, rel), 2);
+   vw_pq_flip_started(&pq, 2, 0);
+   vw_pq_flip_done(&pq, 0, rel);
+   assert_true(vw_present_ids_shown(&ids, 2));
+   assert_int_equal(vw_present_ids_check(&ids, 100, false, false), VW_PRESENT_ID_DONE);
+   assert_int_equal(vw_present_ids_check(&ids, 102, false, false), VW_PRESENT_ID_DONE);
+   assert_int_equal(vw_present_ids_check(&ids, 103, false, false), VW_PRESENT_ID_PENDING);
+   /* A retired swapchain whose last frame is still queued can still complete it. */
+   assert_int_equal(vw_present_ids_check(&ids, 103, true, false), VW_PRESENT_ID_PENDING);
+   assert_int_equal(vw_present_ids_check(&ids, 104, true, false), VW_PRESENT_ID_NEVER);
+}
+
 /* A frame without an id that reaches the screen still completes the ids before it. */
 static void
 frame_without_id_completes_earlier_ids(void **state)
@@ -270,6 +303,7 @@ main(void)
       cmocka_unit_test(shown_frame_completes_its_id),
       cmocka_unit_test(id_zero_is_always_complete),
       cmocka_unit_test(replaced_frame_completes_with_the_next_shown),
+      cmocka_unit_test(latest_ready_passed_over_ids_complete_with_the_shown_frame),
       cmocka_unit_test(frame_without_id_completes_earlier_ids),
       cmocka_unit_test(fifo_order_climbs_per_frame),
       cmocka_unit_test(presented_id_never_goes_down),
