@@ -34,8 +34,10 @@ cc -O1 -o /tmp/vk-external-probe /opt/venus-wsi-vm/src/vk-external-probe.c -lvul
 	echo "device lists VK_KHR_swapchain: $(grep -q '^VK_KHR_swapchain ' "$out/device-extensions.txt" && echo yes || echo no)"
 	echo "instance (loader + ICD) lists VK_KHR_display: $(grep -q '^VK_KHR_display ' "$out/instance-extensions.txt" && echo yes || echo no)"
 	echo "vkcube --wsi display on the driver alone:"
-	XDG_RUNTIME_DIR=/tmp timeout 60 vkcube --wsi display --c 10 2>&1 | tail -n 3 | sed 's/^/  /'
-	echo "  (exit status ${PIPESTATUS[0]})"
+	XDG_RUNTIME_DIR=/tmp vm-timeout 60 /job/vkcube-driver-display.log -- vkcube --wsi display --c 10
+	status=$?
+	tail -n 3 /job/vkcube-driver-display.log | sed 's/^/  /'
+	echo "  (exit status $status)"
 } >"$out/wsi.txt"
 cat "$out/vulkaninfo-summary.txt" "$out/wsi.txt" "$out/external-probe.txt"
 grep -q DRIVER_ID_MESA_VENUS "$out/vulkaninfo-summary-venus.txt"

@@ -12,7 +12,7 @@ for p in export import hostptr copy; do
 	vm-trace-virtio-gpu start
 	t0=$(date +%s.%N)
 	VENUS_WSI=force VENUS_WSI_DEBUG=2 VENUS_WSI_PATH=$p \
-		timeout --kill-after=5 120 venus-wsi-demo --display --frames 60 >"/job/path-$p.log" 2>&1
+		vm-timeout 120 "/job/path-$p.log" -- venus-wsi-demo --display --frames 60
 	status=$?
 	t1=$(date +%s.%N)
 	vm-trace-virtio-gpu stop "/job/path-$p-trace.txt"

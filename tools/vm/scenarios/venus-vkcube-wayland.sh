@@ -21,7 +21,7 @@ vm-weston shots vkcube-wayland --gap 6 -- vkcube --wsi wayland --validate
 vm-weston shots vkcube-wayland-plain --gap 6 -- vkcube --wsi wayland
 Z="MESA_LOADER_DRIVER_OVERRIDE=zink LIBGL_ALWAYS_SOFTWARE=1"
 # shellcheck disable=SC2086 # Z: words
-env $Z VENUS_WSI_DEBUG=1 timeout -k 5 60 weston-simple-egl >/job/zink-venus-wayland.log 2>&1 || true
+vm-timeout 60 /job/zink-venus-wayland.log -- env $Z VENUS_WSI_DEBUG=1 weston-simple-egl || true
 # simple-egl turns 200 degrees a second: shots 0.4 s apart; it runs 6 s more for its rate.
 # shellcheck disable=SC2086
 vm-weston shots zink-lvp-simple-egl --gap 0.4 --until-exit 6 -- env $Z \

@@ -19,7 +19,7 @@ export DISPLAY=:0
 vm-xorg shots vkcube-x11 vkcube --gap 6 -- vkcube --validate
 vm-xorg shots vkcube-x11-plain vkcube --gap 6 -- vkcube
 vulkaninfo --summary >/job/zink-vulkaninfo.txt 2>&1 || true
-MESA_LOADER_DRIVER_OVERRIDE=zink timeout -k 5 60 glxinfo -B >/job/zink-refused.log 2>&1 || true
+vm-timeout 60 /job/zink-refused.log -- env MESA_LOADER_DRIVER_OVERRIDE=zink glxinfo -B || true
 # glxgears turns 70 degrees a second: shots 0.4 s apart (see tools/vm/check-gears). Both
 # run unpaced (their swap interval is 0 here) for 6 s more after the shots: frames/s.
 vm-xorg shots zink-glxgears glxgears --gap 0.4 --until-exit 6 -- \
