@@ -2,9 +2,10 @@
 # An OpenGL app with Zink as its GL driver, in a window on a private display server (Xvfb,
 # or a headless weston): Zink draws with Vulkan and shows its frames through a Vulkan
 # swapchain on the window, which on a driver without one (lavapipe made to look like Venus)
-# is the layer's. Two shots of the window 0.4 s apart must show the app's red, green and
-# blue drawing, moving (tools/vm/check-gears), and the layer must have presented (its
-# VENUS_WSI_DEBUG lines: a swapchain on that backend and its presentation method).
+# is the layer's. Three shots of the window, 0.4 and 0.25 s apart, must show the app's red,
+# green and blue drawing, moving between two of them (tools/vm/check-gears), and the layer
+# must have presented (its VENUS_WSI_DEBUG lines: a swapchain on that backend and its
+# presentation method).
 #   check_gl_window.sh x11|wayland CHECK_GEARS [--xwd-tool T] [--check-args "ARGS"]
 #                      [--renderer PATTERN] [--seconds S] -- CMD [ARG]...
 # x11: the server's only window is dumped with xwd (converted by --xwd-tool's 'png');
@@ -84,8 +85,12 @@ else
    # same (3.9 teeth on); 0.4 s is 1.6 teeth, 2.0 ahead for the smaller gears.
    sleep 0.4
    shoot b && shots=$((shots + 1))
+   # A third, at another gap: two shots a whole turn apart look alike (check-gears
+   # --moved-once).
+   sleep 0.25
+   shoot c && shots=$((shots + 1))
    [ "$server" = wayland ] && window=$(weston_window)
-   [ $shots -eq 2 ] || bad "could not shoot the window twice while the app ran ($shots shots)"
+   [ $shots -eq 3 ] || bad "could not shoot the window three times while the app ran ($shots shots)"
 fi
 # The rest of its time, for its own frame rate line.
 left=$(awk "BEGIN { t = $start + $seconds - $(date +%s.%N); print (t > 0 ? t : 0) }")
@@ -113,12 +118,12 @@ grep -q "swapchain 0: .*$server backend" "$tmp/out" || bad "no swapchain of the 
 [ -n "${line:-}" ] && echo "layer: ${line#*venus-wsi: }"
 grep -E "frames in [0-9.]+ seconds" "$tmp/out" | tail -n 1 | sed 's/^/app: /'
 
-if [ $shots -eq 2 ]; then
+if [ $shots -eq 3 ]; then
    where=
    if [ -n "${window:-}" ]; then where="--window $window"
    elif [ "$server" = wayland ]; then where=--find-window; fi
    # shellcheck disable=SC2086 # the check's options, as words
-   "$check" $where $check_args "$tmp/a.png" "$tmp/b.png" || bad "the window does not show the app's drawing moving"
+   "$check" $where --moved-once $check_args "$tmp/a.png" "$tmp/b.png" "$tmp/c.png" || bad "the window does not show the app's drawing moving"
 fi
 if [ $fail -ne 0 ]; then
    if [ "$server" = x11 ]; then xvfb_log_tail; else weston_log_tail; fi
