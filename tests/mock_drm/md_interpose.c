@@ -81,58 +81,47 @@ static void *next_sym(const char *name)
 		return f;                                                             \
 	}
 
-NEXT(open_fn, open)
-NEXT(openat_fn, openat)
-NEXT(close_fn, close)
-NEXT(ioctl_fn, ioctl)
-NEXT(mmap_fn, mmap)
-NEXT(munmap_fn, munmap)
-NEXT(dup_fn, dup)
-NEXT(dup2_fn, dup2)
-NEXT(dup3_fn, dup3)
-NEXT(fcntl_fn, fcntl)
-NEXT(close_range_fn, close_range)
-NEXT(fstat_fn, fstat)
-NEXT(stat_fn, stat)
+/* The next definitions, one list for their lookups and for resolving them all at load. */
+#define NEXT_PORTABLE(X)                                                              \
+	X(open_fn, open)                                                              \
+	X(openat_fn, openat)                                                          \
+	X(close_fn, close)                                                            \
+	X(ioctl_fn, ioctl)                                                            \
+	X(mmap_fn, mmap)                                                              \
+	X(munmap_fn, munmap)                                                          \
+	X(dup_fn, dup)                                                                \
+	X(dup2_fn, dup2)                                                              \
+	X(dup3_fn, dup3)                                                              \
+	X(fcntl_fn, fcntl)                                                            \
+	X(close_range_fn, close_range)                                                \
+	X(fstat_fn, fstat)                                                            \
+	X(stat_fn, stat)
 #ifdef __GLIBC__
 typedef void *(*mmap64_fn)(void *, size_t, int, int, int, off64_t);
 typedef int (*fstat64_fn)(int, struct stat64 *);
 typedef int (*stat64_fn)(const char *, struct stat64 *);
-NEXT(open_fn, open64)
-NEXT(openat_fn, openat64)
-NEXT(mmap64_fn, mmap64)
-NEXT(fcntl_fn, fcntl64)
-NEXT(fstat64_fn, fstat64)
-NEXT(stat64_fn, stat64)
+#define NEXT_ALL(X)                                                                   \
+	NEXT_PORTABLE(X)                                                              \
+	X(open_fn, open64)                                                            \
+	X(openat_fn, openat64)                                                        \
+	X(mmap64_fn, mmap64)                                                          \
+	X(fcntl_fn, fcntl64)                                                          \
+	X(fstat64_fn, fstat64)                                                        \
+	X(stat64_fn, stat64)
+#else
+#define NEXT_ALL(X) NEXT_PORTABLE(X)
 #endif
+
+NEXT_ALL(NEXT)
 
 /* Every next definition looked up at load rather than on first use: a sanitizer reporting
  * a bug opens files as it symbolizes, and a dlsym() from inside its report frees dlerror's
  * buffer with the wrong allocator (ThreadSanitizer: "CHECK failed: ... IsAligned(p,
  * page_size_)", which hid the report itself). */
+#define RESOLVE(type, name) next_##name();
 __attribute__((constructor)) static void resolve_next_definitions(void)
 {
-	next_open();
-	next_openat();
-	next_close();
-	next_ioctl();
-	next_mmap();
-	next_munmap();
-	next_dup();
-	next_dup2();
-	next_dup3();
-	next_fcntl();
-	next_close_range();
-	next_fstat();
-	next_stat();
-#ifdef __GLIBC__
-	next_open64();
-	next_openat64();
-	next_mmap64();
-	next_fcntl64();
-	next_fstat64();
-	next_stat64();
-#endif
+	NEXT_ALL(RESOLVE)
 }
 
 int md_real_close(int fd)
