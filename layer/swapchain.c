@@ -226,6 +226,54 @@ create_fences(struct vw_swapchain *sc)
    return VK_SUCCESS;
 }
 
+/* VENUS_WSI_STATS_FILE, for benchmarks and checks: a line when a swapchain is made (what it
+ * chose, there even when the app is killed before it destroys the swapchain) and a line of
+ * figures when it is destroyed. The path and method never change in between. */
+static void
+write_created_stats(struct vw_swapchain *sc)
+{
+   const char *path = vw_config_get()->stats_file;
+   if (!path[0])
+      return;
+   char line[320];
+   snprintf(line, sizeof(line),
+            "swapchain=%u backend=%s path=%s method=%s width=%u height=%u present_mode=%d "
+            "images=%u event=create\n",
+            sc->serial, sc->backend->name, vw_path_name(sc->path),
+            sc->method ? sc->method : "-", sc->extent.width, sc->extent.height,
+            sc->present_mode, sc->image_count);
+   vw_stats_append(path, line);
+}
+
+static void
+write_stats(struct vw_swapchain *sc)
+{
+   const char *path = vw_config_get()->stats_file;
+   if (!path[0])
+      return;
+   char display[160] = "";
+   pthread_mutex_lock(&sc->pres.lock); /* a backend's event thread may still count */
+   if (sc->stats.display_feedback)
+      snprintf(display, sizeof(display),
+               " display_presented=%llu display_discarded=%llu display_refresh_ns=%llu",
+               (unsigned long long)sc->stats.display_presented,
+               (unsigned long long)sc->stats.display_discarded,
+               (unsigned long long)sc->stats.display_refresh_ns);
+   pthread_mutex_unlock(&sc->pres.lock);
+   char line[640];
+   snprintf(line, sizeof(line),
+            "swapchain=%u backend=%s path=%s method=%s width=%u height=%u present_mode=%d "
+            "presents=%llu "
+            "shown=%llu skipped=%llu present_cpu_ns=%llu copy_bytes=%llu%s event=destroy\n",
+            sc->serial, sc->backend->name, vw_path_name(sc->path),
+            sc->method ? sc->method : "-", sc->extent.width,
+            sc->extent.height, sc->present_mode, (unsigned long long)sc->pres.pq.presented,
+            (unsigned long long)sc->pres.pq.shown, (unsigned long long)sc->pres.pq.skipped,
+            (unsigned long long)sc->stats.present_cpu_ns,
+            (unsigned long long)sc->stats.copy_bytes, display);
+   vw_stats_append(path, line);
+}
+
 VKAPI_ATTR VkResult VKAPI_CALL
 vw_CreateSwapchainKHR(VkDevice device, const VkSwapchainCreateInfoKHR *ci,
                       const VkAllocationCallbacks *alloc, VkSwapchainKHR *out)
@@ -308,38 +356,9 @@ vw_CreateSwapchainKHR(VkDevice device, const VkSwapchainCreateInfoKHR *ci,
    vw_info("swapchain %u: %ux%u format %d, %u images, present mode %d, %s backend, path %s",
            sc->serial, sc->extent.width, sc->extent.height, sc->format, sc->image_count,
            sc->present_mode, sc->backend->name, vw_path_name(sc->path));
+   write_created_stats(sc);
    *out = (VkSwapchainKHR)(uintptr_t)sc;
    return VK_SUCCESS;
-}
-
-/* VENUS_WSI_STATS_FILE: one line of key=value figures per swapchain, for benchmarks. */
-static void
-write_stats(struct vw_swapchain *sc)
-{
-   const char *path = vw_config_get()->stats_file;
-   if (!path[0])
-      return;
-   char display[160] = "";
-   pthread_mutex_lock(&sc->pres.lock); /* a backend's event thread may still count */
-   if (sc->stats.display_feedback)
-      snprintf(display, sizeof(display),
-               " display_presented=%llu display_discarded=%llu display_refresh_ns=%llu",
-               (unsigned long long)sc->stats.display_presented,
-               (unsigned long long)sc->stats.display_discarded,
-               (unsigned long long)sc->stats.display_refresh_ns);
-   pthread_mutex_unlock(&sc->pres.lock);
-   char line[640];
-   snprintf(line, sizeof(line),
-            "swapchain=%u backend=%s path=%s method=%s width=%u height=%u present_mode=%d "
-            "presents=%llu "
-            "shown=%llu skipped=%llu present_cpu_ns=%llu copy_bytes=%llu%s\n",
-            sc->serial, sc->backend->name, vw_path_name(sc->path),
-            sc->method ? sc->method : "-", sc->extent.width,
-            sc->extent.height, sc->present_mode, (unsigned long long)sc->pres.pq.presented,
-            (unsigned long long)sc->pres.pq.shown, (unsigned long long)sc->pres.pq.skipped,
-            (unsigned long long)sc->stats.present_cpu_ns,
-            (unsigned long long)sc->stats.copy_bytes, display);
-   vw_stats_append(path, line);
 }
 
 /* After a frame was declared lost the present thread stopped waiting for the GPU; the

@@ -162,8 +162,14 @@ bench_run_child(const char *self, const char *flag, uint32_t frames, const char 
       fclose(f);
    snprintf(out->method, sizeof(out->method), "Mesa WSI");
    snprintf(out->path, sizeof(out->path), "-");
+   /* The figures are on the line the swapchain's destruction wrote (the first line says
+    * what it chose when it was made). */
    f = fopen(stats, "r");
-   if (f && fgets(out->stats, sizeof(out->stats), f)) {
+   char stats_line[sizeof(out->stats)];
+   while (f && fgets(stats_line, sizeof(stats_line), f)) {
+      if (!strstr(stats_line, " event=destroy"))
+         continue;
+      memcpy(out->stats, stats_line, sizeof(out->stats));
       bench_read_value(out->stats, "method", out->method, sizeof(out->method));
       bench_read_value(out->stats, "path", out->path, sizeof(out->path));
    }

@@ -9,11 +9,11 @@
 # at the driver's own import alignment; path C with a 64 KiB import alignment
 # (VENUS_WSI_HOSTPTR_ALIGN=65536: import size rounded up past the dumb buffer, a taller
 # buffer, a mapping aligned beyond the page size); path D forced. The demo's mappings of
-# /dev/dri/card0 (its dumb buffers) are kept in NAME.maps, each swapchain's figures in
-# stats.txt (VENUS_WSI_STATS_FILE).
+# /dev/dri/card0 (its dumb buffers) are kept in NAME.maps, its swapchains' statistics in
+# NAME.stats (vm-present-shots).
 set -euo pipefail
 getconf PAGESIZE | tee /job/pagesize.txt
-export VENUS_WSI=force VENUS_WSI_DEBUG=2 VENUS_WSI_STATS_FILE=/job/stats.txt
+export VENUS_WSI=force VENUS_WSI_DEBUG=2
 maps() { # NAME: the demo's mappings of the DRM device, once it has frames on screen
 	local pid
 	for _ in $(seq 240); do
