@@ -79,7 +79,7 @@ display_get_capabilities(struct vw_surface *surface, struct vw_physical_device *
                          VkSurfaceCapabilitiesKHR *caps)
 {
    struct vw_display_surface *ds = display_surface(surface);
-   if (ds->dev->gone)
+   if (vw_kms_device_gone(ds->dev))
       return VK_ERROR_SURFACE_LOST_KHR;
    *caps = (VkSurfaceCapabilitiesKHR){
       .minImageCount = 2,
@@ -165,7 +165,7 @@ display_create_swapchain(struct vw_swapchain *sc)
 {
    struct vw_display_surface *ds = display_surface(sc->surface);
    struct vw_kms_device *kms = ds->dev;
-   if (kms->gone)
+   if (vw_kms_device_gone(kms))
       return VK_ERROR_SURFACE_LOST_KHR;
    if (vw_kms_opened_elsewhere(kms)) {
       vw_err("swapchain: %s was opened by the parent of this fork() child, which presents "
@@ -314,7 +314,7 @@ check_display(struct vw_swapchain *sc, struct kms_swapchain *ks)
       return VK_SUCCESS;
    ks->last_check_ns = now;
    vw_kms_refresh_connectors(ks->out.dev, false);
-   if (ks->out.dev->gone)
+   if (vw_kms_device_gone(ks->out.dev))
       return VK_ERROR_SURFACE_LOST_KHR;
    if (!vw_kms_connector_connected(ks->ds->connector)) {
       vw_err("swapchain %u: %s disconnected", sc->serial, ks->ds->connector->name);

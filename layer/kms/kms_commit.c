@@ -181,7 +181,7 @@ vw_kms_dirty(struct vw_kms_output *out, uint32_t fb, const struct vw_damage *dam
    struct vw_kms_crtc *crtc = out->crtc;
    pthread_mutex_lock(&crtc->commit_lock);
    pthread_mutex_lock(&dev->lock);
-   int r = dev->gone ? -ENODEV
+   int r = vw_kms_device_gone(dev) ? -ENODEV
            : crtc->fb != fb || crtc->flip_done < crtc->flip_serial || needs_modeset(out) ? -EAGAIN
                                                                                         : 0;
    pthread_mutex_unlock(&dev->lock);
@@ -191,7 +191,7 @@ vw_kms_dirty(struct vw_kms_output *out, uint32_t fb, const struct vw_damage *dam
       r = dirty_fb(dev, fb, damage);
    if (r == -ENODEV) {
       pthread_mutex_lock(&dev->lock);
-      dev->gone = true;
+      vw_kms_device_set_gone(dev);
       pthread_mutex_unlock(&dev->lock);
    }
    pthread_mutex_unlock(&crtc->commit_lock);
@@ -348,7 +348,7 @@ vw_kms_show(struct vw_kms_output *out, uint32_t fb, VkExtent2D extent,
     * flip event, read by any thread, must find the serial it completes. */
    pthread_mutex_lock(&dev->lock);
    r = -ENODEV;
-   if (!dev->gone) {
+   if (!vw_kms_device_gone(dev)) {
       save_crtc_state(out);
       uint64_t s = crtc->flip_serial + 1;
       if (dev->atomic) {
@@ -358,7 +358,7 @@ vw_kms_show(struct vw_kms_output *out, uint32_t fb, VkExtent2D extent,
          r = legacy_show(out, fb, damage, async, s, result);
       }
       if (r == -ENODEV)
-         dev->gone = true;
+         vw_kms_device_set_gone(dev);
       if (r == 0) {
          crtc->fb = fb;
          *serial = s;
@@ -377,7 +377,7 @@ vw_kms_wait_flip(struct vw_kms_output *out, uint64_t serial, int wake_fd, uint64
    for (;;) {
       pthread_mutex_lock(&dev->lock);
       bool done = out->crtc->flip_done >= serial;
-      bool gone = dev->gone;
+      bool gone = vw_kms_device_gone(dev);
       pthread_mutex_unlock(&dev->lock);
       if (done)
          return 1;
@@ -452,7 +452,7 @@ restore_commit(struct vw_kms_output *out, drmModeAtomicReq *req, uint32_t flags,
       if (r == 0 && (flags & DRM_MODE_PAGE_FLIP_EVENT))
          crtc->flip_serial = *serial = s;
       if (r == -ENODEV)
-         dev->gone = true;
+         vw_kms_device_set_gone(dev);
       pthread_mutex_unlock(&dev->lock);
       if (r != -EBUSY || !ms_left(deadline_ns))
          return r;
@@ -559,7 +559,7 @@ vw_kms_restore(struct vw_kms_output *out, uint64_t deadline_ns, uint32_t *held_f
    struct vw_kms_crtc *crtc = out->crtc;
    pthread_mutex_lock(&crtc->commit_lock);
    pthread_mutex_lock(&dev->lock);
-   bool gone = dev->gone;
+   bool gone = vw_kms_device_gone(dev);
    pthread_mutex_unlock(&dev->lock);
    int r = 0;
    /* A framebuffer left from a restore that found the CRTC stuck asks for another try. */

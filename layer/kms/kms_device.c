@@ -452,7 +452,7 @@ VkResult
 vw_kms_acquire_fd(struct vw_kms_device *dev, struct vw_kms_connector *c, int app_fd)
 {
    struct vw_acquire_facts f = {.same_card = vw_kms_same_card(dev, app_fd)};
-   if (f.same_card && !dev->gone) {
+   if (f.same_card && !vw_kms_device_gone(dev)) {
       f.master = drmIsMaster(app_fd);
       /* A lease shows its lessee only the leased objects. */
       drmModeConnector *conn = drmModeGetConnectorCurrent(app_fd, c->id);
@@ -488,7 +488,7 @@ vw_kms_acquire_fd(struct vw_kms_device *dev, struct vw_kms_connector *c, int app
       vw_info("kms: %s is driven through the app's fd %d", c->name, app_fd);
    else if (!f.same_card)
       vw_err("vkAcquireDrmDisplayEXT: fd %d is not a file of %s", app_fd, dev->path);
-   else if (dev->gone)
+   else if (vw_kms_device_gone(dev))
       vw_err("vkAcquireDrmDisplayEXT: %s is gone", dev->path);
    else if (!f.master)
       vw_err("vkAcquireDrmDisplayEXT: fd %d is not DRM master (nor a lease)", app_fd);
@@ -525,9 +525,9 @@ vw_kms_hold_master(struct vw_kms_device *dev)
 {
    pthread_mutex_lock(&dev->lock);
    /* The app's file is master (or lessee) by the app's doing: never set or dropped here. */
-   if (!dev->gone && dev->borrowed_fd < 0 && !drmIsMaster(dev->fd))
+   if (!vw_kms_device_gone(dev) && dev->borrowed_fd < 0 && !drmIsMaster(dev->fd))
       drmSetMaster(dev->fd); /* succeeds only when nobody holds master */
-   dev->master = !dev->gone && drmIsMaster(dev->fd);
+   dev->master = !vw_kms_device_gone(dev) && drmIsMaster(dev->fd);
    bool master = dev->master;
    if (master)
       dev->master_holds++;
@@ -542,7 +542,8 @@ void
 vw_kms_release_master(struct vw_kms_device *dev)
 {
    pthread_mutex_lock(&dev->lock);
-   if (dev->master_holds && --dev->master_holds == 0 && !dev->gone && dev->borrowed_fd < 0) {
+   if (dev->master_holds && --dev->master_holds == 0 && !vw_kms_device_gone(dev) &&
+       dev->borrowed_fd < 0) {
       /* Fails harmlessly when master was revoked meanwhile (a VT switch). */
       drmDropMaster(dev->fd);
       dev->master = false;
@@ -556,13 +557,13 @@ vw_kms_refresh_connectors(struct vw_kms_device *dev, bool probe)
 {
    bool changed = false;
    pthread_mutex_lock(&dev->lock);
-   for (uint32_t i = 0; i < dev->connector_count && !dev->gone; i++) {
+   for (uint32_t i = 0; i < dev->connector_count && !vw_kms_device_gone(dev); i++) {
       struct vw_kms_connector *c = &dev->connectors[i];
       drmModeConnector *conn = probe ? drmModeGetConnector(dev->fd, c->id)
                                      : drmModeGetConnectorCurrent(dev->fd, c->id);
       if (!conn) {
          if (errno == ENODEV)
-            dev->gone = true;
+            vw_kms_device_set_gone(dev);
          continue;
       }
       bool connected = conn->connection == DRM_MODE_CONNECTED;
@@ -658,8 +659,8 @@ vw_kms_dispatch_events(struct vw_kms_device *dev)
    errno = 0;
    int r = drmHandleEvent(dev->fd, &ctx);
    if (r < 0 && errno == ENODEV)
-      dev->gone = true;
-   bool ok = !dev->gone;
+      vw_kms_device_set_gone(dev);
+   bool ok = !vw_kms_device_gone(dev);
    pthread_mutex_unlock(&dev->lock);
    return ok;
 }

@@ -159,8 +159,22 @@ struct vw_kms_device {
    struct vw_kms_plane *planes;
 
    pthread_mutex_t lock;
-   bool gone; /* the device went away (ENODEV): every later use fails */
+   /* The device went away (ENODEV): every later use fails. Set by whichever thread meets it
+    * (a present thread's commit, an app thread's refresh), read by all: atomic. */
+   bool gone;
 };
+
+static inline bool
+vw_kms_device_gone(const struct vw_kms_device *dev)
+{
+   return __atomic_load_n(&dev->gone, __ATOMIC_RELAXED);
+}
+
+static inline void
+vw_kms_device_set_gone(struct vw_kms_device *dev)
+{
+   __atomic_store_n(&dev->gone, true, __ATOMIC_RELAXED);
+}
 
 /* Opens the device named by VENUS_WSI_DRM_DEVICE, or else the card 'preferred' (a device
  * number, may be NULL) if it has KMS and a connected connector, or else the first
