@@ -202,12 +202,15 @@ vw_config_parse(struct vw_config *cfg, vw_getenv_fn get)
    read_u32(cfg, get, "VENUS_WSI_DUMP_EVERY", 1, UINT32_MAX, &cfg->dump_every);
    read_u32(cfg, get, "VENUS_WSI_HEADLESS_HZ", 0, 1000, &cfg->headless_hz);
    static const char *const paths[] = {"auto", "export", "import", "hostptr", "copy",
-                                       "hostptr-image"};
+                                       "hostptr-image", "linear-copy"};
    static const int path_values[] = {VW_PATH_AUTO, VW_PATH_EXPORT, VW_PATH_IMPORT,
-                                     VW_PATH_HOSTPTR, VW_PATH_COPY, VW_PATH_HOSTPTR_IMAGE};
+                                     VW_PATH_HOSTPTR, VW_PATH_COPY, VW_PATH_HOSTPTR_IMAGE,
+                                     VW_PATH_LINEAR_COPY};
    int path = VW_PATH_AUTO;
-   read_word(cfg, get, "VENUS_WSI_PATH", paths, path_values, 6,
-             "auto (the choices are auto, export, import, hostptr-image, hostptr, copy)", &path);
+   read_word(cfg, get, "VENUS_WSI_PATH", paths, path_values, 7,
+             "auto (the choices are auto, export, import, hostptr-image, hostptr, "
+             "linear-copy, copy)",
+             &path);
    cfg->path = (enum vw_path)path;
 
    static const char *const x11_methods[] = {"auto", "dri3-present", "shm-present",
@@ -319,6 +322,7 @@ vw_path_name(enum vw_path path)
    case VW_PATH_HOSTPTR: return "C/hostptr";
    case VW_PATH_COPY: return "D/copy";
    case VW_PATH_HOSTPTR_IMAGE: return "E/hostptr-image";
+   case VW_PATH_LINEAR_COPY: return "F/linear-copy";
    }
    return "?";
 }

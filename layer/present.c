@@ -350,7 +350,8 @@ vw_QueuePresentKHR(VkQueue queue, const VkPresentInfoKHR *info)
             img->damage.full = true;
          img->copy_this_frame = img->damage.full || img->damage.count;
       }
-      img->host_barrier_this_frame = shown && sc->path == VW_PATH_HOSTPTR_IMAGE;
+      img->host_barrier_this_frame =
+         shown && (sc->path == VW_PATH_HOSTPTR_IMAGE || sc->path == VW_PATH_LINEAR_COPY);
       pthread_mutex_unlock(&sc->pres.lock);
       if (img->copy_this_frame)
          results[i] = record_copy(sc, img, q->family);

@@ -40,8 +40,8 @@ struct vw_image {
    VkCommandBuffer cmd;
    uint32_t cmd_family;
    bool copy_this_frame;
-   bool host_barrier_this_frame; /* path E: the present submit makes the image's writes
-                                  * available to the host that reads its memory */
+   bool host_barrier_this_frame; /* paths E and F: the present submit makes the image's
+                                  * writes available to the host that reads its memory */
    struct vw_damage damage;  /* what the present copy must bring up to date */
    uint64_t present_serial;  /* this frame's entry in the swapchain's damage log */
    uint64_t copied_serial;   /* the copy target is current as of this present */
@@ -115,6 +115,10 @@ struct vw_swapchain *vw_swapchain_from_handle(VkSwapchainKHR handle);
 
 /* Helpers backends use in create_swapchain. */
 VkResult vw_image_create_local(struct vw_swapchain *sc, struct vw_image *img);
+/* An image from sc->image_ci (linear) in host-visible memory, cached where the driver has
+ * it, bound and mapped at '*map'; the memory's type flags in '*flags'. */
+VkResult vw_image_create_host_visible(struct vw_swapchain *sc, struct vw_image *img, void **map,
+                                      VkMemoryPropertyFlags *flags);
 VkResult vw_image_create_copy_target(struct vw_swapchain *sc, struct vw_image *img);
 void vw_swapchain_destroy_images(struct vw_swapchain *sc);
 uint64_t vw_now_ns(void);

@@ -51,8 +51,11 @@ vw_thread_cpu_ns(void)
    return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
-VkResult
-vw_image_create_local(struct vw_swapchain *sc, struct vw_image *img)
+/* An image from sc->image_ci with memory of the 'required' flags ('preferred' where a type
+ * has them), bound; the type chosen in '*type'. */
+static VkResult
+create_image(struct vw_swapchain *sc, struct vw_image *img, VkMemoryPropertyFlags required,
+             VkMemoryPropertyFlags preferred, uint32_t *type)
 {
    struct vw_device *dev = sc->dev;
    VkResult r = dev->next.CreateImage(dev->handle, &sc->image_ci, NULL, &img->image);
@@ -73,12 +76,34 @@ vw_image_create_local(struct vw_swapchain *sc, struct vw_image *img)
    /* Not dedicated unless the driver insists: apps may bind their own images to this
     * memory (VkBindImageMemorySwapchainInfoKHR), which a dedicated allocation forbids. */
    VkImage dedicated_to = dedicated.requiresDedicatedAllocation ? img->image : VK_NULL_HANDLE;
-   r = allocate(dev, &reqs2.memoryRequirements, dedicated_to, VK_NULL_HANDLE, 0,
-                VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT, &img->memory, NULL);
+   r = allocate(dev, &reqs2.memoryRequirements, dedicated_to, VK_NULL_HANDLE, required,
+                preferred, &img->memory, type);
    if (r != VK_SUCCESS)
       return r;
    img->memory_offset = 0;
    return dev->next.BindImageMemory(dev->handle, img->image, img->memory, 0);
+}
+
+VkResult
+vw_image_create_local(struct vw_swapchain *sc, struct vw_image *img)
+{
+   uint32_t type;
+   return create_image(sc, img, 0, VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT, &type);
+}
+
+VkResult
+vw_image_create_host_visible(struct vw_swapchain *sc, struct vw_image *img, void **map,
+                             VkMemoryPropertyFlags *flags)
+{
+   struct vw_device *dev = sc->dev;
+   uint32_t type;
+   /* The present thread reads every frame out of it: cached matters most. */
+   VkResult r = create_image(sc, img, VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT,
+                             VK_MEMORY_PROPERTY_HOST_CACHED_BIT, &type);
+   if (r != VK_SUCCESS)
+      return r;
+   *flags = dev->pdev->mem_props.memoryTypes[type].propertyFlags;
+   return dev->next.MapMemory(dev->handle, img->memory, 0, VK_WHOLE_SIZE, 0, map);
 }
 
 VkResult

@@ -21,6 +21,10 @@ enum vw_path {
     * memory: the app renders straight into what the display server reads (shared-memory
     * providers only: X11 MIT-SHM, Wayland wl_shm). */
    VW_PATH_HOSTPTR_IMAGE,
+   /* F: linear images in host-visible memory of the driver's: the app renders into them and
+    * the present thread copies the damaged rows out, as D does, but with no GPU copy (one
+    * job fewer per frame for a host that runs the GPU's work: Venus). */
+   VW_PATH_LINEAR_COPY,
 };
 
 enum vw_kms_api {

@@ -1,5 +1,5 @@
-/* Which scanout path a swapchain gets (README.md, "How it works"): A export, B import, C host
- * pointer, D copy, fastest first, each skipped when the driver or the backend's buffer
+/* Which scanout path a swapchain gets (README.md, "How it works"): A export, B import, E host
+ * pointer image, C host pointer, F linear copy, D copy, fastest first, each skipped when the driver or the backend's buffer
  * provider cannot do it, VENUS_WSI_PATH forcing one. No Vulkan calls here, so the rules are
  * unit-tested without a driver. */
 #pragma once
@@ -31,6 +31,9 @@ struct vw_path_caps {
    /* Whether the driver makes linear images of the swapchain's kind in imported host
     * memory (E); asked last, as above. NULL: it cannot. */
    bool (*host_image_ok)(void *ctx);
+   /* Whether the driver makes linear images of the swapchain's kind (F); asked last. NULL:
+    * it cannot. */
+   bool (*linear_image_ok)(void *ctx);
    void *ctx;
 };
 
@@ -39,7 +42,7 @@ struct vw_path_caps {
 const char *vw_path_unavailable(const struct vw_path_caps *caps, enum vw_path path, bool forced,
                                 char *why, size_t len);
 
-/* Tries A, B, E, C, D in turn (only 'wanted' unless it is VW_PATH_AUTO) with 'try_path', which
+/* Tries A, B, E, C, F, D in turn (only 'wanted' unless it is VW_PATH_AUTO) with 'try_path', which
  * leaves nothing behind when it fails, until one works; the reason a path is skipped or
  * failed is logged. Returns the last failure, or VK_ERROR_INITIALIZATION_FAILED when none
  * could be tried. */

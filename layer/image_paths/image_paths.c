@@ -93,6 +93,22 @@ host_image_ok(void *ctx)
           props.imageFormatProperties.maxArrayLayers >= sc->layers;
 }
 
+/* Whether the driver makes linear single-layer images of the swapchain's kind (F). */
+static bool
+linear_image_ok(void *ctx)
+{
+   struct vw_swapchain *sc = ctx;
+   struct vw_physical_device *pdev = sc->dev->pdev;
+   VkImageFormatProperties props;
+   if (sc->layers != 1 ||
+       pdev->instance->next.GetPhysicalDeviceImageFormatProperties(
+          pdev->handle, sc->format, VK_IMAGE_TYPE_2D, VK_IMAGE_TILING_LINEAR, sc->image_ci.usage,
+          sc->image_ci.flags, &props) != VK_SUCCESS)
+      return false;
+   return props.maxExtent.width >= sc->extent.width &&
+          props.maxExtent.height >= sc->extent.height;
+}
+
 static struct vw_path_caps
 path_caps(struct vw_swapchain *sc, const struct vw_buffer_provider *p)
 {
@@ -112,11 +128,13 @@ path_caps(struct vw_swapchain *sc, const struct vw_buffer_provider *p)
       .provider_host_images = p->host_images && p->create && p->map && p->destroy,
       .dma_buf_image_ok = dma_buf_image_ok,
       .host_image_ok = host_image_ok,
+      .linear_image_ok = linear_image_ok,
       .ctx = sc,
    };
 }
 
-/* Sets the image template for a path: A, B and E need linear, externally-backed images. */
+/* Sets the image template for a path: A, B and E need linear, externally-backed images, F
+ * linear ones. */
 static void
 prepare_template(struct vw_image_paths *paths, struct vw_swapchain *sc, enum vw_path path)
 {
@@ -142,6 +160,8 @@ prepare_template(struct vw_image_paths *paths, struct vw_swapchain *sc, enum vw_
       ici->pNext = &paths->external;
       ici->tiling = VK_IMAGE_TILING_LINEAR;
    }
+   if (path == VW_PATH_LINEAR_COPY)
+      ici->tiling = VK_IMAGE_TILING_LINEAR;
    if (path == VW_PATH_IMPORT) {
       /* The row pitch is the provider buffer's, filled in per image before creation. */
       paths->plane_layout = (VkSubresourceLayout){0};
@@ -177,6 +197,7 @@ try_path(void *ctx, enum vw_path path)
       case VW_PATH_IMPORT: r = vw_path_import_image(a->paths, sc, img, buf); break;
       case VW_PATH_HOSTPTR: r = vw_path_hostptr_target(a->paths, sc, img, buf); break;
       case VW_PATH_HOSTPTR_IMAGE: r = vw_path_hostptr_image(a->paths, sc, img, buf); break;
+      case VW_PATH_LINEAR_COPY: r = vw_path_linear_copy_image(a->paths, sc, img, buf); break;
       default: r = vw_path_copy_target(a->paths, sc, img, buf); break;
       }
    }

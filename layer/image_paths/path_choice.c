@@ -65,6 +65,15 @@ vw_path_unavailable(const struct vw_path_caps *c, enum vw_path path, bool forced
       if (!c->host_pointer)
          return "the driver has no VK_EXT_external_memory_host";
       return no_buffers(c, why, len);
+   case VW_PATH_LINEAR_COPY:
+      /* Not yet measured faster than D where it would matter: only when asked for. */
+      if (!forced)
+         return "tried only when VENUS_WSI_PATH=linear-copy";
+      if (no_buffers(c, why, len))
+         return why;
+      if (!c->linear_image_ok || !c->linear_image_ok(c->ctx))
+         return "the driver makes no linear images of this kind";
+      return NULL;
    case VW_PATH_COPY:
       return no_buffers(c, why, len);
    default:
@@ -80,7 +89,7 @@ vw_path_choose(const struct vw_path_caps *caps, enum vw_path wanted,
    /* E before C: both import the provider's pages, but E renders into them (no copy at
     * all) where C copies each frame there. */
    static const enum vw_path order[] = {VW_PATH_EXPORT, VW_PATH_IMPORT, VW_PATH_HOSTPTR_IMAGE,
-                                        VW_PATH_HOSTPTR, VW_PATH_COPY};
+                                        VW_PATH_HOSTPTR, VW_PATH_LINEAR_COPY, VW_PATH_COPY};
    const size_t n = sizeof(order) / sizeof(order[0]);
    VkResult r = VK_ERROR_INITIALIZATION_FAILED;
    for (size_t i = 0; i < n; i++) {

@@ -1,22 +1,31 @@
 /* Path D, which works everywhere: the present submit copies the frame into host-visible
  * memory, the present thread copies the rows that changed since that buffer was last
- * written into the provider's mapped buffer. */
+ * written into the provider's mapped buffer. That CPU copy serves path F too, whose images
+ * are host-visible themselves. */
 #include <unistd.h>
 
 #include "paths_internal.h"
 #include "venus_wsi/row_copy.h"
 
 VkResult
-vw_path_copy_target(struct vw_image_paths *paths, struct vw_swapchain *sc, struct vw_image *img,
-                    struct vw_provided_buffer *buf)
+vw_path_mapped_buffer(struct vw_image_paths *paths, struct vw_swapchain *sc,
+                      struct vw_provided_buffer *buf)
 {
    const struct vw_buffer_provider *p = &paths->provider;
    int e = p->create(p->ctx, sc->extent, sc->extent.height, buf);
    if (!e)
       e = p->map(p->ctx, buf, buf->size, (uint64_t)sysconf(_SC_PAGESIZE));
-   if (e)
-      return vw_path_buffer_error(e);
-   VkResult r = vw_image_create_local(sc, img);
+   return e ? vw_path_buffer_error(e) : VK_SUCCESS;
+}
+
+VkResult
+vw_path_copy_target(struct vw_image_paths *paths, struct vw_swapchain *sc, struct vw_image *img,
+                    struct vw_provided_buffer *buf)
+{
+   VkResult r = vw_path_mapped_buffer(paths, sc, buf);
+   if (r != VK_SUCCESS)
+      return r;
+   r = vw_image_create_local(sc, img);
    if (r == VK_SUCCESS)
       r = vw_image_create_copy_target(sc, img);
    return r;
@@ -25,12 +34,14 @@ vw_path_copy_target(struct vw_image_paths *paths, struct vw_swapchain *sc, struc
 void
 vw_image_paths_invalidate_copy(struct vw_swapchain *sc, struct vw_image *img)
 {
-   if (img->copy.coherent || !img->copy.memory)
+   /* Path F reads the image's own memory. */
+   VkDeviceMemory memory = sc->path == VW_PATH_LINEAR_COPY ? img->memory : img->copy.memory;
+   if (img->copy.coherent || !memory)
       return;
    struct vw_device *dev = sc->dev;
    VkMappedMemoryRange range = {
       .sType = VK_STRUCTURE_TYPE_MAPPED_MEMORY_RANGE,
-      .memory = img->copy.memory,
+      .memory = memory,
       .size = VK_WHOLE_SIZE,
    };
    dev->next.InvalidateMappedMemoryRanges(dev->handle, 1, &range);
@@ -47,7 +58,7 @@ void
 vw_image_paths_copy_to(struct vw_image_paths *paths, struct vw_swapchain *sc, uint32_t index,
                        uint32_t target, const struct vw_damage *damage)
 {
-   if (sc->path != VW_PATH_COPY)
+   if (sc->path != VW_PATH_COPY && sc->path != VW_PATH_LINEAR_COPY)
       return;
    struct vw_image *img = &sc->images[index];
    struct vw_provided_buffer *buf = &paths->bufs[target];

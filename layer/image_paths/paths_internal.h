@@ -14,8 +14,14 @@ VkResult vw_path_hostptr_target(struct vw_image_paths *paths, struct vw_swapchai
                                 struct vw_image *img, struct vw_provided_buffer *buf);
 VkResult vw_path_hostptr_image(struct vw_image_paths *paths, struct vw_swapchain *sc,
                                struct vw_image *img, struct vw_provided_buffer *buf);
+VkResult vw_path_linear_copy_image(struct vw_image_paths *paths, struct vw_swapchain *sc,
+                                   struct vw_image *img, struct vw_provided_buffer *buf);
 VkResult vw_path_copy_target(struct vw_image_paths *paths, struct vw_swapchain *sc,
                              struct vw_image *img, struct vw_provided_buffer *buf);
+
+/* The provider's buffer for one image, mapped for the CPU (paths D and F). */
+VkResult vw_path_mapped_buffer(struct vw_image_paths *paths, struct vw_swapchain *sc,
+                               struct vw_provided_buffer *buf);
 
 /* Memory of its own for 'img', with 'next' (export or import info) chained, bound to it.
  * img->memory stays VK_NULL_HANDLE when the allocation fails. */

@@ -1,5 +1,6 @@
 /* The scanout path order and its fallbacks, given what a driver and a buffer provider can
- * do: A export, B import, C host pointer, D copy; B never on Venus unless forced; a forced
+ * do: A export, B import, E host-pointer images, C host pointer, F linear copy, D copy; B
+ * never on Venus unless forced, F only when forced; a forced
  * path never falls back; the driver's dma-buf image query only asked when nothing else
  * rules a path out. */
 #include <setjmp.h>
@@ -14,9 +15,11 @@
 struct probe {
    bool export_ok, import_ok; /* the driver's dma-buf image answers */
    int asked;                 /* how often it was asked */
-   VkResult result[6];        /* what trying each path gives */
+   VkResult result[8];        /* what trying each path gives */
    bool host_image_ok;        /* the driver's host-memory image answer */
    int host_asked;
+   bool linear_image_ok;      /* the driver's linear image answer */
+   int linear_asked;
    enum vw_path tried[8];
    int tries;
 };
@@ -35,6 +38,14 @@ host_image(void *ctx)
    struct probe *p = ctx;
    p->host_asked++;
    return p->host_image_ok;
+}
+
+static bool
+linear_image(void *ctx)
+{
+   struct probe *p = ctx;
+   p->linear_asked++;
+   return p->linear_image_ok;
 }
 
 static VkResult
@@ -313,6 +324,57 @@ host_pointer_images_only_for_providers_that_take_them(void **state)
    assert_int_equal(p.tries, 0);
 }
 
+/* A KMS device on Venus: no dma-buf images, no host pointers, linear images. */
+static struct vw_path_caps
+venus_display(struct probe *p)
+{
+   struct vw_path_caps caps = everything(p);
+   p->linear_image_ok = true;
+   caps.venus = true;
+   caps.dma_buf = false;
+   caps.host_pointer = false;
+   caps.linear_image_ok = linear_image;
+   return caps;
+}
+
+static void
+linear_copy_only_when_asked_for(void **state)
+{
+   struct probe p;
+   struct vw_path_caps caps = venus_display(&p);
+   enum vw_path chosen;
+   char why[160];
+   /* Not tried by itself (not yet measured faster than D): D, and the driver not asked. */
+   assert_int_equal(choose(&caps, &p, VW_PATH_AUTO, &chosen), VK_SUCCESS);
+   assert_int_equal(chosen, VW_PATH_COPY);
+   assert_int_equal(p.tries, 1);
+   assert_int_equal(p.linear_asked, 0);
+   assert_string_equal(vw_path_unavailable(&caps, VW_PATH_LINEAR_COPY, false, why, sizeof(why)),
+                       "tried only when VENUS_WSI_PATH=linear-copy");
+
+   /* Asked for: F, after asking the driver once. */
+   caps = venus_display(&p);
+   assert_int_equal(choose(&caps, &p, VW_PATH_LINEAR_COPY, &chosen), VK_SUCCESS);
+   assert_int_equal(chosen, VW_PATH_LINEAR_COPY);
+   assert_int_equal(p.tries, 1);
+   assert_int_equal(p.linear_asked, 1);
+
+   /* A driver without such images, or a provider without mapped buffers: not tried, and
+    * no fallback. */
+   caps = venus_display(&p);
+   p.linear_image_ok = false;
+   assert_string_equal(vw_path_unavailable(&caps, VW_PATH_LINEAR_COPY, true, why, sizeof(why)),
+                       "the driver makes no linear images of this kind");
+   assert_int_equal(choose(&caps, &p, VW_PATH_LINEAR_COPY, &chosen),
+                    VK_ERROR_INITIALIZATION_FAILED);
+   assert_int_equal(p.tries, 0);
+   caps = venus_display(&p);
+   caps.provider_maps = false;
+   assert_string_equal(vw_path_unavailable(&caps, VW_PATH_LINEAR_COPY, true, why, sizeof(why)),
+                       "the KMS device has no dumb buffers");
+   assert_int_equal(p.linear_asked, 0);
+}
+
 int
 main(void)
 {
@@ -326,6 +388,7 @@ main(void)
       cmocka_unit_test(paths_c_and_d_need_provider_buffers),
       cmocka_unit_test(host_pointer_images_before_copies),
       cmocka_unit_test(host_pointer_images_only_for_providers_that_take_them),
+      cmocka_unit_test(linear_copy_only_when_asked_for),
       cmocka_unit_test(reasons_name_the_provider),
    };
    return cmocka_run_group_tests(tests, NULL, NULL);

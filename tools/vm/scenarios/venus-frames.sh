@@ -18,6 +18,9 @@ vm-frame-runs "$s" 1280x800
 # IMMEDIATE with DirtyFB on the buffer on screen instead of page flips (not the default:
 # neither won clearly so far; the figures of both stay side by side here).
 vm-measure --limit "$s" demo-immediate-dirtyfb -- env VENUS_WSI_KMS_UPDATE=dirtyfb venus-wsi-demo --display --mode immediate --frames 1000000
+# IMMEDIATE on path F: linear host-visible images the present thread copies from, no GPU copy
+# (VENUS_WSI_PATH=linear-copy; only when asked for until it proves faster than D here).
+vm-measure --limit "$s" demo-immediate-linear -- env VENUS_WSI_PATH=linear-copy venus-wsi-demo --display --mode immediate --frames 1000000
 # vkcube writes no statistics when stopped: its frames are the layer's last count on screen.
 vm-measure --limit "$s" vkcube -- vkcube --wsi display
 # A run that hung (vm-measure's report in its log) fails the boot: the runner then looks for
