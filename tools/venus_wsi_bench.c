@@ -200,6 +200,7 @@ main(int argc, char **argv)
       {.path = "export", .hide = "none"},  {.path = "import", .hide = "none"},
       {.path = "hostptr", .hide = "none"},
       {.path = "copy", .hide = "none"},    {.path = "copy", .damage = 10, .hide = "none"},
+      {.path = "linear-copy", .hide = "none"},
       {.path = "hostptr", .damage = 10, .hide = "none"},
    };
    size_t nruns = sizeof(runs) / sizeof(runs[0]);
@@ -235,7 +236,7 @@ main(int argc, char **argv)
           "from memory (4 frame pairs cycled: the peer below; the median over the runs, each "
           "run is compared with its own), %.3f ms cache to cache (1 pair)\n\n",
           size.width, size.height, frame_bytes / 1e6, memcpy_ms, cached_ms);
-   printf("%-10s %-7s %9s %15s %10s %14s %14s %15s\n", "path", "damage", "frames/s",
+   printf("%-14s %-7s %9s %15s %10s %14s %14s %15s\n", "path", "damage", "frames/s",
           "layer CPU/frame", "x memcpy", "CPU copy/frame", "mock CPU/fr", "process CPU/fr");
    double d_full = 0, d_part = 0, d_full_memcpy = 0;
    for (size_t i = 0; i < nruns; i++) {
@@ -243,10 +244,10 @@ main(int argc, char **argv)
       char damage[16];
       snprintf(damage, sizeof(damage), r->damage ? "%u%%" : "full", r->damage);
       if (!r->res.ok) {
-         printf("%-10s %-7s %9s   (not available on this driver)\n", r->path, damage, "-");
+         printf("%-14s %-7s %9s   (not available on this driver)\n", r->path, damage, "-");
          continue;
       }
-      printf("%-10s %-7s %9.1f %12.3f ms %9.2fx %11.2f MB %11.3f ms %12.2f ms\n", r->res.path,
+      printf("%-14s %-7s %9.1f %12.3f ms %9.2fx %11.2f MB %11.3f ms %12.2f ms\n", r->res.path,
              damage, r->res.fps, r->layer_ms, r->layer_ms / r->memcpy_ms, r->copy_mb, r->mock_ms,
              r->res.process_ms);
       if (!strcmp(r->path, "copy") && r->damage) {

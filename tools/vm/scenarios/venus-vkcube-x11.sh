@@ -20,9 +20,13 @@ vm-xorg shots vkcube-x11 vkcube --gap 6 -- vkcube --validate
 vm-xorg shots vkcube-x11-plain vkcube --gap 6 -- vkcube
 vulkaninfo --summary >/job/zink-vulkaninfo.txt 2>&1 || true
 vm-timeout 60 /job/zink-refused.log -- env MESA_LOADER_DRIVER_OVERRIDE=zink glxinfo -B || true
-# glxgears turns 70 degrees a second: shots 0.4 s apart (see tools/vm/check-gears). Both
-# run unpaced (their swap interval is 0 here) for 6 s more after the shots: frames/s.
-vm-xorg shots zink-glxgears glxgears --gap 0.4 --until-exit 6 -- \
+# glxgears turns 70 degrees a second and looks the same every 0.26 s (18-degree teeth; the
+# small gears turn twice as fast with 36-degree ones): shots 0.4 s apart, and a third 0.25 s
+# later, since a shot takes its own time (a CI run's virgl pair, 3 s apart, was one whole
+# number of teeth apart). Both run unpaced (their swap interval is 0 here) for 6 s more
+# after the shots: frames/s.
+vm-xorg shots zink-glxgears glxgears --gap 0.4 --third 0.25 --until-exit 6 -- \
 	env MESA_LOADER_DRIVER_OVERRIDE=zink LIBGL_ALWAYS_SOFTWARE=1 glxgears -info
-vm-xorg shots virgl-glxgears glxgears --gap 0.4 --until-exit 6 --ready "frames in" -- glxgears -info
+vm-xorg shots virgl-glxgears glxgears --gap 0.4 --third 0.25 --until-exit 6 --ready "frames in" -- \
+	glxgears -info
 vm-xorg stop
