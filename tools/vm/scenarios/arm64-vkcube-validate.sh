@@ -9,7 +9,7 @@ set -euo pipefail
 getconf PAGESIZE | tee /job/pagesize.txt
 VENUS_WSI=force venus-wsi-info --probe >/job/venus-wsi-info.txt 2>&1 || echo "venus-wsi-info exited $?"
 sed -n '/^scanout paths/,$p' /job/venus-wsi-info.txt
-VENUS_WSI=force VENUS_WSI_DEBUG=2 vm-present-shots vkcube-atomic --gap 6 -- \
+VENUS_WSI=force VENUS_WSI_DEBUG=2 vm-present-shots vkcube-atomic --gap 6 --third 1.3 -- \
 	vkcube --wsi display --c 1000000 --validate
-VENUS_WSI_KMS=legacy VENUS_WSI=force VENUS_WSI_DEBUG=2 vm-present-shots vkcube-legacy --gap 6 -- \
+VENUS_WSI_KMS=legacy VENUS_WSI=force VENUS_WSI_DEBUG=2 vm-present-shots vkcube-legacy --gap 6 --third 1.3 -- \
 	vkcube --wsi display --c 1000000 --validate

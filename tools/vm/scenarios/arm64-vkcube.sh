@@ -17,5 +17,5 @@ getconf PAGESIZE | tee /job/pagesize.txt
 VENUS_WSI=force venus-wsi-info >/job/venus-wsi-info.txt 2>&1 || echo "venus-wsi-info exited $?"
 grep -E "page size|minImportedHostPointerAlignment|driver:" /job/venus-wsi-info.txt || true
 vm-trace-virtio-gpu start
-VENUS_WSI=force VENUS_WSI_DEBUG=2 vm-present-shots vkcube --gap 6 -- vkcube --wsi display --c 1000000
+VENUS_WSI=force VENUS_WSI_DEBUG=2 vm-present-shots vkcube --gap 6 --third 1.3 -- vkcube --wsi display --c 1000000
 vm-trace-virtio-gpu stop /job/virtio-gpu-trace.txt

@@ -16,7 +16,7 @@ dpkg -L vulkan-layer-venus-wsi venus-wsi-tools | sort -u >/job/files.txt
 ls -d /usr/local/share/vulkan/implicit_layer.d/*venus* /usr/local/lib/*/libVkLayer_venus_wsi.so \
 	>/job/usr-local.txt 2>/dev/null || true
 vulkaninfo 2>/dev/null | grep -o "VK_LAYER_VENUS_wsi[^ ]*" | sort -u >/job/layers-installed.txt || true
-VENUS_WSI=force vm-present-shots vkcube --gap 6 -- vkcube --wsi display --c 1000000
+VENUS_WSI=force vm-present-shots vkcube --gap 6 --third 1.3 -- vkcube --wsi display --c 1000000
 dpkg --purge venus-wsi-tools vulkan-layer-venus-wsi >/job/purge.log 2>&1
 # What is left of the files the packages listed (directories other packages share stay).
 while IFS= read -r f; do

@@ -18,8 +18,8 @@ unset VENUS_WSI
 vm-weston start
 # shellcheck source=/dev/null # written by vm-weston start
 . /run/vm-weston.env
-vm-weston shots vkcube-wayland --gap 6 -- vkcube --wsi wayland --validate
-vm-weston shots vkcube-wayland-plain --gap 6 -- vkcube --wsi wayland
+vm-weston shots vkcube-wayland --gap 6 --third 1.3 -- vkcube --wsi wayland --validate
+vm-weston shots vkcube-wayland-plain --gap 6 --third 1.3 -- vkcube --wsi wayland
 Z="MESA_LOADER_DRIVER_OVERRIDE=zink LIBGL_ALWAYS_SOFTWARE=1"
 # shellcheck disable=SC2086 # Z: words
 vm-timeout 60 /job/zink-venus-wayland.log -- env $Z VENUS_WSI_DEBUG=1 weston-simple-egl || true

@@ -16,8 +16,8 @@ export VK_DRIVER_FILES=/usr/share/vulkan/icd.d/virtio_icd.json
 unset VENUS_WSI VENUS_WSI_X11
 vm-xorg start
 export DISPLAY=:0
-vm-xorg shots vkcube-x11 vkcube --gap 6 -- vkcube --validate
-vm-xorg shots vkcube-x11-plain vkcube --gap 6 -- vkcube
+vm-xorg shots vkcube-x11 vkcube --gap 6 --third 1.3 -- vkcube --validate
+vm-xorg shots vkcube-x11-plain vkcube --gap 6 --third 1.3 -- vkcube
 vulkaninfo --summary >/job/zink-vulkaninfo.txt 2>&1 || true
 vm-timeout 60 /job/zink-refused.log -- env MESA_LOADER_DRIVER_OVERRIDE=zink glxinfo -B || true
 # glxgears turns 70 degrees a second and looks the same every 0.26 s (18-degree teeth; the

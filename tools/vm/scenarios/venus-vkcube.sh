@@ -10,6 +10,6 @@ set -euo pipefail
 export VK_DRIVER_FILES=/usr/share/vulkan/icd.d/virtio_icd.json
 unset VENUS_WSI
 vm-trace-virtio-gpu start
-vm-present-shots vkcube --gap 6 -- vkcube --wsi display --c 1000000 --validate
+vm-present-shots vkcube --gap 6 --third 1.3 -- vkcube --wsi display --c 1000000 --validate
 vm-trace-virtio-gpu stop /job/virtio-gpu-trace.txt
-vm-present-shots vkcube-plain --gap 6 -- vkcube --wsi display --c 1000000
+vm-present-shots vkcube-plain --gap 6 --third 1.3 -- vkcube --wsi display --c 1000000

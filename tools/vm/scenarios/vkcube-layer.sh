@@ -13,7 +13,7 @@ legacy) export VENUS_WSI_KMS=legacy ;;
 esac
 export VENUS_WSI=force
 vm-trace-virtio-gpu start
-vm-present-shots vkcube --gap 6 -- vkcube --wsi display --c 1000000 --validate
+vm-present-shots vkcube --gap 6 --third 1.3 -- vkcube --wsi display --c 1000000 --validate
 vm-trace-virtio-gpu stop /job/virtio-gpu-trace.txt
 # The same without the validation layer, for the frame rate.
-vm-present-shots vkcube-plain --gap 6 -- vkcube --wsi display --c 1000000
+vm-present-shots vkcube-plain --gap 6 --third 1.3 -- vkcube --wsi display --c 1000000

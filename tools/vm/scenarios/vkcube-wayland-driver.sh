@@ -13,6 +13,6 @@ export VENUS_WSI=off
 vm-weston start
 # shellcheck source=/dev/null # written by vm-weston start
 . /run/vm-weston.env
-vm-weston shots vkcube-wayland-driver --gap 6 --ready 'wl_buffer#[0-9]+\.release\(\)' -- \
+vm-weston shots vkcube-wayland-driver --gap 6 --third 1.3 --ready 'wl_buffer#[0-9]+\.release\(\)' -- \
 	env WAYLAND_DEBUG=client vkcube --wsi wayland
 vm-weston stop

@@ -11,6 +11,6 @@ export VENUS_WSI=force
 vm-weston start
 # shellcheck source=/dev/null # written by vm-weston start
 . /run/vm-weston.env
-vm-weston shots vkcube-wayland --gap 6 -- vkcube --wsi wayland --validate
-vm-weston shots vkcube-wayland-plain --gap 6 -- vkcube --wsi wayland
+vm-weston shots vkcube-wayland --gap 6 --third 1.3 -- vkcube --wsi wayland --validate
+vm-weston shots vkcube-wayland-plain --gap 6 --third 1.3 -- vkcube --wsi wayland
 vm-weston stop

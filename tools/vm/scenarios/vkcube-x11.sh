@@ -10,6 +10,6 @@ export VK_DRIVER_FILES=/usr/share/vulkan/icd.d/lvp_icd.json
 export VENUS_WSI=force
 vm-xorg start
 export DISPLAY=:0
-vm-xorg shots vkcube-x11 vkcube --gap 6 -- vkcube --validate
-vm-xorg shots vkcube-x11-plain vkcube --gap 6 -- vkcube
+vm-xorg shots vkcube-x11 vkcube --gap 6 --third 1.3 -- vkcube --validate
+vm-xorg shots vkcube-x11-plain vkcube --gap 6 --third 1.3 -- vkcube
 vm-xorg stop
