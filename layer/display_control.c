@@ -95,7 +95,8 @@ watch_hotplug(void *arg)
          struct event_reg *e = *link;
          if (!e->connector && !e->fired) {
             vw_kms_refresh_connectors(e->kms, false);
-            if (vw_kms_device_gone(e->kms) || vw_kms_connectors_generation(e->kms) != e->generation) {
+            if (vw_kms_device_gone(e->kms) ||
+                vw_kms_connectors_generation(e->kms) != e->generation) {
                vw_dbg("display control: hotplug on %s", e->kms->path);
                fire(e);
             }

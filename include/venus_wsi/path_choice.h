@@ -1,6 +1,6 @@
 /* Which scanout path a swapchain gets (README.md, "How it works"): A export, B import, E host
- * pointer image, C host pointer, F linear copy, D copy, fastest first, each skipped when the driver or the backend's buffer
- * provider cannot do it, VENUS_WSI_PATH forcing one. No Vulkan calls here, so the rules are
+ * pointer image, C host pointer, F linear copy, D copy, fastest first, each skipped when the
+ * driver or the backend's buffer provider cannot do it, VENUS_WSI_PATH forcing one. No Vulkan calls here, so the rules are
  * unit-tested without a driver. */
 #pragma once
 
