@@ -230,6 +230,12 @@ vw_config_parse(struct vw_config *cfg, vw_getenv_fn get)
    read_word(cfg, get, "VENUS_WSI_WAYLAND", wl_methods, wl_values, 3,
              "auto (the choices are auto, dmabuf, shm)", &wayland);
    cfg->wayland = (enum vw_wayland_choice)wayland;
+   static const char *const wl_fifo_words[] = {"auto", "off"};
+   static const int wl_fifo_values[] = {0, 1};
+   int wl_fifo_off = 0;
+   read_word(cfg, get, "VENUS_WSI_WAYLAND_FIFO", wl_fifo_words, wl_fifo_values, 2,
+             "auto (the choices are auto, off)", &wl_fifo_off);
+   cfg->wayland_fifo_off = wl_fifo_off;
    read_hide(cfg, get);
    if ((v = env_or_null(get, "VENUS_WSI_DRM_DEVICE")) &&
        !copy_path(cfg, "VENUS_WSI_DRM_DEVICE", v, cfg->drm_device,

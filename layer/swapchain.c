@@ -237,11 +237,11 @@ write_created_stats(struct vw_swapchain *sc)
       return;
    char line[320];
    snprintf(line, sizeof(line),
-            "swapchain=%u backend=%s path=%s method=%s width=%u height=%u present_mode=%d "
-            "images=%u event=create\n",
+            "swapchain=%u backend=%s path=%s method=%s pacing=%s width=%u height=%u "
+            "present_mode=%d images=%u event=create\n",
             sc->serial, sc->backend->name, vw_path_name(sc->path),
-            sc->method ? sc->method : "-", sc->extent.width, sc->extent.height,
-            sc->present_mode, sc->image_count);
+            sc->method ? sc->method : "-", sc->pacing ? sc->pacing : "-", sc->extent.width,
+            sc->extent.height, sc->present_mode, sc->image_count);
    vw_stats_append(path, line);
 }
 
@@ -262,11 +262,11 @@ write_stats(struct vw_swapchain *sc)
    pthread_mutex_unlock(&sc->pres.lock);
    char line[640];
    snprintf(line, sizeof(line),
-            "swapchain=%u backend=%s path=%s method=%s width=%u height=%u present_mode=%d "
-            "presents=%llu "
+            "swapchain=%u backend=%s path=%s method=%s pacing=%s width=%u height=%u "
+            "present_mode=%d presents=%llu "
             "shown=%llu skipped=%llu present_cpu_ns=%llu copy_bytes=%llu%s event=destroy\n",
             sc->serial, sc->backend->name, vw_path_name(sc->path),
-            sc->method ? sc->method : "-", sc->extent.width,
+            sc->method ? sc->method : "-", sc->pacing ? sc->pacing : "-", sc->extent.width,
             sc->extent.height, sc->present_mode, (unsigned long long)sc->pres.pq.presented,
             (unsigned long long)sc->pres.pq.shown, (unsigned long long)sc->pres.pq.skipped,
             (unsigned long long)sc->stats.present_cpu_ns,

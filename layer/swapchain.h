@@ -84,6 +84,7 @@ struct vw_swapchain {
    VkCommandPool pools[VW_MAX_QUEUE_FAMILIES];
    enum vw_path path; /* chosen scanout path, for logs and tests */
    const char *method; /* how the backend shows frames, where it has several ("shm-present") */
+   const char *pacing; /* what holds FIFO frames to the refresh, where a backend says */
 
    /* Backend decisions made in create_swapchain (see backend.h). */
    bool hold_displayed;

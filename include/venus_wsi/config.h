@@ -95,6 +95,9 @@ struct vw_config {
    enum vw_x11_choice x11;
    /* VENUS_WSI_WAYLAND: the Wayland presentation method, VW_WAYLAND_AUTO for the fastest. */
    enum vw_wayland_choice wayland;
+   /* VENUS_WSI_WAYLAND_FIFO=off: FIFO by frame callbacks alone, even where the compositor
+    * offers wp_fifo_v1 (a compositor whose barriers misbehave; comparisons). */
+   bool wayland_fifo_off;
    /* VENUS_WSI_DRM_DEVICE was set but unusable: no display rather than another card. */
    bool drm_device_refused;
    uint32_t problems;         /* count of values that could not be parsed */

@@ -74,6 +74,7 @@ struct vw_wl_globals {
    bool has_dmabuf_device;
    struct wp_presentation *presentation;
    uint32_t presentation_clock;
+   struct wp_fifo_manager_v1 *fifo_manager;
 };
 
 /* Binds what the compositor offers (two round trips on a new private queue). VK_SUCCESS,
@@ -91,10 +92,17 @@ struct vw_wl_surface {
    bool formats_known;
    uint32_t shm_formats[VW_WL_MAX_SHM_FORMATS];
    uint32_t shm_format_count;
+   /* The surface's wp_fifo_v1, made by the first FIFO swapchain where the compositor has
+    * the protocol and kept until the VkSurfaceKHR goes: a wl_surface may have only one, and
+    * a swapchain made with oldSwapchain is created while the old one still exists. */
+   struct wp_fifo_v1 *fifo;
 };
 
 /* VK_SUCCESS with the formats known, or the query's error. */
 VkResult vw_wl_surface_formats(struct vw_wl_surface *ws);
+/* The surface's fifo object, made from 'manager' the first time; NULL without one. */
+struct wp_fifo_v1 *vw_wl_surface_fifo(struct vw_wl_surface *ws,
+                                      struct wp_fifo_manager_v1 *manager);
 
 /* How a swapchain's frames reach the compositor. */
 enum vw_wl_method {
@@ -118,6 +126,10 @@ struct vw_wl_swapchain {
    struct vw_wl_buffer_ref refs[VW_MAX_IMAGES];
    struct vw_wl_dmabuf *dmabuf; /* wl_dmabuf.c's buffers */
    bool fifo;
+   /* The surface's wp_fifo_v1 where the compositor has it: FIFO and FIFO_LATEST_READY
+    * frames wait for the barrier the frame before raised, so none is shown for less than
+    * a refresh even where frame callbacks come early. */
+   struct wp_fifo_v1 *fifo_barriers;
 
    /* The event thread (wl_events.c). */
    pthread_t event_thread;

@@ -66,5 +66,6 @@ bool vw_wl_load(void);
 
 #include <wayland-client-protocol.h>
 
+#include "fifo-v1-client-protocol.h"
 #include "linux-dmabuf-unstable-v1-client-protocol.h"
 #include "presentation-time-client-protocol.h"

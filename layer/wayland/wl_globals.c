@@ -1,5 +1,6 @@
 /* The compositor's globals, bound on a private queue: the shm and dma-buf formats it takes,
- * and whether it gives presentation feedback. */
+ * whether it gives presentation feedback, and whether it holds commits for a refresh
+ * (wp_fifo_v1). */
 #include <errno.h>
 #include <string.h>
 
@@ -121,6 +122,8 @@ registry_global(void *data, struct wl_registry *registry, uint32_t name, const c
       g->presentation = wl_registry_bind(registry, name, &wp_presentation_interface, 1);
       if (g->presentation)
          wp_presentation_add_listener(g->presentation, &presentation_listener, g);
+   } else if (!strcmp(interface, wp_fifo_manager_v1_interface.name) && !g->fifo_manager) {
+      g->fifo_manager = wl_registry_bind(registry, name, &wp_fifo_manager_v1_interface, 1);
    }
 }
 
@@ -184,6 +187,8 @@ void
 vw_wl_globals_finish(struct vw_wl_globals *g)
 {
    vw_wl_feedback_finish(&g->default_feedback);
+   if (g->fifo_manager)
+      wp_fifo_manager_v1_destroy(g->fifo_manager); /* the fifo objects made stay */
    if (g->presentation)
       wp_presentation_destroy(g->presentation);
    if (g->dmabuf)

@@ -7,7 +7,10 @@
  *    per image). With host-pointer import (path C) the GPU writes straight into it;
  *    otherwise (path D) the CPU copies only the damaged rows, and the same rectangles go to
  *    wl_surface.damage_buffer, so the compositor uploads no more than changed.
- * FIFO waits for a frame callback after each commit; a window the compositor stops
+ * FIFO waits for a frame callback after each commit, and where the compositor has
+ * wp_fifo_v1 each FIFO commit also waits for the barrier the one before raised, so that no
+ * frame is shown for less than a refresh even where callbacks come early (the protocol
+ * itself leaves throttling to callbacks or a timer); a window the compositor stops
  * repainting (hidden, minimised, on another workspace) sends none, so after
  * WL_FRAME_TIMEOUT_NS without one the layer paces by a timer until callbacks come back.
  * MAILBOX and IMMEDIATE commit each frame as it is ready; the compositor shows the newest
@@ -141,6 +144,8 @@ vw_wl_create_swapchain(struct vw_swapchain *sc)
    wsc->fifo = sc->present_mode == VK_PRESENT_MODE_FIFO_KHR ||
                sc->present_mode == VK_PRESENT_MODE_FIFO_RELAXED_KHR ||
                sc->present_mode == VK_PRESENT_MODE_FIFO_LATEST_READY_EXT;
+   if (wsc->fifo && !vw_config_get()->wayland_fifo_off)
+      wsc->fifo_barriers = vw_wl_surface_fifo(ws, wsc->g.fifo_manager);
 
    struct vw_buffer_provider provider = vw_memfd_provider("the Wayland backend");
    r = vw_image_paths_create(&wsc->paths, sc, &provider);
@@ -163,9 +168,12 @@ vw_wl_create_swapchain(struct vw_swapchain *sc)
       return VK_ERROR_SURFACE_LOST_KHR;
    }
    char fcc[5];
-   vw_info("swapchain %u: wayland presentation: %s (%s), path %s, %s buffers", sc->serial,
-           method_name(wsc->method), why, vw_path_name(sc->path),
-           vw_fourcc_str(wsc->fourcc, fcc));
+   sc->pacing = !wsc->fifo              ? "when-ready"
+                : wsc->fifo_barriers ? "fifo-barrier"
+                                     : "frame-callback";
+   vw_info("swapchain %u: wayland presentation: %s (%s), path %s, %s buffers, paced %s",
+           sc->serial, method_name(wsc->method), why, vw_path_name(sc->path),
+           vw_fourcc_str(wsc->fourcc, fcc), sc->pacing);
    sc->method = method_name(wsc->method);
    sc->refresh_period_ns = 0; /* frame callbacks pace FIFO */
    sc->stats.display_feedback = wsc->g.presentation != NULL;
@@ -248,6 +256,16 @@ vw_wl_present(struct vw_swapchain *sc, struct vw_image *img, const struct vw_dam
 
    wl_surface_attach(wsc->surface, wsc->buffers[index], 0, 0);
    send_damage(wsc, sc, damage);
+   if (wsc->fifo_barriers) {
+      pthread_mutex_lock(&sc->pres.lock);
+      VkPresentModeKHR mode = sc->pres.pq.frame_mode[index];
+      pthread_mutex_unlock(&sc->pres.lock);
+      /* FIFO_RELAXED shows a late frame at once: it neither waits nor holds the next. */
+      if (mode == VK_PRESENT_MODE_FIFO_KHR || mode == VK_PRESENT_MODE_FIFO_LATEST_READY_EXT) {
+         wp_fifo_v1_wait_barrier(wsc->fifo_barriers);
+         wp_fifo_v1_set_barrier(wsc->fifo_barriers);
+      }
+   }
    pthread_mutex_lock(&wsc->lock);
    wsc->sent_serial++;
    wsc->frame_sent_ns = vw_now_ns();

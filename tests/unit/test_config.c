@@ -43,6 +43,7 @@ defaults(void **state)
    assert_int_equal(c.kms_api, VW_KMS_AUTO);
    assert_int_equal(c.kms_update, VW_KMS_UPDATE_AUTO);
    assert_int_equal(c.fence_timeout_ms, 10000);
+   assert_false(c.wayland_fifo_off);
    assert_int_equal(c.problems, 0);
 }
 
@@ -63,6 +64,7 @@ every_variable(void **state)
       "VENUS_WSI_FENCE_TIMEOUT_MS", "2500",
       "VENUS_WSI_HOSTPTR_ALIGN", "16384",
       "VENUS_WSI_STATS_FILE", "/tmp/stats",
+      "VENUS_WSI_WAYLAND_FIFO", "off",
       NULL,
    };
    struct vw_config c = parse(env);
@@ -79,6 +81,7 @@ every_variable(void **state)
    assert_int_equal(c.fence_timeout_ms, 2500);
    assert_int_equal(c.hostptr_align, 16384);
    assert_string_equal(c.stats_file, "/tmp/stats");
+   assert_true(c.wayland_fifo_off);
    assert_int_equal(c.problems, 0);
 }
 
@@ -116,6 +119,7 @@ nonsense_keeps_defaults_and_is_counted(void **state)
       "VENUS_WSI_KMS_UPDATE", "tear",
       "VENUS_WSI_FENCE_TIMEOUT_MS", "-5",
       "VENUS_WSI_HOSTPTR_ALIGN", "12288",
+      "VENUS_WSI_WAYLAND_FIFO", "sometimes",
       NULL,
    };
    struct vw_config c = parse(env);
@@ -128,7 +132,8 @@ nonsense_keeps_defaults_and_is_counted(void **state)
    assert_int_equal(c.kms_update, VW_KMS_UPDATE_AUTO);
    assert_int_equal(c.fence_timeout_ms, 10000);
    assert_int_equal(c.hostptr_align, 0); /* not a power of two */
-   assert_int_equal(c.problems, 9);
+   assert_false(c.wayland_fifo_off);
+   assert_int_equal(c.problems, 10);
 }
 
 static void
