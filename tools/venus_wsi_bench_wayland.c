@@ -3,8 +3,10 @@
  * renderer, 1280x720). Each configuration runs in a child process that makes its own
  * fullscreen toplevel and presents to it: VENUS_WSI=force (the layer: path C on lavapipe,
  * the GPU writes into the shm buffer), VENUS_WSI=force with VENUS_WSI_HIDE=venus (what
- * Venus gets: path D, a GPU copy and a CPU copy of the damaged rows) and VENUS_WSI=off
- * (Mesa), in MAILBOX and FIFO (Mesa 22.3 offers no IMMEDIATE on Wayland), for full frames
+ * Venus gets: path D, a GPU copy and a CPU copy of the damaged rows), VENUS_WSI=off
+ * (Mesa) and Mesa with MESA_VK_WSI_DEBUG=noshm (it then copies whole frames into the shm
+ * buffer, which is what it does on drivers without host-pointer import: the fair peer of
+ * path D), in MAILBOX and FIFO (Mesa 22.3 offers no IMMEDIATE on Wayland), for full frames
  * and for 10% damage. With damage the app redraws only the damaged rectangle, as a
  * damage-aware app does: what is left is the presentation's work. Frames/s and the
  * process's CPU per frame are printed with weston's CPU per frame, since work handed to the
@@ -208,7 +210,9 @@ weston_start(struct weston *wn)
 /* --- the runs --- */
 
 struct wl_run {
-   const char *who;  /* "layer", "venus" (the layer as Venus gets it) or "mesa" */
+   /* "layer", "venus" (the layer as Venus gets it), "mesa", or "mesa-copy" (Mesa copying
+    * whole frames, the peer of "venus") */
+   const char *who;
    VkPresentModeKHR mode;
    uint32_t damage; /* percent, 0 = full frames */
    struct bench_result res;
@@ -222,9 +226,12 @@ run_one(const char *self, struct wl_run *run, pid_t weston, uint32_t frames)
    snprintf(mode_s, sizeof(mode_s), "%d", (int)run->mode);
    snprintf(damage_s, sizeof(damage_s), "%u", run->damage);
    const char *extra[] = {mode_s, damage_s, NULL};
-   bool mesa = !strcmp(run->who, "mesa");
+   bool mesa = !strncmp(run->who, "mesa", 4);
+   /* mesa-copy: Mesa's WSI told not to render into the shm buffer (noshm), so it copies
+    * every frame whole into it, as it does on a driver without host-pointer import. */
    const char *env[] = {mesa ? "VENUS_WSI=off" : "VENUS_WSI=force",
                         !strcmp(run->who, "venus") ? "VENUS_WSI_HIDE=venus" : "VENUS_WSI_HIDE=none",
+                        !strcmp(run->who, "mesa-copy") ? "MESA_VK_WSI_DEBUG=noshm" : NULL,
                         NULL};
    bench_run_child(self, "--wayland-child", frames, extra, env, weston, &run->res);
    char cpu[32], shown[32];
@@ -244,16 +251,16 @@ find_run(const struct wl_run *runs, size_t n, const char *who, VkPresentModeKHR 
    return NULL;
 }
 
-/* 'what' of a against mesa's in the same mode and damage, with its verdict. */
+/* 'what' of a against the peer's in the same mode and damage, with its verdict. */
 static void
-print_ratio(const struct wl_run *runs, size_t n, const char *who, VkPresentModeKHR mode,
-            uint32_t damage, bool fps, double target)
+print_ratio(const struct wl_run *runs, size_t n, const char *who, const char *peer,
+            VkPresentModeKHR mode, uint32_t damage, bool fps, double target)
 {
    const struct wl_run *a = find_run(runs, n, who, mode, damage);
-   const struct wl_run *m = find_run(runs, n, "mesa", mode, damage);
+   const struct wl_run *m = find_run(runs, n, peer, mode, damage);
    char damage_s[16];
    snprintf(damage_s, sizeof(damage_s), damage ? "%u%% damage" : "full frames", damage);
-   printf("  %-5s / mesa %-9s %-12s ", who, harness_mode_name(mode), damage_s);
+   printf("  %-5s / %-9s %-9s %-12s ", who, peer, harness_mode_name(mode), damage_s);
    if (!a || !m) {
       printf("%s: (a run failed)\n", fps ? "frames/s" : "process CPU/frame");
       return;
@@ -278,16 +285,16 @@ bench_wayland_main(const char *self, uint32_t frames, uint32_t repeat)
       weston_stop(&wn);
       return 1;
    }
-   static const char *const whos[] = {"layer", "mesa", "venus"};
+   static const char *const whos[] = {"layer", "mesa", "venus", "mesa-copy"};
    static const VkPresentModeKHR modes[] = {VK_PRESENT_MODE_MAILBOX_KHR, VK_PRESENT_MODE_FIFO_KHR};
    static const uint32_t damages[] = {0, 10};
-   struct wl_run runs[12];
+   struct wl_run runs[16];
    size_t nruns = 0;
    for (size_t d = 0; d < 2; d++)
       for (size_t m = 0; m < 2; m++)
-         for (size_t w = 0; w < 3; w++)
+         for (size_t w = 0; w < 4; w++)
             runs[nruns++] = (struct wl_run){.who = whos[w], .mode = modes[m], .damage = damages[d]};
-   static struct wl_run rounds[WL_BENCH_MAX_REPEAT][12];
+   static struct wl_run rounds[WL_BENCH_MAX_REPEAT][16];
    /* Round after round over every configuration, so that whatever else the machine does
     * spreads over all of them. */
    for (uint32_t k = 0; k < repeat; k++)
@@ -326,10 +333,13 @@ bench_wayland_main(const char *self, uint32_t frames, uint32_t repeat)
    printf("venus-wsi-bench --wayland: a fullscreen 1280x720 window on a headless weston "
           "(pixman), %u presents in MAILBOX and %u in FIFO, the median of %u rounds; "
           "layer = VENUS_WSI=force, venus = the same with VENUS_WSI_HIDE=venus (path D), "
-          "mesa = the driver's own Wayland WSI (VENUS_WSI=off); with damage the app redraws "
-          "only the damaged rectangle\n\n", frames, fifo_frames, repeat);
+          "mesa = the driver's own Wayland WSI (VENUS_WSI=off), rendering into the shm buffer "
+          "as the layer does; mesa-copy = the same told not to (MESA_VK_WSI_DEBUG=noshm): it "
+          "copies each frame whole into the buffer, as on a driver without host-pointer import "
+          "(the peer of venus); with damage the app redraws only the damaged rectangle\n\n",
+          frames, fifo_frames, repeat);
    /* present thread: the layer's own thread (from its stats), part of the process's CPU. */
-   printf("%-7s %-9s %-6s %-10s %-10s %9s %15s %15s %15s %11s\n", "damage", "mode", "who",
+   printf("%-7s %-9s %-9s %-10s %-10s %9s %15s %15s %15s %11s\n", "damage", "mode", "who",
           "method", "path", "frames/s", "process CPU/fr", "present thr/fr", "weston CPU/fr",
           "CPU/second");
    for (size_t i = 0; i < nruns; i++) {
@@ -337,26 +347,28 @@ bench_wayland_main(const char *self, uint32_t frames, uint32_t repeat)
       char damage[16];
       snprintf(damage, sizeof(damage), r->damage ? "%u%%" : "full", r->damage);
       if (!r->res.ok) {
-         printf("%-7s %-9s %-6s (failed)\n", damage, harness_mode_name(r->mode), r->who);
+         printf("%-7s %-9s %-9s (failed)\n", damage, harness_mode_name(r->mode), r->who);
          continue;
       }
       char thread[32] = "-";
       if (r->thread_ms >= 0)
          snprintf(thread, sizeof(thread), "%.3f ms", r->thread_ms);
-      printf("%-7s %-9s %-6s %-10s %-10s %9.1f %12.3f ms %15s %12.3f ms %8.0f ms\n", damage,
+      printf("%-7s %-9s %-9s %-10s %-10s %9.1f %12.3f ms %15s %12.3f ms %8.0f ms\n", damage,
              harness_mode_name(r->mode), r->who, r->res.method, r->res.path, r->res.fps,
              r->res.process_ms, thread, r->res.server_ms,
              r->res.fps * (r->res.process_ms + r->res.server_ms));
    }
-   printf("\nlayer / mesa, same mode:\n");
+   /* Each against the Mesa that does the same kind of work: both render into the shared
+    * buffer, or both copy into it. */
+   printf("\nlayer / mesa, same mode (both zero-copy):\n");
    for (size_t m = 0; m < 2; m++)
-      print_ratio(runs, nruns, "layer", modes[m], 0, true, 1.0);
+      print_ratio(runs, nruns, "layer", "mesa", modes[m], 0, true, 1.0);
    for (size_t m = 0; m < 2; m++)
-      print_ratio(runs, nruns, "layer", modes[m], 10, false, 0.3);
-   printf("venus-like (path D) / mesa, same mode, against the same targets:\n");
+      print_ratio(runs, nruns, "layer", "mesa", modes[m], 10, false, 0.3);
+   printf("venus-like (path D) / mesa-copy, same mode (both copy), against the same targets:\n");
    for (size_t m = 0; m < 2; m++)
-      print_ratio(runs, nruns, "venus", modes[m], 0, true, 1.0);
+      print_ratio(runs, nruns, "venus", "mesa-copy", modes[m], 0, true, 1.0);
    for (size_t m = 0; m < 2; m++)
-      print_ratio(runs, nruns, "venus", modes[m], 10, false, 0.3);
+      print_ratio(runs, nruns, "venus", "mesa-copy", modes[m], 10, false, 0.3);
    return 0;
 }
