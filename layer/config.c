@@ -201,6 +201,8 @@ vw_config_parse(struct vw_config *cfg, vw_getenv_fn get)
       copy_path(cfg, "VENUS_WSI_DUMP_DIR", v, cfg->dump_dir, "no frames are dumped");
    read_u32(cfg, get, "VENUS_WSI_DUMP_EVERY", 1, UINT32_MAX, &cfg->dump_every);
    read_u32(cfg, get, "VENUS_WSI_HEADLESS_HZ", 0, 1000, &cfg->headless_hz);
+   cfg->copy_threads = 1;
+   read_u32(cfg, get, "VENUS_WSI_COPY_THREADS", 1, 2, &cfg->copy_threads);
    static const char *const paths[] = {"auto", "export", "import", "hostptr", "copy",
                                        "hostptr-image", "linear-copy"};
    static const int path_values[] = {VW_PATH_AUTO, VW_PATH_EXPORT, VW_PATH_IMPORT,

@@ -143,6 +143,24 @@ copy_rect(uint8_t *dst, uint32_t dst_stride, const uint8_t *src, uint32_t src_st
    return (uint64_t)row * h;
 }
 
+bool
+vw_damage_clip_rect(const VkRect2D *r, VkExtent2D extent, VkRect2D *out)
+{
+   /* Rectangles are clipped when recorded; clip again against a smaller extent. */
+   if (r->offset.x < 0 || r->offset.y < 0 || (uint32_t)r->offset.x >= extent.width ||
+       (uint32_t)r->offset.y >= extent.height)
+      return false;
+   /* In 64 bits: a 32-bit offset + width wraps past an extent near UINT32_MAX and would
+    * leave the rectangle unclipped. */
+   uint32_t w = r->extent.width, h = r->extent.height;
+   if ((uint64_t)r->offset.x + w > extent.width)
+      w = extent.width - (uint32_t)r->offset.x;
+   if ((uint64_t)r->offset.y + h > extent.height)
+      h = extent.height - (uint32_t)r->offset.y;
+   *out = (VkRect2D){r->offset, {w, h}};
+   return w && h;
+}
+
 uint64_t
 vw_copy_damage(void *dst, uint32_t dst_stride, const void *src, uint32_t src_stride, uint32_t bpp,
                VkExtent2D extent, const struct vw_damage *damage)
@@ -152,20 +170,10 @@ vw_copy_damage(void *dst, uint32_t dst_stride, const void *src, uint32_t src_str
       bytes = copy_rect(dst, dst_stride, src, src_stride, bpp, 0, 0, extent.width, extent.height);
    } else {
       for (uint32_t i = 0; i < damage->count; i++) {
-         const VkRect2D *r = &damage->rects[i];
-         /* Rectangles are clipped when recorded; clip again against a smaller extent. */
-         if (r->offset.x < 0 || r->offset.y < 0 || (uint32_t)r->offset.x >= extent.width ||
-             (uint32_t)r->offset.y >= extent.height)
-            continue;
-         /* In 64 bits: a 32-bit offset + width wraps past an extent near UINT32_MAX and
-          * would leave the rectangle unclipped. */
-         uint32_t w = r->extent.width, h = r->extent.height;
-         if ((uint64_t)r->offset.x + w > extent.width)
-            w = extent.width - (uint32_t)r->offset.x;
-         if ((uint64_t)r->offset.y + h > extent.height)
-            h = extent.height - (uint32_t)r->offset.y;
-         bytes += copy_rect(dst, dst_stride, src, src_stride, bpp, (uint32_t)r->offset.x,
-                            (uint32_t)r->offset.y, w, h);
+         VkRect2D r;
+         if (vw_damage_clip_rect(&damage->rects[i], extent, &r))
+            bytes += copy_rect(dst, dst_stride, src, src_stride, bpp, (uint32_t)r.offset.x,
+                               (uint32_t)r.offset.y, r.extent.width, r.extent.height);
       }
    }
    stream_done();

@@ -98,6 +98,9 @@ struct vw_config {
    /* VENUS_WSI_WAYLAND_FIFO=off: FIFO by frame callbacks alone, even where the compositor
     * offers wp_fifo_v1 (a compositor whose barriers misbehave; comparisons). */
    bool wayland_fifo_off;
+   /* VENUS_WSI_COPY_THREADS: threads for path D's and F's CPU copy of a large update (1 or
+    * 2; copy_helper.h). */
+   uint32_t copy_threads;
    /* VENUS_WSI_DRM_DEVICE was set but unusable: no display rather than another card. */
    bool drm_device_refused;
    uint32_t problems;         /* count of values that could not be parsed */

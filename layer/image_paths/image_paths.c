@@ -235,6 +235,7 @@ vw_image_paths_wants_copy(const struct vw_swapchain *sc)
 void
 vw_image_paths_free_buffers(struct vw_image_paths *paths)
 {
+   vw_copy_helper_stop(&paths->copy_helper);
    for (uint32_t i = 0; i < VW_MAX_IMAGES; i++) {
       if (!paths->bufs[i].handle)
          continue;

@@ -10,6 +10,7 @@
 #include <vulkan/vulkan.h>
 
 #include "../swapchain.h"
+#include "venus_wsi/copy_helper.h"
 #include "venus_wsi/format_table.h"
 
 /* One of the provider's buffers, as far as the paths need to know it. */
@@ -59,6 +60,9 @@ struct vw_image_paths {
    VkExternalMemoryImageCreateInfo external;
    VkImageDrmFormatModifierExplicitCreateInfoEXT explicit_layout;
    VkSubresourceLayout plane_layout;
+   /* Paths D and F with VENUS_WSI_COPY_THREADS=2: the second copying thread, stopped with
+    * the buffers. */
+   struct vw_copy_helper copy_helper;
 };
 
 /* Creates every image of 'sc' on the fastest path the driver and 'provider' allow (only

@@ -5,7 +5,7 @@
 #include <unistd.h>
 
 #include "paths_internal.h"
-#include "venus_wsi/row_copy.h"
+#include "venus_wsi/copy_helper.h"
 
 VkResult
 vw_path_mapped_buffer(struct vw_image_paths *paths, struct vw_swapchain *sc,
@@ -63,9 +63,14 @@ vw_image_paths_copy_to(struct vw_image_paths *paths, struct vw_swapchain *sc, ui
    struct vw_image *img = &sc->images[index];
    struct vw_provided_buffer *buf = &paths->bufs[target];
    vw_image_paths_invalidate_copy(sc, img);
-   uint64_t bytes = vw_copy_damage(buf->map, buf->pitch, img->copy.map, img->copy.row_bytes,
-                                   paths->fmt->bytes_per_pixel, sc->extent, damage);
+   struct vw_copy_helper *helper = vw_config_get()->copy_threads > 1 ? &paths->copy_helper
+                                                                      : NULL;
+   uint64_t helper_cpu_ns;
+   uint64_t bytes = vw_copy_helper_copy(helper, buf->map, buf->pitch, img->copy.map,
+                                        img->copy.row_bytes, paths->fmt->bytes_per_pixel,
+                                        sc->extent, damage, &helper_cpu_ns);
    pthread_mutex_lock(&sc->pres.lock);
    sc->stats.copy_bytes += bytes;
+   sc->stats.present_cpu_ns += helper_cpu_ns; /* the present's work, on another thread */
    pthread_mutex_unlock(&sc->pres.lock);
 }

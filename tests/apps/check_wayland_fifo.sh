@@ -64,7 +64,8 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-"$vm/build-venus-host" || { echo "FAIL: no Debian 13 host tree (tools/vm/build-venus-host)"; exit 1; }
+"$vm/build-venus-host" ||
+   { echo "FAIL: no Debian 13 host tree (tools/vm/build-venus-host)"; exit 1; }
 root=${VENUS_WSI_VM_CACHE:-$HOME/.cache/venus-wsi}/venus-host
 
 export XDG_RUNTIME_DIR=$tmp/runtime WAYLAND_DISPLAY=vw-fifo
@@ -77,9 +78,10 @@ setsid "$vm/chroot-run" --root "$root" --bind "$XDG_RUNTIME_DIR:/run/vw-runtime"
    --wayland-display "$WAYLAND_DISPLAY" >"$tmp/mutter.log" 2>&1 </dev/null &
 MUTTER_PID=$!
 ready=0
-for i in $(seq 1 300); do   # 30 s: its first start compiles nothing, but the tree is cold
+for i in $(seq 1 300); do   # 30 s: a first start reads the tree from a cold page cache
    if [ -S "$XDG_RUNTIME_DIR/$WAYLAND_DISPLAY" ] &&
-      timeout 5 wayland-info >"$tmp/wayland-info.txt" 2>&1 && grep -q xdg_wm_base "$tmp/wayland-info.txt"; then
+      timeout 5 wayland-info >"$tmp/wayland-info.txt" 2>&1 &&
+      grep -q xdg_wm_base "$tmp/wayland-info.txt"; then
       ready=1; break
    fi
    kill -0 "$MUTTER_PID" 2>/dev/null || break
@@ -88,7 +90,8 @@ done
 if [ $ready -eq 0 ]; then
    echo "FAIL: mutter did not come up with a Wayland socket in 30 s"; mutter_log_tail; exit 1
 fi
-echo "mutter $(chroot "$root" dpkg-query -W -f '${Version}' mutter 2>/dev/null) headless 1280x720 on $WAYLAND_DISPLAY"
+version=$(chroot "$root" dpkg-query -W -f '${Version}' mutter 2>/dev/null)
+echo "mutter $version headless 1280x720 on $WAYLAND_DISPLAY"
 if ! grep -q "wp_fifo_manager_v1" "$tmp/wayland-info.txt"; then
    echo "FAIL: mutter lists no wp_fifo_manager_v1"; mutter_log_tail; exit 1
 fi
@@ -105,16 +108,25 @@ if [ $status -eq 0 ]; then
    awk -v hidden=$hidden -v pacing="$pacing" '
       / event=create/ {
          fifo = / present_mode=(2|3|1000361000) /
-         if (fifo) { nfifo++; if (index($0, " pacing=" pacing " ") == 0) { print "FAIL: a FIFO swapchain not paced by " pacing ": " $0; bad = 1 } }
-         else if ($0 !~ / pacing=when-ready /) { print "FAIL: unexpected pacing: " $0; bad = 1 }
+         if (fifo) {
+            nfifo++
+            if (index($0, " pacing=" pacing " ") == 0) {
+               print "FAIL: a FIFO swapchain not paced by " pacing ": " $0; bad = 1
+            }
+         } else if ($0 !~ / pacing=when-ready /) {
+            print "FAIL: unexpected pacing: " $0; bad = 1
+         }
       }
       / event=destroy/ && / present_mode=2 / {
          match($0, /presents=[0-9]+/); presents = substr($0, RSTART + 9, RLENGTH - 9) + 0
          match($0, /display_presented=[0-9]+/); shown = substr($0, RSTART + 18, RLENGTH - 18) + 0
          match($0, /display_discarded=[0-9]+/); gone = substr($0, RSTART + 18, RLENGTH - 18) + 0
-         printf "FIFO swapchain: %d presents, mutter presented %d, discarded %d\n", presents, shown, gone
+         printf "FIFO swapchain: %d presents, mutter presented %d, discarded %d\n",
+            presents, shown, gone
          nd++
-         if (!hidden && presents > 0 && (shown < 1 || gone > 1)) { print "FAIL: FIFO frames discarded: " $0; bad = 1 }
+         if (!hidden && presents > 0 && (shown < 1 || gone > 1)) {
+            print "FAIL: FIFO frames discarded: " $0; bad = 1
+         }
       }
       END {
          if (nfifo == 0 || nd == 0) { print "FAIL: no FIFO swapchain in the statistics"; bad = 1 }

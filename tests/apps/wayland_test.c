@@ -440,7 +440,8 @@ usage(void)
            "                       [--tests modes,resize,minimised,compositor-killed,presentwait,maint1,present2]\n"
            "                       [--app-layers L1,L2] [--validation above|below]\n"
            "                       [--fifo-range MIN:MAX | --no-rate-check] [--ready-file PATH]\n"
-           "                       [--expect-method dmabuf|shm] [--tolerance N] [--no-screen-check]\n"
+           "                       [--expect-method dmabuf|shm] [--tolerance N]\n"
+           "                       [--no-screen-check]\n"
            "WAYLAND_DISPLAY names the compositor (check_wayland.sh starts a private weston).\n");
 }
 

@@ -44,6 +44,7 @@ defaults(void **state)
    assert_int_equal(c.kms_update, VW_KMS_UPDATE_AUTO);
    assert_int_equal(c.fence_timeout_ms, 10000);
    assert_false(c.wayland_fifo_off);
+   assert_int_equal(c.copy_threads, 1);
    assert_int_equal(c.problems, 0);
 }
 
@@ -65,6 +66,7 @@ every_variable(void **state)
       "VENUS_WSI_HOSTPTR_ALIGN", "16384",
       "VENUS_WSI_STATS_FILE", "/tmp/stats",
       "VENUS_WSI_WAYLAND_FIFO", "off",
+      "VENUS_WSI_COPY_THREADS", "2",
       NULL,
    };
    struct vw_config c = parse(env);
@@ -82,6 +84,7 @@ every_variable(void **state)
    assert_int_equal(c.hostptr_align, 16384);
    assert_string_equal(c.stats_file, "/tmp/stats");
    assert_true(c.wayland_fifo_off);
+   assert_int_equal(c.copy_threads, 2);
    assert_int_equal(c.problems, 0);
 }
 
@@ -120,6 +123,7 @@ nonsense_keeps_defaults_and_is_counted(void **state)
       "VENUS_WSI_FENCE_TIMEOUT_MS", "-5",
       "VENUS_WSI_HOSTPTR_ALIGN", "12288",
       "VENUS_WSI_WAYLAND_FIFO", "sometimes",
+      "VENUS_WSI_COPY_THREADS", "3",
       NULL,
    };
    struct vw_config c = parse(env);
@@ -133,7 +137,8 @@ nonsense_keeps_defaults_and_is_counted(void **state)
    assert_int_equal(c.fence_timeout_ms, 10000);
    assert_int_equal(c.hostptr_align, 0); /* not a power of two */
    assert_false(c.wayland_fifo_off);
-   assert_int_equal(c.problems, 10);
+   assert_int_equal(c.copy_threads, 1);
+   assert_int_equal(c.problems, 11);
 }
 
 static void

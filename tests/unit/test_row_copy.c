@@ -1,4 +1,5 @@
-/* Path D's CPU copy: damaged rectangles between buffers of different strides. */
+/* Path D's CPU copy: damaged rectangles between buffers of different strides, on one thread
+ * or on two (copy_helper.h). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -7,6 +8,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "venus_wsi/copy_helper.h"
 #include "venus_wsi/row_copy.h"
 
 #define W 64
@@ -130,6 +132,81 @@ rectangle_wrapping_32_bits_is_clipped(void **state)
    free(dst);
 }
 
+static void
+split_into_two_bands(void **state)
+{
+   struct vw_damage first, second;
+   struct vw_damage full = {.full = true};
+   vw_damage_split_rows(&full, (VkExtent2D){W, 33}, &first, &second);
+   assert_int_equal(first.count, 1);
+   assert_int_equal(second.count, 1);
+   assert_false(first.full);
+   assert_int_equal(first.rects[0].offset.y, 0);
+   assert_int_equal(first.rects[0].extent.height, 16);
+   assert_int_equal(second.rects[0].offset.y, 16);
+   assert_int_equal(second.rects[0].extent.height, 17);
+   assert_int_equal(second.rects[0].extent.width, W);
+
+   /* One row stays whole; a rectangle past the extent is clipped, one outside dropped. */
+   struct vw_damage d = {.count = 3,
+                         .rects = {{{1, 2}, {5, 1}}, {{60, 30}, {10, 10}}, {{W, 0}, {4, 4}}}};
+   vw_damage_split_rows(&d, (VkExtent2D){W, H}, &first, &second);
+   assert_int_equal(first.count, 2);
+   assert_int_equal(second.count, 1);
+   assert_int_equal(first.rects[0].extent.height, 1);
+   assert_int_equal(first.rects[1].offset.y, 30);
+   assert_int_equal(first.rects[1].extent.width, 4);
+   assert_int_equal(first.rects[1].extent.height, 1);
+   assert_int_equal(second.rects[0].offset.y, 31);
+   assert_int_equal(second.rects[0].extent.height, 1);
+}
+
+/* Big enough for the helper to take half: 1024x512 of 4 bytes is 2 MiB. */
+#define BW 1024
+#define BH 512
+
+static void
+two_threads_copy_what_one_does(void **state)
+{
+   const uint32_t dst_stride = BW + 32;
+   uint32_t *src = malloc((size_t)BW * BH * 4);
+   uint32_t *one = calloc((size_t)dst_stride * BH, 4), *two = calloc((size_t)dst_stride * BH, 4);
+   for (uint32_t i = 0; i < BW * BH; i++)
+      src[i] = i * 2654435761u;
+   struct vw_copy_helper helper = {0};
+   struct vw_damage full = {.full = true};
+   struct vw_damage rects = {.count = 2, .rects = {{{3, 5}, {1000, 400}}, {{0, 500}, {BW, 12}}}};
+   const struct vw_damage *cases[] = {&full, &rects};
+   for (int round = 0; round < 2; round++) { /* started, stopped, started again */
+      for (int c = 0; c < 2; c++) {
+         memset(one, 0, (size_t)dst_stride * BH * 4);
+         memset(two, 0, (size_t)dst_stride * BH * 4);
+         uint64_t a = vw_copy_helper_copy(NULL, one, dst_stride * 4, src, BW * 4, 4,
+                                          (VkExtent2D){BW, BH}, cases[c], NULL);
+         uint64_t cpu = 0;
+         uint64_t b = vw_copy_helper_copy(&helper, two, dst_stride * 4, src, BW * 4, 4,
+                                          (VkExtent2D){BW, BH}, cases[c], &cpu);
+         assert_true(cpu > 0); /* the helper's half, which the caller's clock misses */
+         assert_true(helper.started);
+         assert_int_equal(a, b);
+         assert_memory_equal(one, two, (size_t)dst_stride * BH * 4);
+      }
+      vw_copy_helper_stop(&helper);
+      assert_false(helper.started);
+      vw_copy_helper_stop(&helper); /* idempotent */
+   }
+   /* A small update does not wake the helper. */
+   struct vw_damage small = {.count = 1, .rects = {{{0, 0}, {16, 16}}}};
+   uint64_t cpu = 1;
+   vw_copy_helper_copy(&helper, two, dst_stride * 4, src, BW * 4, 4, (VkExtent2D){BW, BH}, &small,
+                       &cpu);
+   assert_int_equal(cpu, 0);
+   assert_false(helper.started);
+   free(src);
+   free(one);
+   free(two);
+}
+
 int
 main(void)
 {
@@ -139,6 +216,8 @@ main(void)
       cmocka_unit_test(sixteen_bit_pixels),
       cmocka_unit_test(streamed_rows_at_every_alignment),
       cmocka_unit_test(rectangle_wrapping_32_bits_is_clipped),
+      cmocka_unit_test(split_into_two_bands),
+      cmocka_unit_test(two_threads_copy_what_one_does),
    };
    return cmocka_run_group_tests(tests, NULL, NULL);
 }
