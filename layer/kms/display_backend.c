@@ -143,7 +143,7 @@ mode_still_valid(struct vw_display_surface *ds)
           (vw_kms_mode_listed(ds->mode) || (ds->mode->user_created && ds->dev->virtual_connectors));
 }
 
-/* Path D's frames are copied by the CPU anyway: into the buffer on screen, the display
+/* Path D's and F's frames are copied by the CPU anyway: into the buffer on screen, the display
  * copies only the rows that changed (DirtyFB) instead of taking a new buffer per frame (a
  * flip). A frame may then show half-written, which only IMMEDIATE allows. Asked for only:
  * on real Venus it cost the host less per frame in some runs and more in others, and the
@@ -152,7 +152,8 @@ static bool
 updates_in_place(struct vw_swapchain *sc)
 {
    /* A swapchain that may switch to another mode per present must never tear. */
-   if (sc->path != VW_PATH_COPY || vw_config_get()->kms_update != VW_KMS_UPDATE_DIRTYFB ||
+   bool cpu_copy = sc->path == VW_PATH_COPY || sc->path == VW_PATH_LINEAR_COPY;
+   if (!cpu_copy || vw_config_get()->kms_update != VW_KMS_UPDATE_DIRTYFB ||
        sc->present_mode != VK_PRESENT_MODE_IMMEDIATE_KHR || sc->mode_count != 1)
       return false;
    vw_info("swapchain %u: frames are copied into the buffer on screen and shown with DirtyFB "

@@ -21,6 +21,8 @@ vm-measure --limit "$s" demo-immediate-dirtyfb -- env VENUS_WSI_KMS_UPDATE=dirty
 # IMMEDIATE on path F: linear host-visible images the present thread copies from, no GPU copy
 # (VENUS_WSI_PATH=linear-copy; only when asked for until it proves faster than D here).
 vm-measure --limit "$s" demo-immediate-linear -- env VENUS_WSI_PATH=linear-copy venus-wsi-demo --display --mode immediate --frames 1000000
+# Both: path F's copy into the buffer on screen, named with DirtyFB.
+vm-measure --limit "$s" demo-immediate-linear-dirtyfb -- env VENUS_WSI_PATH=linear-copy VENUS_WSI_KMS_UPDATE=dirtyfb venus-wsi-demo --display --mode immediate --frames 1000000
 # IMMEDIATE on path D with the CPU copy of each frame cut between the present thread and a
 # helper (VENUS_WSI_COPY_THREADS=2; only when asked for until it proves faster here).
 vm-measure --limit "$s" demo-immediate-2threads -- env VENUS_WSI_COPY_THREADS=2 venus-wsi-demo --display --mode immediate --frames 1000000
