@@ -1,6 +1,6 @@
 /* The scanout path order and its fallbacks, given what a driver and a buffer provider can
  * do: A export, B import, E host-pointer images, C host pointer, F linear copy, D copy; B
- * never on Venus unless forced, F only when forced; a forced
+ * never on Venus unless forced, F on Venus or when forced; a forced
  * path never falls back; the driver's dma-buf image query only asked when nothing else
  * rules a path out. */
 #include <setjmp.h>
@@ -338,19 +338,34 @@ venus_display(struct probe *p)
 }
 
 static void
-linear_copy_only_when_asked_for(void **state)
+linear_copy_on_venus_or_when_asked_for(void **state)
 {
    struct probe p;
    struct vw_path_caps caps = venus_display(&p);
    enum vw_path chosen;
    char why[160];
-   /* Not tried by itself (not yet measured faster than D): D, and the driver not asked. */
+   /* On Venus F comes before D by itself (measured faster there). */
+   assert_int_equal(choose(&caps, &p, VW_PATH_AUTO, &chosen), VK_SUCCESS);
+   assert_int_equal(chosen, VW_PATH_LINEAR_COPY);
+   assert_int_equal(p.tries, 1);
+   assert_int_equal(p.linear_asked, 1);
+
+   /* Elsewhere (lavapipe made to look like Venus, any other driver without host pointers):
+    * D, and the driver not asked. */
+   caps = venus_display(&p);
+   caps.venus = false;
    assert_int_equal(choose(&caps, &p, VW_PATH_AUTO, &chosen), VK_SUCCESS);
    assert_int_equal(chosen, VW_PATH_COPY);
    assert_int_equal(p.tries, 1);
    assert_int_equal(p.linear_asked, 0);
    assert_string_equal(vw_path_unavailable(&caps, VW_PATH_LINEAR_COPY, false, why, sizeof(why)),
-                       "tried only when VENUS_WSI_PATH=linear-copy");
+                       "tried only on Venus or when VENUS_WSI_PATH=linear-copy");
+
+   /* On Venus without linear images of the kind: D. */
+   caps = venus_display(&p);
+   p.linear_image_ok = false;
+   assert_int_equal(choose(&caps, &p, VW_PATH_AUTO, &chosen), VK_SUCCESS);
+   assert_int_equal(chosen, VW_PATH_COPY);
 
    /* Asked for: F, after asking the driver once. */
    caps = venus_display(&p);
@@ -388,7 +403,7 @@ main(void)
       cmocka_unit_test(paths_c_and_d_need_provider_buffers),
       cmocka_unit_test(host_pointer_images_before_copies),
       cmocka_unit_test(host_pointer_images_only_for_providers_that_take_them),
-      cmocka_unit_test(linear_copy_only_when_asked_for),
+      cmocka_unit_test(linear_copy_on_venus_or_when_asked_for),
       cmocka_unit_test(reasons_name_the_provider),
    };
    return cmocka_run_group_tests(tests, NULL, NULL);

@@ -15,16 +15,15 @@ cat /sys/class/drm/card*-*/modes >/job/modes.txt 2>/dev/null
 head -n 3 /job/modes.txt
 s=${VENUS_FRAMES_SECONDS:-15}
 vm-frame-runs "$s" 1280x800
-# IMMEDIATE with DirtyFB on the buffer on screen instead of page flips (not the default:
-# neither won clearly so far; the figures of both stay side by side here).
+# The layer picks path F on Venus (linear host-visible images the present thread copies
+# from, no GPU copy); path D (a GPU copy, then the CPU's) beside it, as it was the default:
+vm-measure --limit "$s" demo-immediate-copy -- env VENUS_WSI_PATH=copy venus-wsi-demo --display --mode immediate --frames 1000000
+# IMMEDIATE with DirtyFB on the buffer on screen instead of page flips, on F and on D (not the
+# default: it won clearly in some boots and lost in others; both stay side by side here).
 vm-measure --limit "$s" demo-immediate-dirtyfb -- env VENUS_WSI_KMS_UPDATE=dirtyfb venus-wsi-demo --display --mode immediate --frames 1000000
-# IMMEDIATE on path F: linear host-visible images the present thread copies from, no GPU copy
-# (VENUS_WSI_PATH=linear-copy; only when asked for until it proves faster than D here).
-vm-measure --limit "$s" demo-immediate-linear -- env VENUS_WSI_PATH=linear-copy venus-wsi-demo --display --mode immediate --frames 1000000
-# Both: path F's copy into the buffer on screen, named with DirtyFB.
-vm-measure --limit "$s" demo-immediate-linear-dirtyfb -- env VENUS_WSI_PATH=linear-copy VENUS_WSI_KMS_UPDATE=dirtyfb venus-wsi-demo --display --mode immediate --frames 1000000
-# IMMEDIATE on path D with the CPU copy of each frame cut between the present thread and a
-# helper (VENUS_WSI_COPY_THREADS=2; only when asked for until it proves faster here).
+vm-measure --limit "$s" demo-immediate-copy-dirtyfb -- env VENUS_WSI_PATH=copy VENUS_WSI_KMS_UPDATE=dirtyfb venus-wsi-demo --display --mode immediate --frames 1000000
+# The CPU copy of each frame cut between the present thread and a helper
+# (VENUS_WSI_COPY_THREADS=2; only when asked for until it proves faster here).
 vm-measure --limit "$s" demo-immediate-2threads -- env VENUS_WSI_COPY_THREADS=2 venus-wsi-demo --display --mode immediate --frames 1000000
 # vkcube writes no statistics when stopped: its frames are the layer's last count on screen.
 vm-measure --limit "$s" vkcube -- vkcube --wsi display
