@@ -29,6 +29,19 @@ def write(path, text, mode="a"):
 
 
 with tempfile.TemporaryDirectory() as job:
+    quiet = vm.SilenceWatch(job)
+    quiet.since -= 50
+    write(os.path.join(job, "console.log"), "[1.0] vm-guest: init started\n")
+    check("a file of the job that grew is the guest speaking", quiet.silent_for(every=0) < 1)
+    quiet.since -= 50
+    check("nothing grown since: silent", quiet.silent_for(every=0) >= 49)
+    write(os.path.join(job, "m", "x", "out", "001.log"), "a member's log\n")
+    check("a group member's file counts too", quiet.silent_for(every=0) < 1)
+    quiet.since -= 50
+    quiet.heard()
+    check("a control message counts", quiet.silent_for(every=0) < 1)
+
+with tempfile.TemporaryDirectory() as job:
     watch = vm.HostFaultWatch(job, ["stuck in ring seqno wait", "iotlb_to_section: Assertion"])
     write(os.path.join(job, "console.log"), "command 001: echo stuck in ring seqno wait\n")
     write(os.path.join(job, "out", "001.log"), "vkcube: device created\nMESA-VIRTIO: debug: stuck in ri")

@@ -2,6 +2,7 @@
 # vm: venus
 # vm: needs-project
 # vm: env VENUS_WSI_VM_XVFB_SCREEN=1280x800x24 VENUS_WSI_VM_WINDOW=1280x800
+# vm: vm-run-args --timeout 420
 # Frame rates on real Venus at the users' display size (1280x800: QEMU's window is sized to
 # fill a 1280x800 Xvfb screen, and the guest's display takes the window's size), all in one boot, no
 # display server: the reference loop (venus-wsi-refloop: render, wait, copy rows into a dumb
