@@ -9,7 +9,8 @@
 static uint64_t
 damage_bytes(const struct vw_damage *d, VkExtent2D extent, uint32_t bpp)
 {
-   if (d->full || d->count == 0)
+   /* As vw_copy_damage: only 'full' is the whole frame; no rectangles is nothing. */
+   if (d->full)
       return (uint64_t)extent.width * extent.height * bpp;
    uint64_t n = 0;
    for (uint32_t i = 0; i < d->count; i++)
@@ -30,20 +31,35 @@ vw_damage_split_rows(const struct vw_damage *damage, VkExtent2D extent,
 {
    first->full = second->full = false;
    first->count = second->count = 0;
-   if (damage->full || damage->count == 0) {
+   if (damage->full) {
       uint32_t top = extent.height / 2;
       add_rect(first, 0, 0, extent.width, top);
       add_rect(second, 0, (int32_t)top, extent.width, extent.height - top);
       return;
    }
-   for (uint32_t i = 0; i < damage->count; i++) {
-      VkRect2D r;
-      if (!vw_damage_clip_rect(&damage->rects[i], extent, &r))
+   /* One row parts the bands, halfway down the rows the damage covers: rectangles may
+    * overlap, and a cut of each on its own would hand the same bytes to both threads. */
+   VkRect2D rects[VW_MAX_DAMAGE_RECTS];
+   uint32_t n = 0, y0 = UINT32_MAX, y1 = 0;
+   for (uint32_t i = 0; i < damage->count && i < VW_MAX_DAMAGE_RECTS; i++) {
+      if (!vw_damage_clip_rect(&damage->rects[i], extent, &rects[n]))
          continue;
-      uint32_t w = r.extent.width, h = r.extent.height;
-      uint32_t top = h > 1 ? h / 2 : h;
-      add_rect(first, r.offset.x, r.offset.y, w, top);
-      add_rect(second, r.offset.x, r.offset.y + (int32_t)top, w, h - top);
+      uint32_t top = (uint32_t)rects[n].offset.y, bottom = top + rects[n].extent.height;
+      y0 = top < y0 ? top : y0;
+      y1 = bottom > y1 ? bottom : y1;
+      n++;
+   }
+   uint32_t mid = n ? y0 + (y1 - y0) / 2 : 0;
+   for (uint32_t i = 0; i < n; i++) {
+      const VkRect2D *r = &rects[i];
+      uint32_t top = (uint32_t)r->offset.y, bottom = top + r->extent.height;
+      if (top < mid)
+         add_rect(first, r->offset.x, r->offset.y, r->extent.width,
+                  (bottom < mid ? bottom : mid) - top);
+      if (bottom > mid) {
+         uint32_t from = top > mid ? top : mid;
+         add_rect(second, r->offset.x, (int32_t)from, r->extent.width, bottom - from);
+      }
    }
 }
 

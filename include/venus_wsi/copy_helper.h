@@ -35,9 +35,9 @@ struct vw_copy_helper {
    uint64_t job_cpu_ns; /* the helper's thread CPU time on its last job */
 };
 
-/* Cuts 'damage' (clipped to 'extent'; full or empty = the whole frame) into two bands: each
- * rectangle's upper half of its rows goes to 'first', the rest to 'second'. A rectangle of
- * one row goes to 'first' whole. */
+/* Cuts 'damage' (clipped to 'extent'; 'full' = the whole frame, no rectangles = nothing) into
+ * two bands of rows that share no byte: the rows above one row halfway down the damaged span
+ * go to 'first', the rest to 'second'. */
 void vw_damage_split_rows(const struct vw_damage *damage, VkExtent2D extent,
                           struct vw_damage *first, struct vw_damage *second);
 

@@ -92,17 +92,19 @@ struct vw_wl_surface {
    bool formats_known;
    uint32_t shm_formats[VW_WL_MAX_SHM_FORMATS];
    uint32_t shm_format_count;
-   /* The surface's wp_fifo_v1, made by the first FIFO swapchain where the compositor has
-    * the protocol and kept until the VkSurfaceKHR goes: a wl_surface may have only one, and
-    * a swapchain made with oldSwapchain is created while the old one still exists. */
+   /* The wl_surface's wp_fifo_v1 (wl_fifo.c) once a FIFO swapchain wanted it: a wl_surface
+    * may have only one, a swapchain made with oldSwapchain is created while the old one
+    * still exists, and other VkSurfaceKHRs of the same window share it. */
    struct wp_fifo_v1 *fifo;
 };
 
 /* VK_SUCCESS with the formats known, or the query's error. */
 VkResult vw_wl_surface_formats(struct vw_wl_surface *ws);
-/* The surface's fifo object, made from 'manager' the first time; NULL without one. */
+/* wl_fifo.c: the wl_surface's fifo object, made from 'manager' if no VkSurfaceKHR of it has
+ * one yet; NULL without. Dropped (destroyed with its last user) when the VkSurfaceKHR goes. */
 struct wp_fifo_v1 *vw_wl_surface_fifo(struct vw_wl_surface *ws,
                                       struct wp_fifo_manager_v1 *manager);
+void vw_wl_surface_drop_fifo(struct vw_wl_surface *ws);
 
 /* How a swapchain's frames reach the compositor. */
 enum vw_wl_method {

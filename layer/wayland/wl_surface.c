@@ -178,32 +178,11 @@ wl_get_present_rectangle(struct vw_surface *surface, struct vw_physical_device *
    return VK_SUCCESS;
 }
 
-struct wp_fifo_v1 *
-vw_wl_surface_fifo(struct vw_wl_surface *ws, struct wp_fifo_manager_v1 *manager)
-{
-   pthread_mutex_lock(&ws->lock);
-   if (!ws->fifo && manager) {
-      ws->fifo = wp_fifo_manager_v1_get_fifo(manager, ws->surface);
-      /* It has no events; off the swapchain's private queue, which goes with the
-       * swapchain while this object stays. */
-      if (ws->fifo)
-         wl_proxy_set_queue((struct wl_proxy *)ws->fifo, NULL);
-   }
-   struct wp_fifo_v1 *fifo = ws->fifo;
-   pthread_mutex_unlock(&ws->lock);
-   return fifo;
-}
-
 static void
 wl_destroy_surface(struct vw_surface *surface)
 {
    struct vw_wl_surface *ws = surface->backend_data;
-   if (ws->fifo) {
-      /* The app may have destroyed its wl_surface already: destroy is the one request
-       * allowed then. */
-      wp_fifo_v1_destroy(ws->fifo);
-      wl_display_flush(ws->display);
-   }
+   vw_wl_surface_drop_fifo(ws);
    pthread_mutex_destroy(&ws->lock);
    free(ws);
    surface->backend_data = NULL;

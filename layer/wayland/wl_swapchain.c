@@ -168,9 +168,9 @@ vw_wl_create_swapchain(struct vw_swapchain *sc)
       return VK_ERROR_SURFACE_LOST_KHR;
    }
    char fcc[5];
-   sc->pacing = !wsc->fifo              ? "when-ready"
-                : wsc->fifo_barriers ? "fifo-barrier"
-                                     : "frame-callback";
+   /* FIFO_RELAXED frames carry no barrier (see vw_wl_present). */
+   bool barriers = wsc->fifo_barriers && sc->present_mode != VK_PRESENT_MODE_FIFO_RELAXED_KHR;
+   sc->pacing = !wsc->fifo ? "when-ready" : barriers ? "fifo-barrier" : "frame-callback";
    vw_info("swapchain %u: wayland presentation: %s (%s), path %s, %s buffers, paced %s",
            sc->serial, method_name(wsc->method), why, vw_path_name(sc->path),
            vw_fourcc_str(wsc->fourcc, fcc), sc->pacing);

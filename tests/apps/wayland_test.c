@@ -338,6 +338,38 @@ test_resize(struct harness *h, VkSurfaceKHR surface, struct wwin *w, const struc
    frame_loop_destroy(&fl, true);
 }
 
+/* Two VkSurfaceKHRs of one window, both alive, a FIFO swapchain on each in turn (a toolkit
+ * that remakes its surface before dropping the old one): whatever per-window state the
+ * implementation keeps in the compositor (a wl_surface takes one wp_fifo_v1 only) must not
+ * break the connection. */
+static void
+test_two_surfaces(struct harness *h, VkSurfaceKHR surface, struct wwin *w, const struct options *o)
+{
+   VkSurfaceKHR second = create_surface(h, w);
+   if (!second)
+      return;
+   VkSurfaceKHR both[2] = {surface, second};
+   for (int i = 0; i < 2; i++) {
+      struct frame_loop fl;
+      if (make_swapchain(&fl, h, both[i], w->size, VK_PRESENT_MODE_FIFO_KHR, VK_NULL_HANDLE) ==
+          VK_SUCCESS) {
+         uint32_t done;
+         VkResult r = wt_present_frames(&fl, 10, &done);
+         CHECK(h, r == VK_SUCCESS, "two surfaces: on surface %d, frame %u returned %s", i + 1,
+               done, wt_result_name(r));
+         if (r == VK_SUCCESS)
+            check_screen(h, fl.frames - 1, fl.extent, i ? "second surface" : "first surface", o);
+      }
+      frame_loop_destroy(&fl, true);
+   }
+   wl_display_roundtrip(w->display);
+   int err = wl_display_get_error(w->display);
+   CHECK(h, err == 0, "two surfaces of one window: the connection broke (error %d)", err);
+   if (!err)
+      printf("two surfaces of one window: a FIFO swapchain on each, the connection intact\n");
+   vkDestroySurfaceKHR(h->instance, second, NULL);
+}
+
 /* A minimised window is not repainted, so no frame callback comes: FIFO must go on (the
  * layer paces by a timer) and acquire's timeouts must hold. */
 static void
@@ -437,7 +469,8 @@ usage(void)
 {
    fprintf(stderr,
            "usage: vw-wayland-test [--mode fifo|mailbox|immediate|relaxed] [--frames N]\n"
-           "                       [--tests modes,resize,minimised,compositor-killed,presentwait,maint1,present2]\n"
+           "                       [--tests modes,resize,two-surfaces,minimised,compositor-killed,\n"
+           "                                presentwait,maint1,present2]\n"
            "                       [--app-layers L1,L2] [--validation above|below]\n"
            "                       [--fifo-range MIN:MAX | --no-rate-check] [--ready-file PATH]\n"
            "                       [--expect-method dmabuf|shm] [--tolerance N]\n"
@@ -569,6 +602,8 @@ main(int argc, char **argv)
          test_present2(&h, surface, &w, &o);
       if (wt_wants(o.tests, "resize"))
          test_resize(&h, surface, &w, &o);
+      if (wt_wants(o.tests, "two-surfaces"))
+         test_two_surfaces(&h, surface, &w, &o);
       if (wt_wants(o.tests, "minimised"))
          test_minimised(&h, surface, &w, &o);
       if (wt_wants(o.tests, "compositor-killed"))

@@ -40,6 +40,11 @@ with tempfile.TemporaryDirectory() as job:
     quiet.since -= 50
     quiet.heard()
     check("a control message counts", quiet.silent_for(every=0) < 1)
+    quiet.since -= 50
+    write(os.path.join(job, "qemu.log"), "virgl: the host still talking\n")
+    write(os.path.join(job, "shots", "a.png"), "png")
+    check("what the host writes (QEMU's log, screenshots) is not the guest",
+          quiet.silent_for(every=0) >= 49)
 
 with tempfile.TemporaryDirectory() as job:
     watch = vm.HostFaultWatch(job, ["stuck in ring seqno wait", "iotlb_to_section: Assertion"])

@@ -147,18 +147,33 @@ split_into_two_bands(void **state)
    assert_int_equal(second.rects[0].extent.height, 17);
    assert_int_equal(second.rects[0].extent.width, W);
 
-   /* One row stays whole; a rectangle past the extent is clipped, one outside dropped. */
+   /* One row parts the bands, halfway down the damaged rows (2..31: row 16); a rectangle
+    * past the extent is clipped, one outside dropped. */
    struct vw_damage d = {.count = 3,
                          .rects = {{{1, 2}, {5, 1}}, {{60, 30}, {10, 10}}, {{W, 0}, {4, 4}}}};
    vw_damage_split_rows(&d, (VkExtent2D){W, H}, &first, &second);
-   assert_int_equal(first.count, 2);
+   assert_int_equal(first.count, 1);
    assert_int_equal(second.count, 1);
+   assert_int_equal(first.rects[0].offset.y, 2);
    assert_int_equal(first.rects[0].extent.height, 1);
-   assert_int_equal(first.rects[1].offset.y, 30);
-   assert_int_equal(first.rects[1].extent.width, 4);
-   assert_int_equal(first.rects[1].extent.height, 1);
-   assert_int_equal(second.rects[0].offset.y, 31);
-   assert_int_equal(second.rects[0].extent.height, 1);
+   assert_int_equal(second.rects[0].offset.y, 30);
+   assert_int_equal(second.rects[0].extent.width, 4);
+   assert_int_equal(second.rects[0].extent.height, 2);
+
+   /* Overlapping rectangles: no row in both bands. */
+   struct vw_damage o = {.count = 2, .rects = {{{0, 0}, {10, 20}}, {{5, 10}, {10, 20}}}};
+   vw_damage_split_rows(&o, (VkExtent2D){W, H}, &first, &second);
+   for (uint32_t i = 0; i < first.count; i++)
+      assert_true(first.rects[i].offset.y + (int32_t)first.rects[i].extent.height <= 15);
+   for (uint32_t i = 0; i < second.count; i++)
+      assert_true(second.rects[i].offset.y >= 15);
+   assert_int_equal(first.count, 2);
+   assert_int_equal(second.count, 2);
+
+   /* No rectangles: nothing in either. */
+   struct vw_damage none = {.count = 0};
+   vw_damage_split_rows(&none, (VkExtent2D){W, H}, &first, &second);
+   assert_int_equal(first.count + second.count, 0);
 }
 
 /* Big enough for the helper to take half: 1024x512 of 4 bytes is 2 MiB. */
@@ -176,9 +191,11 @@ two_threads_copy_what_one_does(void **state)
    struct vw_copy_helper helper = {0};
    struct vw_damage full = {.full = true};
    struct vw_damage rects = {.count = 2, .rects = {{{3, 5}, {1000, 400}}, {{0, 500}, {BW, 12}}}};
-   const struct vw_damage *cases[] = {&full, &rects};
+   /* Overlapping: the threads must not write the same rows (ThreadSanitizer would say). */
+   struct vw_damage overlap = {.count = 2, .rects = {{{0, 0}, {BW, 300}}, {{0, 200}, {BW, 300}}}};
+   const struct vw_damage *cases[] = {&full, &rects, &overlap};
    for (int round = 0; round < 2; round++) { /* started, stopped, started again */
-      for (int c = 0; c < 2; c++) {
+      for (int c = 0; c < 3; c++) {
          memset(one, 0, (size_t)dst_stride * BH * 4);
          memset(two, 0, (size_t)dst_stride * BH * 4);
          uint64_t a = vw_copy_helper_copy(NULL, one, dst_stride * 4, src, BW * 4, 4,
