@@ -66,9 +66,10 @@ vw_path_unavailable(const struct vw_path_caps *c, enum vw_path path, bool forced
          return "the driver has no VK_EXT_external_memory_host";
       return no_buffers(c, why, len);
    case VW_PATH_LINEAR_COPY:
-      /* On real Venus it put more frames on screen than D in every boot measured (one host
-       * job fewer a frame: README.md, Figures); elsewhere D's GPU copy has not been beaten,
-       * and a driver with host pointers or dma-bufs takes a faster path before either. */
+      /* On real Venus it put more frames on screen than D in five of six boots measured
+       * (one host job fewer a frame: README.md, Figures); elsewhere D's GPU copy has not
+       * been beaten, and a driver with host pointers or dma-bufs takes a faster path
+       * before either. */
       if (!forced && !c->venus)
          return "tried only on Venus or when VENUS_WSI_PATH=linear-copy";
       if (no_buffers(c, why, len))
