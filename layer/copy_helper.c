@@ -4,19 +4,8 @@
 
 #include "log.h"
 #include "swapchain.h"
+#include "venus_wsi/damage.h"
 #include "venus_wsi/row_copy.h"
-
-static uint64_t
-damage_bytes(const struct vw_damage *d, VkExtent2D extent, uint32_t bpp)
-{
-   /* As vw_copy_damage: only 'full' is the whole frame; no rectangles is nothing. */
-   if (d->full)
-      return (uint64_t)extent.width * extent.height * bpp;
-   uint64_t n = 0;
-   for (uint32_t i = 0; i < d->count; i++)
-      n += (uint64_t)d->rects[i].extent.width * d->rects[i].extent.height * bpp;
-   return n;
-}
 
 static void
 add_rect(struct vw_damage *d, int32_t x, int32_t y, uint32_t w, uint32_t h)
@@ -126,7 +115,7 @@ vw_copy_helper_copy(struct vw_copy_helper *helper, void *dst, uint32_t dst_strid
    if (helper_cpu_ns)
       *helper_cpu_ns = 0;
    struct vw_copy_job mine = {dst, dst_stride, src, src_stride, bytes_per_pixel, extent, {0}};
-   if (!helper || damage_bytes(damage, extent, bytes_per_pixel) < VW_COPY_HELPER_MIN_BYTES ||
+   if (!helper || vw_damage_area(damage, extent) * bytes_per_pixel < VW_COPY_HELPER_MIN_BYTES ||
        !ensure_started(helper)) {
       mine.damage = *damage;
       return run_job(&mine);
