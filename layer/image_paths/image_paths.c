@@ -232,6 +232,12 @@ vw_image_paths_wants_copy(const struct vw_swapchain *sc)
    return sc->path == VW_PATH_HOSTPTR || sc->path == VW_PATH_COPY;
 }
 
+bool
+vw_image_paths_cpu_copies(const struct vw_swapchain *sc)
+{
+   return sc->path == VW_PATH_COPY || sc->path == VW_PATH_LINEAR_COPY;
+}
+
 void
 vw_image_paths_free_buffers(struct vw_image_paths *paths)
 {

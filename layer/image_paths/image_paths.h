@@ -72,6 +72,8 @@ VkResult vw_image_paths_create(struct vw_image_paths *paths, struct vw_swapchain
                                const struct vw_buffer_provider *provider);
 /* Whether the present submit must copy the image into img->copy (paths C and D). */
 bool vw_image_paths_wants_copy(const struct vw_swapchain *sc);
+/* Whether the present thread copies each frame's damaged rows into the buffer (D and F). */
+bool vw_image_paths_cpu_copies(const struct vw_swapchain *sc);
 /* Present thread, before the backend shows image 'index': path D's CPU copy of the rows
  * 'damage' covers into the provider's buffer. */
 void vw_image_paths_before_show(struct vw_image_paths *paths, struct vw_swapchain *sc,

@@ -58,7 +58,7 @@ void
 vw_image_paths_copy_to(struct vw_image_paths *paths, struct vw_swapchain *sc, uint32_t index,
                        uint32_t target, const struct vw_damage *damage)
 {
-   if (sc->path != VW_PATH_COPY && sc->path != VW_PATH_LINEAR_COPY)
+   if (!vw_image_paths_cpu_copies(sc))
       return;
    struct vw_image *img = &sc->images[index];
    struct vw_provided_buffer *buf = &paths->bufs[target];

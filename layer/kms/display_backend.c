@@ -152,8 +152,7 @@ static bool
 updates_in_place(struct vw_swapchain *sc)
 {
    /* A swapchain that may switch to another mode per present must never tear. */
-   bool cpu_copy = sc->path == VW_PATH_COPY || sc->path == VW_PATH_LINEAR_COPY;
-   if (!cpu_copy || vw_config_get()->kms_update != VW_KMS_UPDATE_DIRTYFB ||
+   if (!vw_image_paths_cpu_copies(sc) || vw_config_get()->kms_update != VW_KMS_UPDATE_DIRTYFB ||
        sc->present_mode != VK_PRESENT_MODE_IMMEDIATE_KHR || sc->mode_count != 1)
       return false;
    vw_info("swapchain %u: frames are copied into the buffer on screen and shown with DirtyFB "
